@@ -1,0 +1,159 @@
+/**
+ * The engine's public shapes: what the element and headless users see.
+ * The element renders these and forwards user actions; it never reaches below the engine.
+ */
+import type {TokenProvider} from '../api/types.ts';
+
+export const UploadStatus = {
+  QUEUED: 'queued',
+  HASHING: 'hashing',
+  CREATING: 'creating',
+  UPLOADING: 'uploading',
+  COMPLETING: 'completing',
+  DONE: 'done',
+  ERROR: 'error',
+  PAUSED: 'paused',
+  CANCELED: 'canceled',
+} as const;
+export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
+
+/** Where the bytes go: the cloud drive or the image host (图床). */
+export type UploadTarget = 'drive' | 'image';
+
+/** Which step a progress figure belongs to. */
+export type UploadPhase = 'hashing' | 'uploading' | 'completing';
+
+/** Why a file was refused before anything was sent. The UI translates the key; `reason` is plain English. */
+export type RejectKey =
+  | 'name-empty'
+  | 'name-too-long'
+  | 'name-forbidden-char'
+  | 'name-only-spaces'
+  | 'too-large'
+  | 'target-too-large'
+  | 'not-accepted'
+  | 'not-image'
+  | 'too-many-files'
+  | 'already-queued';
+
+/** Why an upload failed. The UI translates the key; `message` is plain English. */
+export type ErrorKey =
+  | 'network'
+  | 'timeout'
+  | 'auth'
+  | 'token-limit'
+  | 'rate-limited'
+  | 'traffic-limit'
+  | 'server'
+  | 'not-found'
+  | 'verify-timeout'
+  | 'etag-mismatch'
+  | 'mixed-content'
+  | 'hash-failed'
+  | 'refused'
+  | 'unknown';
+
+export interface RejectedFile {
+  name: string;
+  /** Folder path inside a dropped or picked directory, '' when none. */
+  relativePath: string;
+  size: number;
+  key: RejectKey;
+  /** Names the file and the reason, in English. */
+  reason: string;
+}
+
+export interface UploadErrorInfo {
+  /** 123pan's body code, the HTTP status, or a client-side key. */
+  code: number | string;
+  key: ErrorKey;
+  message: string;
+  traceID?: string;
+  retryable: boolean;
+}
+
+export interface UploadTask {
+  readonly id: string;
+  readonly file: File;
+  /** The name sent to 123pan. */
+  readonly name: string;
+  /** Folder path inside a dropped or picked directory ('' when none), without the name. */
+  readonly relativePath: string;
+  readonly size: number;
+  readonly target: UploadTarget;
+  status: UploadStatus;
+  phase: UploadPhase;
+  /** Bytes confirmed by the server (or hashed, while hashing). */
+  loaded: number;
+  total: number;
+  bytesPerSecond: number;
+  /** Seconds left at the current speed; undefined while unknown. */
+  etaSeconds?: number;
+  etag?: string;
+  fileID?: number | string;
+  downloadURL?: string;
+  /** Why no downloadURL could be had, when there is none after success. */
+  downloadURLError?: string;
+  /** True when 123pan already held the file (秒传). */
+  reused: boolean;
+  /** True when this upload continued one recorded before a reload. */
+  resumed: boolean;
+  error?: UploadErrorInfo;
+}
+
+export interface FileWithPath {
+  file: File;
+  relativePath: string;
+}
+
+export interface UploadManagerOptions {
+  target: UploadTarget;
+  /** Drive: a number, 0 = root. Image host: a string, '' = root. */
+  parentID: number | string;
+  /** 'keep' sends duplicate=1; 'overwrite' sends duplicate=2. Never overwrite unless asked. */
+  duplicate: 'keep' | 'overwrite';
+  /** Where API calls go: 123pan itself or a same-origin proxy. */
+  apiBase: string;
+  tokenUrl?: string;
+  tokenProvider?: TokenProvider;
+  /** Slices in flight across all files. */
+  concurrency: number;
+  /** Like <input accept>: extensions and MIME types, comma-separated. */
+  accept?: string;
+  maxSize?: number;
+  maxFiles?: number;
+  /** Start uploading as soon as files are added. */
+  autoStart: boolean;
+  /** Keep resume records in IndexedDB and continue matching uploads. */
+  resume: boolean;
+  hashEngine: 'auto' | 'wasm' | 'spark';
+  /** Drive flow: auto picks single-step for small files, v2 slices otherwise; v1 = presigned (no token in the browser). */
+  driveFlow: 'auto' | 'v2' | 'single' | 'v1';
+  /** How a drive file gets its download URL after success. */
+  driveLink: 'download_info' | 'direct-link' | 'none';
+}
+
+export interface QueueTotals {
+  loaded: number;
+  total: number;
+  bytesPerSecond: number;
+  etaSeconds?: number;
+  succeeded: number;
+  failed: number;
+  active: number;
+}
+
+export interface UploadManagerEventMap {
+  'file-added': CustomEvent<{task: UploadTask}>;
+  'file-rejected': CustomEvent<RejectedFile>;
+  'upload-start': CustomEvent<{task: UploadTask}>;
+  'upload-progress': CustomEvent<{task: UploadTask; loaded: number; total: number; phase: UploadPhase}>;
+  'upload-success': CustomEvent<{task: UploadTask}>;
+  'upload-error': CustomEvent<{task: UploadTask; error: UploadErrorInfo}>;
+  /** Any change of a task's status (paused, resumed, canceled, …). */
+  'status-change': CustomEvent<{task: UploadTask; previous: UploadStatus}>;
+  'task-removed': CustomEvent<{task: UploadTask}>;
+  /** Overall progress, throttled. */
+  'queue-progress': CustomEvent<QueueTotals>;
+  'queue-complete': CustomEvent<{succeeded: number; failed: number}>;
+}

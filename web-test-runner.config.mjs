@@ -1,0 +1,46 @@
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {esbuildPlugin} from '@web/dev-server-esbuild';
+import {chromeLauncher} from '@web/test-runner-chrome';
+import {findChrome, chromeArgs} from './scripts/chrome-path.mjs';
+
+const require = createRequire(import.meta.url);
+const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8');
+
+/** Serves msw's service worker at the site root, where its scope covers every test page. */
+const mswWorkerMiddleware = (ctx, next) => {
+  if (ctx.path === '/mockServiceWorker.js') {
+    ctx.type = 'application/javascript';
+    ctx.body = mswWorker;
+    return undefined;
+  }
+  return next();
+};
+
+/** spark-md5 ships only as UMD: wrap it as an ES module for the dev server. */
+const sparkMd5AsModule = {
+  name: 'spark-md5-as-module',
+  transform(context) {
+    if (/\/node_modules\/spark-md5\/spark-md5(\.min)?\.js$/.test(context.path)) {
+      return {
+        body: `const module = {exports: {}}; const exports = module.exports;\n${context.body}\nexport default module.exports;`,
+      };
+    }
+    return undefined;
+  },
+};
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: {exportConditions: ['browser', 'development']},
+  concurrency: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: {config: {timeout: 20_000}},
+  middleware: [mswWorkerMiddleware],
+  plugins: [sparkMd5AsModule, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {executablePath: findChrome(), headless: true, args: chromeArgs},
+    }),
+  ],
+};
