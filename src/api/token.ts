@@ -1,0 +1,164 @@
+/**
+ * Where the access token comes from: the host page's hook (a function, or a URL answering
+ * {accessToken, expiredAt} bare or inside 123pan's envelope). The token is cached until shortly before
+ * `expiredAt`, and every load is single-flight: many requests that find it missing or refused share
+ * ONE call of the hook. It lives only in memory: never logged, stored, or copied into an error.
+ */
+import {raceAbort} from './abort.ts';
+import {PanApiError, readEnvelope, type RawResponse} from './errors.ts';
+import type {AccessToken, TokenProvider} from './types.ts';
+
+interface CachedToken {
+  accessToken: string;
+  /** Epoch ms after which the token is renewed before use; Infinity when the hook gave no expiry. */
+  renewAt: number;
+}
+
+/** Renew this long before expiredAt, but never more than a tenth of the token's lifetime. */
+const RENEW_MARGIN_MS = 60_000;
+
+/** `expiredAt` as epoch ms: an ISO time with offset, or epoch ms (a 10-digit number is read as seconds). */
+export function parseExpiredAt(value: unknown, source: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'string' && value.trim()) {
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed)) return parseExpiredAt(Number(trimmed), source);
+    const at = Date.parse(trimmed);
+    if (!Number.isNaN(at)) return at;
+  }
+  throw new PanApiError({
+    code: 'bad-response',
+    message: `${source}: expiredAt must be an ISO time with offset or epoch milliseconds, got ${JSON.stringify(value)}`,
+    endpoint: source,
+    key: 'auth',
+  });
+}
+
+export interface TokenSourceOptions {
+  tokenProvider?: TokenProvider;
+  tokenUrl?: string;
+  fetch: typeof fetch;
+  now?: () => number;
+}
+
+export class TokenSource {
+  private readonly provider?: TokenProvider;
+  private readonly now: () => number;
+  private cached?: CachedToken;
+  private loading?: Promise<CachedToken>;
+  private loadingForced = false;
+
+  constructor(options: TokenSourceOptions) {
+    this.now = options.now ?? Date.now;
+    if (options.tokenProvider) this.provider = options.tokenProvider;
+    else if (options.tokenUrl) this.provider = urlProvider(options.tokenUrl, options.fetch);
+  }
+
+  /** False when there is no hook: requests then carry no Authorization (a same-origin proxy adds it). */
+  get enabled(): boolean {
+    return this.provider !== undefined;
+  }
+
+  /** The current token, loading it (once for all callers) when missing or about to expire. */
+  async get(signal?: AbortSignal): Promise<string | undefined> {
+    if (!this.provider) return undefined;
+    const cached = this.cached;
+    if (cached && this.now() < cached.renewAt) return cached.accessToken;
+    return (await raceAbort(this.load(false), signal)).accessToken;
+  }
+
+  /**
+   * After a 401 with `refused`: a fresh token, shared by every request refused with the same one.
+   * When another request already replaced it, that newer token is returned without calling the hook.
+   */
+  async refresh(refused: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
+    if (!this.provider) return undefined;
+    const cached = this.cached;
+    if (cached && cached.accessToken !== refused && this.now() < cached.renewAt) return cached.accessToken;
+    if (cached && cached.accessToken === refused) this.cached = undefined;
+    return raceAbort(this.forcedLoad(refused), signal);
+  }
+
+  private async forcedLoad(refused: string | undefined): Promise<string> {
+    // A renewal already under way may have started before the 401 and hand back the refused token.
+    if (this.loading && !this.loadingForced) {
+      const token = await this.load(false);
+      if (token.accessToken !== refused) return token.accessToken;
+    }
+    return (await this.load(true)).accessToken;
+  }
+
+  /** One hook call at a time; it is not tied to any one caller's signal, since others wait on it too. */
+  private load(forceRefresh: boolean): Promise<CachedToken> {
+    if (this.loading) return this.loading;
+    this.loadingForced = forceRefresh;
+    this.loading = (async () => {
+      try {
+        const answer = await this.provider!({forceRefresh});
+        const token = this.accept(answer);
+        this.cached = token;
+        return token;
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+
+  private accept(answer: string | AccessToken): CachedToken {
+    const source = 'token hook';
+    if (typeof answer === 'string') {
+      if (!answer) throw new PanApiError({code: 'bad-response', message: `${source} returned an empty accessToken`, endpoint: source, key: 'auth'});
+      return {accessToken: answer, renewAt: Infinity};
+    }
+    if (typeof answer !== 'object' || answer === null || typeof answer.accessToken !== 'string' || !answer.accessToken) {
+      throw new PanApiError({
+        code: 'bad-response',
+        message: `${source} returned no accessToken string (expected a string or {accessToken, expiredAt})`,
+        endpoint: source,
+        key: 'auth',
+      });
+    }
+    if (answer.expiredAt === undefined || answer.expiredAt === null) return {accessToken: answer.accessToken, renewAt: Infinity};
+    const expiresAt = parseExpiredAt(answer.expiredAt, source);
+    const now = this.now();
+    const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, expiresAt - now) / 10);
+    return {accessToken: answer.accessToken, renewAt: expiresAt - margin};
+  }
+}
+
+/** token-url mode: GET, same-origin cookies, never cached by the browser; bare or enveloped answer. */
+function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
+  return async ({signal}) => {
+    let response: Response;
+    try {
+      response = await fetchImpl(tokenUrl, {method: 'GET', headers: {Accept: 'application/json'}, credentials: 'same-origin', cache: 'no-store', signal});
+    } catch (cause) {
+      throw new PanApiError({code: 'network', message: `token-url ${tokenUrl}: request failed (${(cause as Error)?.message ?? cause})`, endpoint: tokenUrl, cause});
+    }
+    const raw: RawResponse = {
+      status: response.status,
+      text: await response.text(),
+      contentType: response.headers.get('content-type'),
+      retryAfter: response.headers.get('retry-after'),
+    };
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.text);
+    } catch {
+      body = undefined;
+    }
+    // 123pan's envelope (code + data) or a bare {accessToken, expiredAt}.
+    if (body && typeof body === 'object' && 'code' in body) return readEnvelope<AccessToken>(raw, tokenUrl);
+    if (raw.status < 200 || raw.status >= 300) return readEnvelope<AccessToken>(raw, tokenUrl);
+    if (!body || typeof body !== 'object') {
+      throw new PanApiError({
+        code: 'bad-response',
+        message: `token-url ${tokenUrl}: expected JSON {accessToken, expiredAt}, got ${raw.contentType ?? 'no content type'} (HTTP ${raw.status})`,
+        endpoint: tokenUrl,
+        key: 'auth',
+      });
+    }
+    return body as AccessToken;
+  };
+}

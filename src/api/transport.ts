@@ -1,0 +1,118 @@
+/**
+ * Moving one request over the wire, with a timeout and an AbortSignal: fetch for JSON calls,
+ * XMLHttpRequest for uploads (fetch reports no upload progress). Failures come back as PanApiError
+ * with code 'network', 'timeout' or 'aborted'; the caller judges the response itself.
+ */
+import {PanApiError, abortedError, type RawResponse} from './errors.ts';
+
+export interface SendRequest {
+  method: string;
+  url: string;
+  /** For error messages: the API path, or the presigned URL without its signed query. */
+  endpoint: string;
+  headers: Record<string, string>;
+  body?: BodyInit | null;
+  signal?: AbortSignal;
+  /** fetch: the whole request; XHR: time without upload progress or a response. 0 = none. */
+  timeoutMs: number;
+  /** Bytes of the body sent so far, in this try. */
+  onProgress?: (loaded: number) => void;
+}
+
+function timeoutError(request: SendRequest): PanApiError {
+  return new PanApiError({code: 'timeout', message: `${request.endpoint}: no answer within ${request.timeoutMs} ms`, endpoint: request.endpoint});
+}
+
+function networkError(request: SendRequest, cause?: unknown): PanApiError {
+  const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : '';
+  return new PanApiError({
+    code: 'network',
+    message: `${request.endpoint}: the request did not reach the server or got no answer${detail}; offline, blocked by CORS, or the server is down`,
+    endpoint: request.endpoint,
+    cause,
+  });
+}
+
+/** Sends with fetch; the size of a Blob body is reported as progress once it is sent. */
+export async function sendWithFetch(fetchImpl: typeof fetch, request: SendRequest): Promise<RawResponse> {
+  const {signal} = request;
+  if (signal?.aborted) throw abortedError(request.endpoint, signal.reason);
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = () => controller.abort(signal!.reason);
+  signal?.addEventListener('abort', onAbort, {once: true});
+  const timer =
+    request.timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, request.timeoutMs)
+      : undefined;
+  try {
+    const response = await fetchImpl(request.url, {method: request.method, headers: request.headers, body: request.body, signal: controller.signal});
+    if (request.onProgress && request.body instanceof Blob) request.onProgress(request.body.size);
+    const text = await response.text();
+    return {status: response.status, text, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after')};
+  } catch (cause) {
+    if (signal?.aborted) throw abortedError(request.endpoint, signal.reason);
+    if (timedOut) throw timeoutError(request);
+    throw networkError(request, cause);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Sends with XMLHttpRequest: upload progress events, and a timeout that restarts whenever bytes move. */
+export function sendWithXhr(request: SendRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const {signal} = request;
+    if (signal?.aborted) return reject(abortedError(request.endpoint, signal.reason));
+    const xhr = new XMLHttpRequest();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      action();
+    };
+    const armTimer = () => {
+      if (request.timeoutMs <= 0) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        finish(() => reject(timeoutError(request)));
+        xhr.abort();
+      }, request.timeoutMs);
+    };
+    const onAbort = () => {
+      finish(() => reject(abortedError(request.endpoint, signal!.reason)));
+      xhr.abort();
+    };
+
+    xhr.open(request.method, request.url, true);
+    for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (event) => {
+      armTimer();
+      request.onProgress?.(event.loaded);
+    };
+    xhr.onprogress = armTimer;
+    xhr.onload = () =>
+      finish(() =>
+        resolve({
+          status: xhr.status,
+          text: xhr.responseText,
+          contentType: xhr.getResponseHeader('content-type'),
+          retryAfter: xhr.getResponseHeader('retry-after'),
+        }),
+      );
+    xhr.onerror = () => finish(() => reject(networkError(request)));
+    xhr.onabort = () => finish(() => reject(signal?.aborted ? abortedError(request.endpoint, signal.reason) : networkError(request)));
+    signal?.addEventListener('abort', onAbort, {once: true});
+    armTimer();
+    xhr.send((request.body ?? null) as XMLHttpRequestBodyInit | null);
+  });
+}
