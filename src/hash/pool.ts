@@ -1,0 +1,210 @@
+import {HashError} from './hash-error.ts';
+import type {HashEngine, HashProgress, HashReply, HashRequest, HashTuning} from './types.ts';
+
+export interface HashPoolOptions {
+  /** Most workers alive at once; each runs one job at a time. */
+  size?: number;
+  /** How a worker is made; tests substitute workers that die. */
+  createWorker?: () => Worker;
+  /** A busy worker silent this long is declared dead and replaced, so a job never hangs. */
+  stallTimeout?: number;
+  /** An idle worker is ended after this long, giving its memory back. */
+  idleTimeout?: number;
+  tuning?: Partial<HashTuning>;
+}
+
+export interface HashJob {
+  blob: Blob;
+  sliceSize?: number;
+  engine: HashEngine;
+  signal?: AbortSignal;
+  onProgress?: (p: HashProgress) => void;
+}
+
+export type HashResult = Extract<HashReply, {type: 'done'}>;
+
+interface QueuedJob extends HashJob {
+  resolve(result: HashResult): void;
+  reject(reason: unknown): void;
+}
+
+/** Chunks of a few MiB with two more in flight: measured by bench/hash.bench.ts. */
+export const defaultTuning: HashTuning = {chunkSize: 4 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
+
+function createMD5Worker(): Worker {
+  return new Worker(new URL('./md5.worker.ts', import.meta.url), {type: 'module'});
+}
+
+function describe(blob: Blob): string {
+  return blob instanceof File ? `"${blob.name}"` : `a ${blob.size}-byte blob`;
+}
+
+/** Workers that hash, one job each; jobs beyond the pool's size wait in order. */
+export class HashPool {
+  private readonly size: number;
+  private readonly createWorker: () => Worker;
+  private readonly stallTimeout: number;
+  private readonly idleTimeout: number;
+  private readonly tuning: HashTuning;
+  private readonly idle = new Map<Worker, ReturnType<typeof setTimeout>>();
+  private readonly queue: QueuedJob[] = [];
+  private readonly live = new Set<Worker>();
+  private nextJobID = 1;
+
+  constructor(options: HashPoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
+    this.createWorker = options.createWorker ?? createMD5Worker;
+    this.stallTimeout = options.stallTimeout ?? 60_000;
+    this.idleTimeout = options.idleTimeout ?? 30_000;
+    this.tuning = {...defaultTuning, ...options.tuning};
+  }
+
+  /** Workers currently alive (busy or idle). */
+  get workerCount(): number {
+    return this.live.size;
+  }
+
+  run(job: HashJob): Promise<HashResult> {
+    return new Promise<HashResult>((resolve, reject) => {
+      if (job.signal?.aborted) {
+        reject(job.signal.reason);
+        return;
+      }
+      const queued: QueuedJob = {...job, resolve, reject};
+      const onAbort = () => {
+        const at = this.queue.indexOf(queued);
+        if (at >= 0) {
+          this.queue.splice(at, 1);
+          reject(job.signal!.reason);
+        }
+      };
+      job.signal?.addEventListener('abort', onAbort, {once: true});
+      queued.resolve = (result) => (job.signal?.removeEventListener('abort', onAbort), resolve(result));
+      queued.reject = (reason) => (job.signal?.removeEventListener('abort', onAbort), reject(reason));
+      this.queue.push(queued);
+      this.pump();
+    });
+  }
+
+  /** Ends every idle worker now; busy ones end when their job does. */
+  close(): void {
+    for (const worker of [...this.idle.keys()]) this.discard(worker);
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && (this.idle.size > 0 || this.live.size < this.size)) {
+      const job = this.queue.shift()!;
+      let worker: Worker;
+      const reused = this.idle.keys().next();
+      if (!reused.done) {
+        worker = reused.value;
+        clearTimeout(this.idle.get(worker));
+        this.idle.delete(worker);
+      } else {
+        try {
+          worker = this.createWorker();
+        } catch (error) {
+          job.reject(new HashError(`Could not start a hash worker for ${describe(job.blob)}: ${String(error)}`, {cause: error}));
+          continue;
+        }
+        this.live.add(worker);
+        const created = worker;
+        // A worker that dies between jobs is dropped at once rather than handed the next job.
+        created.addEventListener('error', () => {
+          if (this.idle.has(created)) this.discard(created);
+        });
+      }
+      this.start(job, worker);
+    }
+  }
+
+  private start(job: QueuedJob, worker: Worker): void {
+    const jobID = this.nextJobID++;
+    const what = describe(job.blob);
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const detach = () => {
+      clearTimeout(stallTimer);
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+      worker.removeEventListener('messageerror', onMessageError);
+      job.signal?.removeEventListener('abort', onAbort);
+    };
+    // The worker cannot be trusted any more: end it; the next job gets a fresh one.
+    const fail = (reason: unknown) => {
+      detach();
+      this.discard(worker);
+      job.reject(reason);
+    };
+    const armStall = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(
+        () => fail(new HashError(`The hash worker went silent for ${this.stallTimeout} ms while hashing ${what}; it was replaced.`)),
+        this.stallTimeout,
+      );
+    };
+    const onMessage = (event: MessageEvent<HashReply>) => {
+      const reply = event.data;
+      if (reply.jobID !== jobID) return;
+      armStall();
+      if (reply.type === 'progress') {
+        job.onProgress?.({loaded: reply.loaded, total: job.blob.size});
+        return;
+      }
+      detach();
+      this.release(worker);
+      if (reply.type === 'done') {
+        job.onProgress?.({loaded: job.blob.size, total: job.blob.size});
+        job.resolve(reply);
+      } else {
+        job.reject(new HashError(`Hashing ${what} failed: ${reply.message}`));
+      }
+    };
+    const onError = (event: Event) => {
+      event.preventDefault();
+      const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load, or it ran out of memory';
+      fail(new HashError(`The hash worker died while hashing ${what} (${detail}); it was replaced.`, {cause: event}));
+    };
+    const onMessageError = (event: Event) =>
+      fail(new HashError(`The hash worker sent a message that could not be read while hashing ${what}; it was replaced.`, {cause: event}));
+    // Ending the worker is the only way to stop a read or a hash already under way, and it is immediate.
+    const onAbort = () => fail(job.signal!.reason);
+
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+    worker.addEventListener('messageerror', onMessageError);
+    job.signal?.addEventListener('abort', onAbort, {once: true});
+    const request: HashRequest = {
+      type: 'hash',
+      jobID,
+      blob: job.blob,
+      sliceSize: job.sliceSize,
+      engine: job.engine,
+      ...this.tuning,
+    };
+    worker.postMessage(request);
+    armStall();
+  }
+
+  private release(worker: Worker): void {
+    this.idle.set(
+      worker,
+      setTimeout(() => this.discard(worker), this.idleTimeout),
+    );
+    this.pump();
+  }
+
+  private discard(worker: Worker): void {
+    clearTimeout(this.idle.get(worker));
+    this.idle.delete(worker);
+    worker.terminate();
+    this.live.delete(worker);
+    this.pump();
+  }
+}
+
+/** One worker per core, at most four: the page's thread only relays messages, and more files at once gain nothing. */
+function defaultPoolSize(): number {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+  return Math.min(4, cores);
+}

@@ -1,0 +1,54 @@
+/** Which MD5 implementation a worker uses. 'auto' prefers WebAssembly and falls back to spark-md5. */
+export type HashEngine = 'auto' | 'wasm' | 'spark';
+
+export interface HashProgress {
+  /** Bytes hashed so far. */
+  loaded: number;
+  total: number;
+}
+
+export interface HashFileOptions {
+  /** When given, each slice's MD5 comes back too, from the same read of the file. */
+  sliceSize?: number;
+  /** Stops the work within one chunk; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  onProgress?: (p: HashProgress) => void;
+  /** Default 'auto': WebAssembly (hash-wasm), or spark-md5 when WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval'). */
+  engine?: HashEngine;
+}
+
+export interface FileHash {
+  /** Whole-file MD5, lowercase hex: 123pan's `etag`. */
+  md5: string;
+  /** Each slice's MD5 (`sliceMD5`), slice 1 first; [] without `sliceSize`, and [] for a 0-byte file (it has no slices). */
+  sliceMD5s: string[];
+  /** The engine that actually ran. */
+  engine: 'wasm' | 'spark';
+}
+
+/** How a worker reads a Blob; tunable so the benchmark can compare them. */
+export type ReadMethod = 'slices' | 'stream' | 'sync';
+
+/** Knobs of a hash job that callers of the public API never need to set. */
+export interface HashTuning {
+  /** Bytes read at a time. */
+  chunkSize: number;
+  /** Chunks requested ahead of the one being hashed. */
+  readAhead: number;
+  readMethod: ReadMethod;
+}
+
+/** Page → worker. */
+export interface HashRequest extends HashTuning {
+  type: 'hash';
+  jobID: number;
+  blob: Blob;
+  sliceSize: number | undefined;
+  engine: HashEngine;
+}
+
+/** Worker → page. */
+export type HashReply =
+  | {type: 'progress'; jobID: number; loaded: number}
+  | {type: 'done'; jobID: number; md5: string; sliceMD5s: string[]; engine: 'wasm' | 'spark'}
+  | {type: 'error'; jobID: number; message: string};
