@@ -3,6 +3,7 @@ import {createRequire} from 'node:module';
 import {esbuildPlugin} from '@web/dev-server-esbuild';
 import {chromeLauncher} from '@web/test-runner-chrome';
 import {findChrome, chromeArgs} from './scripts/chrome-path.mjs';
+import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
 
 const require = createRequire(import.meta.url);
 const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8');
@@ -36,7 +37,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: {config: {timeout: 20_000}},
-  middleware: [mswWorkerMiddleware],
+  middleware: [mswWorkerMiddleware, strictCspMiddleware],
   plugins: [sparkMd5AsModule, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
   browsers: [
     chromeLauncher({
