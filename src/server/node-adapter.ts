@@ -1,0 +1,127 @@
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {PanServerError, ProxyCode, errorResponse, toErrorResponse} from './envelope.ts';
+
+/** A `(req, res, next?)` handler, as node:http, Express/Connect and Vite's dev server take it. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+/** Express/Connect strip a mount path from `req.url` and keep the full one in `originalUrl`. */
+export function fullUrl(req: IncomingMessage): string {
+  return (req as IncomingMessage & {originalUrl?: string}).originalUrl ?? req.url ?? '/';
+}
+
+/** The origin the browser used, for links the proxy hands back to it. */
+function requestOrigin(req: IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-proto'];
+  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  const encrypted = (req.socket as {encrypted?: boolean}).encrypted === true;
+  const scheme = proto === 'https' || proto === 'http' ? proto : encrypted ? 'https' : 'http';
+  return `${scheme}://${req.headers.host ?? 'localhost'}`;
+}
+
+/**
+ * The request body as a web stream with backpressure. Unlike `Readable.toWeb`, cancelling it drains
+ * the rest instead of destroying the socket, so a refusal can still be answered on it.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (open) controller.close();
+          open = false;
+        });
+        req.once('error', (error) => {
+          if (open) controller.error(error);
+          open = false;
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        open = false;
+        req.resume();
+      },
+    },
+    new ByteLengthQueuingStrategy({highWaterMark: 1 << 20}),
+  );
+}
+
+/** Turns a node request into a Fetch `Request` (streamed body, aborted when the client goes away). */
+export function toFetchRequest(req: IncomingMessage, res: ServerResponse, publicOrigin?: string): Request {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    try {
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    } catch {
+      // A header Fetch cannot represent is not one the proxy forwards anyway.
+    }
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(`${publicOrigin ?? requestOrigin(req)}${fullUrl(req)}`, {
+    method,
+    headers,
+    body: hasBody ? bodyStream(req) : null,
+    signal: controller.signal,
+    duplex: 'half',
+  } as RequestInit);
+}
+
+/** Writes a Fetch `Response` to a node response, streaming its body. */
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+}
+
+/**
+ * Adapts a Fetch-style handler to `(req, res, next?)`. Requests outside `prefix` go to `next`
+ * (or get a 404 envelope when there is no next).
+ */
+export function toNodeHandler(
+  prefix: string,
+  handle: (request: Request, raw: IncomingMessage) => Promise<Response>,
+  publicOrigin?: string,
+): NodeHandler {
+  return (req, res, next) => {
+    const path = fullUrl(req).split('?')[0]!;
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+      if (next) return next();
+      void writeResponse(res, errorResponse(new PanServerError(404, ProxyCode.NOT_FOUND, `pan-uploader server: ${path} is not under ${prefix}`)));
+      return;
+    }
+    let request: Request;
+    try {
+      request = toFetchRequest(req, res, publicOrigin);
+    } catch (error) {
+      void writeResponse(res, toErrorResponse(error));
+      return;
+    }
+    handle(request, req)
+      .catch((error: unknown) => toErrorResponse(error))
+      .then((response) => writeResponse(res, response))
+      .catch(() => {
+        // The client went away mid-answer; nothing is left to tell it.
+        res.destroy();
+      });
+  };
+}

@@ -1,0 +1,49 @@
+import type {IncomingMessage} from 'node:http';
+import {PanServerError, ProxyCode, errorResponse, proxyTraceID, toErrorResponse} from './envelope.ts';
+import {toFetchRequest, writeResponse, type NodeHandler} from './node-adapter.ts';
+import type {Authorize} from './proxy.ts';
+import type {TokenBroker} from './token-broker.ts';
+
+export interface TokenHandlerOptions {
+  /** Who may have the account's token (e.g. logged-in editors only). Without it, anyone who reaches the URL may. */
+  authorize?: Authorize;
+}
+
+export interface TokenHandler {
+  /** Answers every request it is given: mount it at your `token-url` (e.g. `app.get('/pan/token', tokens.handle)`). */
+  handle: NodeHandler;
+  fetch(request: Request): Promise<Response>;
+}
+
+/**
+ * Token mode's endpoint: `GET` answers `{accessToken, expiredAt}` (never cached by the browser),
+ * after `authorize` agrees. The token is a key to the whole account: guard it.
+ */
+export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOptions = {}): TokenHandler {
+  if (!broker || typeof broker.getToken !== 'function') throw new TypeError('createTokenHandler: broker is required (from createTokenBroker)');
+
+  const answer = async (request: Request, raw: IncomingMessage | Request): Promise<Response> => {
+    const refuse = (status: number, code: number, message: string): never => {
+      throw new PanServerError(status, code, `pan-uploader token endpoint: ${message}`, {traceID: proxyTraceID()});
+    };
+    if (request.method !== 'GET') refuse(405, ProxyCode.METHOD_NOT_ALLOWED, `${request.method} is not allowed; use GET`);
+    if (options.authorize && !(await options.authorize(raw))) refuse(403, ProxyCode.FORBIDDEN, 'not authorized to receive an access token');
+    const token = await broker.getToken(request.signal);
+    return Response.json(
+      {accessToken: token.accessToken, expiredAt: token.expiredAt},
+      {headers: {'cache-control': 'no-store', pragma: 'no-cache'}},
+    );
+  };
+
+  const safely = (request: Request, raw: IncomingMessage | Request): Promise<Response> =>
+    answer(request, raw).catch((error: unknown) => (error instanceof PanServerError ? errorResponse(error) : toErrorResponse(error)));
+
+  return {
+    fetch: (request) => safely(request, request),
+    handle: (req, res, next) => {
+      safely(toFetchRequest(req, res), req)
+        .then((response) => writeResponse(res, response))
+        .catch((error: unknown) => (next ? next(error) : res.destroy()));
+    },
+  };
+}
