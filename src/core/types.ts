@@ -92,6 +92,10 @@ export interface UploadTask {
   etag?: string;
   fileID?: number | string;
   downloadURL?: string;
+  /** Image host: the link on the account's own domain, when one is configured. */
+  userSelfURL?: string;
+  /** Which 123pan upload flow carries (or carried) the bytes, once chosen. */
+  flow?: UploadFlow;
   /** Why no downloadURL could be had, when there is none after success. */
   downloadURLError?: string;
   /** True when 123pan already held the file (秒传). */
@@ -100,6 +104,9 @@ export interface UploadTask {
   resumed: boolean;
   error?: UploadErrorInfo;
 }
+
+/** The 123pan upload flows: drive v2 slices, drive v2 single-step, drive v1 presigned, image host presigned. */
+export type UploadFlow = 'v2' | 'single' | 'v1' | 'image';
 
 export interface FileWithPath {
   file: File;
@@ -131,6 +138,21 @@ export interface UploadManagerOptions {
   driveFlow: 'auto' | 'v2' | 'single' | 'v1';
   /** How a drive file gets its download URL after success. */
   driveLink: 'download_info' | 'direct-link' | 'none';
+  /** Files up to this size take the single-step flow when driveFlow is 'auto' (at most 1 GiB, 123pan's limit for it). */
+  singleMaxSize: number;
+  /** Overall deadline for the server to confirm a finished upload (polled at least 1 s apart). */
+  completeTimeoutMs: number;
+  /** Interval between completion polls; never below 1000 (123pan asks for at least 1 s). */
+  pollIntervalMs: number;
+  /** Resume records older than this are dropped. */
+  resumeMaxAgeMs: number;
+  /** Minimum interval between progress events of one task, and between queue-progress events. */
+  progressIntervalMs: number;
+  /** Passed to the API client: per-endpoint QPS limits and retry delays (ms). */
+  rateLimits?: Record<string, number>;
+  retryDelays?: readonly number[];
+  /** Name of the IndexedDB database that keeps resume records. */
+  resumeDatabase: string;
 }
 
 export interface QueueTotals {

@@ -1,0 +1,59 @@
+/**
+ * Image host (图床): create → get_upload_url + PUT per slice → upload_complete →
+ * upload_async_result → detail, whose downloadURL / userSelfURL are the file's links.
+ */
+import {checkSliceSize} from './drive-v2.ts';
+import {UploadError, isAbort} from './errors.ts';
+import {PresignedSteps, isRealID} from './presigned.ts';
+import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
+
+export class ImageHostProtocol implements UploadProtocol {
+  readonly flow = 'image' as const;
+  private readonly deps: ProtocolDeps;
+  private readonly steps: PresignedSteps;
+  constructor(deps: ProtocolDeps) {
+    this.deps = deps;
+    this.steps = new PresignedSteps(deps, '/upload/v1/oss/file');
+  }
+
+  async create(_file: Blob, info: FileInfo, {signal}: RequestOptions): Promise<CreateResult> {
+    // No duplicate or containDir here: the image host documents neither (same etag + size in a folder replaces).
+    const data = await this.deps.client.call<{fileID?: string; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/oss/file/create', {
+      method: 'POST',
+      json: {parentFileID: String(info.parentID ?? ''), filename: info.filename, etag: info.etag, size: info.size, type: 1},
+      signal,
+    });
+    if (data.reuse && isRealID(data.fileID)) return {kind: 'done', fileID: data.fileID, reused: true};
+    if (!data.preuploadID) throw new UploadError('server', 'image host create answered without a preuploadID');
+    return {kind: 'session', session: {flow: 'image', preuploadID: data.preuploadID, sliceSize: checkSliceSize(data.sliceSize, 'image host create')}};
+  }
+
+  /** Not in the current image-host docs (public SDKs use it): when refused, the engine keeps its own record. */
+  listParts(session: UploadSession, options: RequestOptions) {
+    return this.steps.listParts(session, options);
+  }
+  sendSlice(session: UploadSession, slice: SliceInput, options: RequestOptions) {
+    return this.steps.sendSlice(session, slice, options);
+  }
+  complete(session: UploadSession, options: RequestOptions) {
+    return this.steps.complete(session, options);
+  }
+
+  async resolveURL(fileID: number | string, {signal}: RequestOptions): Promise<LinkResult> {
+    try {
+      const data = await this.deps.client.call<{downloadURL?: string; userSelfURL?: string}>('/api/v1/oss/file/detail', {
+        method: 'GET',
+        query: {fileID: String(fileID)},
+        signal,
+      });
+      const result: LinkResult = {};
+      if (data?.downloadURL) result.downloadURL = data.downloadURL;
+      else result.downloadURLError = 'the image host detail answered without a downloadURL';
+      if (data?.userSelfURL) result.userSelfURL = data.userSelfURL;
+      return result;
+    } catch (error) {
+      if (isAbort(error, signal)) throw error;
+      return {downloadURLError: `the image was uploaded, but its detail could not be read: ${(error as Error)?.message ?? String(error)}`};
+    }
+  }
+}
