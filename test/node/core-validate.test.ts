@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {checkName, matchesAccept, validateFile} from '../../src/core/validate.ts';
+import {chooseFlow} from '../../src/protocols/index.ts';
+
+const drive = {target: 'drive' as const};
+const file = (name: string, size = 10, type = '') => ({name, size, type});
+
+describe('checkName (123pan filename rules)', () => {
+  it('accepts ordinary names, including Chinese and spaces inside', () => {
+    assert.equal(checkName('测试文件 1.mp4'), null);
+    assert.equal(checkName('a'.repeat(255)), null);
+  });
+  it('refuses empty, too long, forbidden characters and only spaces', () => {
+    assert.equal(checkName('')?.key, 'name-empty');
+    assert.equal(checkName('a'.repeat(256))?.key, 'name-too-long');
+    for (const c of ['"', '\\', '/', ':', '*', '?', '|', '>', '<']) assert.equal(checkName(`a${c}b.txt`)?.key, 'name-forbidden-char', c);
+    assert.equal(checkName('   ')?.key, 'name-only-spaces');
+  });
+});
+
+describe('matchesAccept (like <input accept>)', () => {
+  it('matches extensions, MIME wildcards and exact MIME types', () => {
+    assert.ok(matchesAccept({name: 'A.PNG', type: ''}, '.png'));
+    assert.ok(matchesAccept({name: 'a.bin', type: 'image/webp'}, 'image/*'));
+    assert.ok(matchesAccept({name: 'a.bin', type: 'application/pdf'}, '.txt, application/pdf'));
+    assert.ok(!matchesAccept({name: 'a.txt', type: 'text/plain'}, 'image/*,.png'));
+    assert.ok(matchesAccept({name: 'a.txt', type: 'text/plain'}, ''));
+  });
+});
+
+describe('validateFile', () => {
+  it('lets a good file through', () => {
+    assert.equal(validateFile(file('a.txt'), '', drive, 0), null);
+  });
+  it('names the file and the reason', () => {
+    const r = validateFile(file('a:b.txt'), 'docs', drive, 0)!;
+    assert.equal(r.key, 'name-forbidden-char');
+    assert.equal(r.name, 'a:b.txt');
+    assert.equal(r.relativePath, 'docs');
+    assert.match(r.reason, /"docs\/a:b\.txt"/);
+    assert.match(r.reason, /":"/);
+  });
+  it('checks folder names of a folder upload too', () => {
+    assert.equal(validateFile(file('a.txt'), 'ok/ba*d', drive, 0)?.key, 'name-forbidden-char');
+  });
+  it('applies maxFiles, accept and maxSize', () => {
+    assert.equal(validateFile(file('a.txt'), '', {...drive, maxFiles: 2}, 2)?.key, 'too-many-files');
+    assert.equal(validateFile(file('a.txt'), '', {...drive, maxFiles: 2}, 1), null);
+    assert.equal(validateFile(file('a.txt', 1, 'text/plain'), '', {...drive, accept: 'image/*'}, 0)?.key, 'not-accepted');
+    const big = validateFile(file('a.txt', 2048), '', {...drive, maxSize: 1024}, 0)!;
+    assert.equal(big.key, 'too-large');
+    assert.match(big.reason, /2\.0 KiB.*1\.0 KiB/);
+  });
+  it('holds 123pan limits: 10 GiB on the drive, images of 100 MiB at most on the image host', () => {
+    assert.equal(validateFile(file('a.bin', 10 * 1024 ** 3 + 1), '', drive, 0)?.key, 'target-too-large');
+    assert.equal(validateFile(file('a.bin', 10 * 1024 ** 3), '', drive, 0), null);
+    const image = {target: 'image' as const};
+    assert.equal(validateFile(file('a.txt'), '', image, 0)?.key, 'not-image');
+    for (const ext of ['png', 'gif', 'jpeg', 'JPG', 'tiff', 'tif', 'webp', 'svg', 'bmp']) assert.equal(validateFile(file(`a.${ext}`), '', image, 0), null, ext);
+    assert.equal(validateFile(file('a.png', 100 * 1024 ** 2 + 1), '', image, 0)?.key, 'target-too-large');
+  });
+});
+
+describe('chooseFlow', () => {
+  it('sends small drive files single-step and larger ones in v2 slices', () => {
+    assert.equal(chooseFlow('drive', 'auto', 16 * 1024 * 1024), 'single');
+    assert.equal(chooseFlow('drive', 'auto', 16 * 1024 * 1024 + 1), 'v2');
+    assert.equal(chooseFlow('drive', 'auto', 100, 0), 'v2');
+    assert.equal(chooseFlow('drive', 'single', 2 * 1024 ** 3), 'v2');
+    assert.equal(chooseFlow('drive', 'v1', 1), 'v1');
+    assert.equal(chooseFlow('image', 'v2', 1), 'image');
+  });
+});
