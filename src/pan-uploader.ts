@@ -1,10 +1,13 @@
-import {LitElement, html} from 'lit';
-import {customElement, property} from 'lit/decorators.js';
+/**
+ * Registers <pan-uploader>. Guarded: a CMS page may load the script twice, and a second
+ * customElements.define of the same name would throw.
+ */
+import {PanUploader} from './components/pan-uploader/pan-uploader.component.ts';
 
-@customElement('pan-uploader-probe')
-export class Probe extends LitElement {
-  @property() target = 'drive';
-  override render() {
-    return html`<p>${this.target}</p>`;
+if (!customElements.get('pan-uploader')) customElements.define('pan-uploader', PanUploader);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pan-uploader': PanUploader;
   }
 }
