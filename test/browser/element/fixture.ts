@@ -4,11 +4,11 @@ import type {UploadManagerOptions} from '../../../src/core/types.ts';
 import {FakeManager} from './fake-manager.ts';
 
 export class FakePanUploader extends PanUploader {
-  manager!: FakeManager;
+  fake!: FakeManager;
   renders = 0;
   protected override createManager(options: Partial<UploadManagerOptions>): FakeManager {
-    this.manager = new FakeManager(options);
-    return this.manager;
+    this.fake = new FakeManager(options);
+    return this.fake;
   }
   protected override render() {
     this.renders++;
