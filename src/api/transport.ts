@@ -33,7 +33,7 @@ function networkError(request: SendRequest, cause?: unknown): PanApiError {
   });
 }
 
-/** Sends with fetch; the size of a Blob body is reported as progress once it is sent. */
+/** Sends with fetch, which reports no upload progress: the body's size is reported once, on a 2xx. */
 export async function sendWithFetch(fetchImpl: typeof fetch, request: SendRequest): Promise<RawResponse> {
   const {signal} = request;
   if (signal?.aborted) throw abortedError(request.endpoint, signal.reason);
@@ -50,7 +50,8 @@ export async function sendWithFetch(fetchImpl: typeof fetch, request: SendReques
       : undefined;
   try {
     const response = await fetchImpl(request.url, {method: request.method, headers: request.headers, body: request.body, signal: controller.signal});
-    if (request.onProgress && request.body instanceof Blob) request.onProgress(request.body.size);
+    const size = bodySize(request.body);
+    if (request.onProgress && size && response.ok) request.onProgress(size);
     const text = await response.text();
     return {status: response.status, text, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after')};
   } catch (cause) {
@@ -95,24 +96,47 @@ export function sendWithXhr(request: SendRequest): Promise<RawResponse> {
     xhr.open(request.method, request.url, true);
     for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
     xhr.responseType = 'text';
+    let reported = 0;
+    let total: number | undefined;
+    const report = (loaded: number) => {
+      if (loaded <= reported) return;
+      reported = loaded;
+      request.onProgress?.(loaded);
+    };
     xhr.upload.onprogress = (event) => {
       armTimer();
-      request.onProgress?.(event.loaded);
+      if (event.lengthComputable) total = event.total;
+      report(event.loaded);
     };
     xhr.onprogress = armTimer;
     xhr.onload = () =>
-      finish(() =>
+      finish(() => {
+        // Requests a service worker intercepts get no upload events in Chromium: still end at the full size.
+        const size = total ?? bodySize(request.body);
+        if (size !== undefined && xhr.status >= 200 && xhr.status < 300) report(size);
         resolve({
           status: xhr.status,
           text: xhr.responseText,
           contentType: xhr.getResponseHeader('content-type'),
           retryAfter: xhr.getResponseHeader('retry-after'),
-        }),
-      );
+        });
+      });
     xhr.onerror = () => finish(() => reject(networkError(request)));
     xhr.onabort = () => finish(() => reject(signal?.aborted ? abortedError(request.endpoint, signal.reason) : networkError(request)));
     signal?.addEventListener('abort', onAbort, {once: true});
     armTimer();
     xhr.send((request.body ?? null) as XMLHttpRequestBodyInit | null);
   });
+}
+
+/** Bytes of a body when they can be known without serialising it (FormData: its values, without framing). */
+function bodySize(body: BodyInit | null | undefined): number | undefined {
+  if (body instanceof Blob) return body.size;
+  if (typeof body === 'string') return new TextEncoder().encode(body).length;
+  if (body instanceof FormData) {
+    let size = 0;
+    for (const [, value] of body) size += typeof value === 'string' ? new TextEncoder().encode(value).length : value.size;
+    return size;
+  }
+  return undefined;
 }
