@@ -266,7 +266,7 @@ describe('proxy', () => {
       const filePart = part('file', file, 'a.bin');
       return Buffer.concat([...(fileFirst ? [filePart, ...fields] : [...fields, filePart]), Buffer.from(`--${boundary}--\r\n`)]);
     };
-    const send = (buf: Buffer) => fetch(target, {method: 'POST', headers: {'content-type': `multipart/form-data; boundary=${boundary}`}, body: buf});
+    const send = (buf: Buffer) => fetch(target, {method: 'POST', headers: {'content-type': `multipart/form-data; boundary=${boundary}`}, body: new Uint8Array(buf)});
 
     const good = body('12', true);
     const ok = await send(good);
