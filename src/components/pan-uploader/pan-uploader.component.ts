@@ -197,6 +197,8 @@ export class PanUploader extends LitElement {
   private batchSize = 0;
   private batchActive = false;
   private milestonesSaid = new Set<number>();
+  private announcedSinceFrame = false;
+  private resetting = false;
   private copiedTimer?: ReturnType<typeof setTimeout>;
   private langObserver?: MutationObserver;
   private optionsKey = '';
@@ -244,7 +246,10 @@ export class PanUploader extends LitElement {
 
   /** Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their reason. */
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
-    return this.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
+    const result = this.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
+    // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
+    if (result.added.length && this.manual) this.announce(this.t.announceAdded(result.added.length));
+    return result;
   }
   /** Starts every queued file (needed only with `manual`). */
   start(): void {
@@ -438,6 +443,8 @@ export class PanUploader extends LitElement {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      this.checkMilestones();
+      this.announcedSinceFrame = false;
       this.requestUpdate();
     });
   }
@@ -464,7 +471,7 @@ export class PanUploader extends LitElement {
       } else {
         this.internals.setFormValue(null);
       }
-      if (dispatchChange && valueChanged) this.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
+      if (dispatchChange && valueChanged && !this.resetting) this.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
     }
     this.syncValidity();
   }
@@ -482,10 +489,15 @@ export class PanUploader extends LitElement {
   }
 
   formResetCallback(): void {
-    this.manager?.clear();
+    // A reset is not a user change: no change event, as with native inputs.
+    this.resetting = true;
+    try {
+      this.manager?.clear();
+    } finally {
+      this.resetting = false;
+    }
     this.rejectedFiles = [];
     this.pruneThumbnails();
-    // A reset is not a user change: no change event, as with native inputs.
     this.syncForm(false);
     this.scheduleRender();
   }
@@ -548,7 +560,6 @@ export class PanUploader extends LitElement {
   protected override updated(): void {
     // The anchor for validation bubbles exists only after the first render.
     if (!this.internals.validity.valid) this.syncValidity();
-    this.checkMilestones();
   }
 
   private readInheritedLang(): void {
@@ -571,6 +582,7 @@ export class PanUploader extends LitElement {
   // ——— announcements ———
 
   private announce(text: string): void {
+    this.announcedSinceFrame = true;
     // The same words twice would not be re-read: alternate a zero-width space.
     this.announcement = this.announcement === text ? `${text}\u200b` : text;
   }
@@ -583,7 +595,8 @@ export class PanUploader extends LitElement {
     const reached = MILESTONES.filter((m) => percent >= m && !this.milestonesSaid.has(m));
     if (reached.length) {
       for (const m of reached) this.milestonesSaid.add(m);
-      this.announce(this.t.announceMilestone(reached[reached.length - 1]));
+      // A file's own news (done, failed) wins over a milestone reached in the same frame.
+      if (!this.announcedSinceFrame) this.announce(this.t.announceMilestone(reached[reached.length - 1]));
     }
   }
 
@@ -636,8 +649,7 @@ export class PanUploader extends LitElement {
   }
 
   private addFromUser(files: FileWithPath[]): void {
-    const {added} = this.engine.addFiles(files);
-    if (added.length && this.manual) this.announce(this.t.announceAdded(added.length));
+    this.addFiles(files);
   }
 
   private openPicker(kind: 'files' | 'folder'): void {
