@@ -50,6 +50,7 @@ const FINISHED: ReadonlySet<UploadStatus> = new Set([UploadStatus.DONE, UploadSt
 
 const PAUSE = Symbol('paused');
 const CANCEL = Symbol('canceled');
+const DISPOSE = Symbol('disposed');
 
 interface Job {
   task: UploadTask;
@@ -271,6 +272,20 @@ export class UploadManager extends EventTarget {
   /** Cancels whatever runs and empties the queue. */
   clear(): void {
     for (const job of [...this.jobs]) this.remove(job.task.id);
+  }
+
+  /**
+   * Stops every request at once, as leaving the page would, but keeps the resume records and the
+   * task states: an element calls this when it leaves the document. The manager is not used after.
+   */
+  dispose(): void {
+    this.started = false;
+    for (const job of this.jobs) {
+      job.controller?.abort(DISPOSE);
+      clearTimeout(job.emitTimer);
+    }
+    clearTimeout(this.queueTimer);
+    void Promise.all(this.jobs.map((j) => j.recordWrites)).then(() => this.store.close());
   }
 
   totals(): QueueTotals {
