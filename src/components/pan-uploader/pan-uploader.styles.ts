@@ -8,7 +8,7 @@ import {css} from 'lit';
 export default css`
   :host {
     color-scheme: light dark;
-    --_accent: var(--pan-color-accent, light-dark(#2f6bff, #7aa2ff));
+    --_accent: var(--pan-color-accent, light-dark(#2456d3, #7aa2ff));
     --_accent-text: var(--pan-color-accent-text, light-dark(#ffffff, #0b1530));
     --_text: var(--pan-color-text, light-dark(#1d2433, #e7eaf1));
     --_muted: var(--pan-color-muted, light-dark(#5b6478, #a3abbd));
@@ -38,8 +38,10 @@ export default css`
   :host([hidden]) {
     display: none;
   }
-  :host([disabled]) {
-    opacity: 0.6;
+  /* Disabled dims only the controls (which are exempt from contrast rules), never the text. */
+  :host([disabled]) [part~='dropzone'] {
+    border-style: solid;
+    cursor: not-allowed;
   }
   *,
   *::before,
