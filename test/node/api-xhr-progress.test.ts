@@ -9,7 +9,11 @@ import type {AddressInfo} from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {build} from 'esbuild';
 import puppeteer, {type Browser, type Page} from 'puppeteer-core';
-import {chromeArgs, findChrome} from '../../scripts/chrome-path.mjs';
+
+// A plain-JS helper shared with the test runner; imported by URL because it ships no types.
+const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
+  new URL('../../scripts/chrome-path.mjs', import.meta.url).href
+);
 
 const SLICE = 16 * 1024 * 1024;
 
