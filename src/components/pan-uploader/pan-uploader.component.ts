@@ -75,7 +75,12 @@ const ANNOUNCE_EACH_UP_TO = 3;
  * @csspart choose-folder - The "Choose folder" button (with `directory`).
  * @csspart summary - Overall progress and the queue's buttons.
  * @csspart summary-text - "3 of 10 uploaded · speed · time left".
- * @csspart toolbar - Upload, pause all, resume all, clear.
+ * @csspart toolbar - Upload, pause all, resume all, retry, clear.
+ * @csspart upload - The "Upload" button (with `manual`).
+ * @csspart pause-all - The "Pause all" button.
+ * @csspart resume-all - The "Resume all" button.
+ * @csspart retry-all - The button that retries every failed or canceled file.
+ * @csspart clear - The "Clear list" button.
  * @csspart overall-progress - The overall progress track.
  * @csspart list - The list of files.
  * @csspart rejected-list - The list of files that were not added.
@@ -93,8 +98,16 @@ const ANNOUNCE_EACH_UP_TO = 3;
  * @csspart reason - Why a file was not added.
  * @csspart error - Why an upload failed.
  * @csspart trace-id - 123pan's trace ID of a failure.
+ * @csspart note - "instant upload" (秒传) next to a file 123pan already had.
  * @csspart link - The link to an uploaded file.
  * @csspart item-actions - A file's buttons.
+ * @csspart pause-button - Pauses one file.
+ * @csspart resume-button - Resumes one file.
+ * @csspart cancel-button - Cancels one file.
+ * @csspart retry-button - Retries one file.
+ * @csspart remove-button - Takes one file off the list.
+ * @csspart copy-button - Copies a finished file's link.
+ * @csspart dismiss-button - Takes a refused file off the list.
  * @csspart progress - A progress track.
  * @csspart progress-bar - The filled part of a progress track.
  * @csspart empty - The empty state.
@@ -122,7 +135,9 @@ const ANNOUNCE_EACH_UP_TO = 3;
  */
 export class PanUploader extends LitElement {
   static override styles = styles;
+  /** @internal */
   static override shadowRootOptions = {...LitElement.shadowRootOptions, delegatesFocus: true};
+  /** @internal */
   static formAssociated = true;
 
   /** Where files go: `drive` (cloud drive) or `image` (image host, 图床). */
@@ -430,7 +445,8 @@ export class PanUploader extends LitElement {
   }
 
   private emit<K extends keyof PanUploaderEventMap>(type: K, detail: PanUploaderEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, {detail, bubbles: true, composed: true}));
+    const event = new CustomEvent(type, {detail, bubbles: true, composed: true});
+    this.dispatchEvent(event);
   }
 
   private touch(task: UploadTask): void {
@@ -488,6 +504,7 @@ export class PanUploader extends LitElement {
     }
   }
 
+  /** @internal Called by the browser when the form resets. */
   formResetCallback(): void {
     // A reset is not a user change: no change event, as with native inputs.
     this.resetting = true;
@@ -502,6 +519,7 @@ export class PanUploader extends LitElement {
     this.scheduleRender();
   }
 
+  /** @internal Called by the browser when a fieldset or form disables the element. */
   formDisabledCallback(disabled: boolean): void {
     this.formDisabled = disabled;
   }
