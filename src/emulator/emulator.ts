@@ -1,0 +1,263 @@
+/**
+ * createEmulator: the routes wrapped in what every 123pan answer goes through — the request log,
+ * injected faults, QPS limits, token and Platform checks, CORS and the envelope — as msw handlers.
+ */
+import {HttpHandler, type RequestHandler} from 'msw';
+import {ApiError, Code} from './codes.ts';
+import {type Ctx, type OriginName, type Route, routes} from './routes.ts';
+import {type Settings, State, randomString} from './state.ts';
+import {MemoryBlobStore} from './store.ts';
+import type {Emulator, EmulatorOptions, Fault, RequestLogEntry, StoredFile, StoredFolder} from './types.ts';
+
+const DAY = 24 * 3600_000;
+
+const DEFAULTS: Settings = {
+  apiOrigin: 'https://open-api.123pan.com',
+  uploadOrigin: 'https://openapi-upload.123pan.com',
+  storageOrigin: 'https://storage.123pan.example',
+  sliceSize: 16 * 1024 * 1024,
+  ossSliceSize: 100 * 1024 * 1024,
+  completePolls: 0,
+  minPollIntervalMs: 1000,
+  tokenLifetimeMs: 90 * DAY,
+  clientID: 'test-client',
+  clientSecret: 'test-secret',
+  qps: {},
+  serverScheme: 'https',
+};
+
+const ALLOW_HEADERS = 'Authorization, Platform, Content-Type, Content-MD5, X-Requested-With';
+
+function checkOptions(patch: Partial<EmulatorOptions>): void {
+  for (const key of ['sliceSize', 'ossSliceSize'] as const) {
+    const v = patch[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new TypeError(`emulator option ${key} must be a positive integer, got ${v}`);
+  }
+  for (const key of ['completePolls', 'minPollIntervalMs', 'tokenLifetimeMs'] as const) {
+    const v = patch[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new TypeError(`emulator option ${key} must be a number >= 0, got ${v}`);
+  }
+  for (const key of ['apiOrigin', 'uploadOrigin', 'storageOrigin'] as const) {
+    const v = patch[key];
+    if (v !== undefined && new URL(v).origin !== v) throw new TypeError(`emulator option ${key} must be an origin like https://host[:port], got "${v}"`);
+  }
+  if (patch.serverScheme !== undefined && !['https', 'http', 'none'].includes(patch.serverScheme)) {
+    throw new TypeError(`emulator option serverScheme must be 'https', 'http' or 'none', got "${patch.serverScheme}"`);
+  }
+}
+
+/** '2025-03-23T15:48:37+08:00', as 123pan writes expiredAt. */
+function isoChina(ms: number): string {
+  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const {store = new MemoryBlobStore(), ...rest} = options;
+  checkOptions(rest);
+  const settings: Settings = {...DEFAULTS};
+  let schemeExplicit = false;
+  const requests: RequestLogEntry[] = [];
+  let faults: {fault: Fault; remaining: number}[] = [];
+  const hits = new Map<string, number[]>();
+  const state = new State(settings, store);
+
+  function configure(patch: Partial<EmulatorOptions>): void {
+    const {store: newStore, ...values} = patch;
+    checkOptions(values);
+    for (const [key, value] of Object.entries(values)) if (value !== undefined) (settings as Record<string, unknown>)[key] = value;
+    if (values.serverScheme !== undefined) schemeExplicit = true;
+    if (!schemeExplicit) settings.serverScheme = settings.uploadOrigin.startsWith('http:') ? 'http' : 'https';
+    if (newStore) state.store = newStore;
+  }
+  configure(rest);
+
+  function issueToken(lifetimeMs = settings.tokenLifetimeMs) {
+    const expires = Date.now() + lifetimeMs;
+    const accessToken = `emu.${randomString(48)}`;
+    state.tokens.set(accessToken, expires);
+    return {accessToken, expiredAt: isoChina(expires)};
+  }
+
+  function originOf(url: URL): OriginName | undefined {
+    if (url.origin === settings.apiOrigin) return 'api';
+    // The upload servers answer on either scheme: `servers` may come back as plain http.
+    if (url.host === new URL(settings.uploadOrigin).host && url.origin !== settings.apiOrigin) return 'upload';
+    if (url.origin === settings.storageOrigin) return 'storage';
+    return undefined;
+  }
+
+  function match(route: Route, url: URL): string[] | undefined {
+    if (originOf(url) !== route.origin) return undefined;
+    if (typeof route.path === 'string') return url.pathname === route.path ? [] : undefined;
+    const m = route.path.exec(url.pathname);
+    return m ? m.slice(1) : undefined;
+  }
+
+  function takeFault(path: string): Fault | undefined {
+    for (const entry of faults) {
+      const p = entry.fault.path;
+      const hit = p === '*' || p === path || (p.endsWith('*') && path.startsWith(p.slice(0, -1)));
+      if (!hit || entry.remaining <= 0) continue;
+      if (Math.random() >= (entry.fault.rate ?? 1)) continue;
+      entry.remaining--;
+      return entry.fault;
+    }
+    return undefined;
+  }
+
+  function checkQps(path: string): void {
+    const limit = settings.qps[path];
+    if (limit === undefined) return;
+    const now = Date.now();
+    const recent = (hits.get(path) ?? []).filter((t) => now - t < 1000);
+    if (recent.length >= limit) {
+      hits.set(path, recent);
+      throw new ApiError(Code.TOO_MANY_REQUESTS, `too many requests: ${path} allows ${limit} per second`);
+    }
+    recent.push(now);
+    hits.set(path, recent);
+  }
+
+  function checkAuth(request: Request, auth: Route['auth']): void {
+    if (auth === 'none') return;
+    if (auth === 'token') {
+      const header = request.headers.get('authorization');
+      if (!header) throw new ApiError(Code.UNAUTHORIZED, 'the Authorization header is missing: send "Authorization: Bearer <accessToken>"');
+      const bearer = /^Bearer (\S+)$/.exec(header);
+      if (!bearer) throw new ApiError(Code.UNAUTHORIZED, 'the Authorization header must be "Bearer <accessToken>"');
+      const expires = state.tokens.get(bearer[1]);
+      if (expires === undefined) throw new ApiError(Code.UNAUTHORIZED, 'access token is invalid');
+      if (expires <= Date.now()) throw new ApiError(Code.UNAUTHORIZED, 'access token has expired');
+    }
+    if (request.headers.get('platform') !== 'open_platform') {
+      throw new ApiError(Code.BAD_PARAM, 'the Platform header is missing or wrong: send "Platform: open_platform"');
+    }
+  }
+
+  function envelope(code: number, message: string, data: unknown, status = 200): Response {
+    const body = {code, message, data, 'x-traceID': `${crypto.randomUUID()}_emulator`};
+    return new Response(JSON.stringify(body), {status, headers: {'Content-Type': 'application/json; charset=utf-8'}});
+  }
+
+  function withCors(response: Response, request: Request, preflight = false): Response {
+    const h = response.headers;
+    h.set('Access-Control-Allow-Origin', request.headers.get('origin') ?? '*');
+    h.append('Vary', 'Origin');
+    h.set('Access-Control-Expose-Headers', 'ETag, Content-Length');
+    if (preflight) {
+      h.set('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
+      h.set('Access-Control-Allow-Headers', ALLOW_HEADERS);
+      h.set('Access-Control-Max-Age', '600');
+    }
+    return response;
+  }
+
+  async function serve(request: Request, route: Route | undefined, params: string[]): Promise<Response> {
+    const url = new URL(request.url);
+    const time = Date.now();
+    const finish = (response: Response, code?: number) => {
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, status: response.type === 'error' ? 0 : response.status, code});
+      return response;
+    };
+    if (request.method === 'OPTIONS') return finish(withCors(new Response(null, {status: 204}), request, true));
+
+    let resetAfter = false;
+    const fault = takeFault(url.pathname);
+    switch (fault?.kind) {
+      case 'drop':
+        return finish(Response.error());
+      case 'http500':
+        return finish(withCors(new Response('500 Internal Server Error', {status: 500, headers: {'Content-Type': 'text/plain'}}), request));
+      case 'code1':
+        return finish(withCors(envelope(Code.INTERNAL, 'internal error', null), request), Code.INTERNAL);
+      case '429':
+        return finish(withCors(envelope(Code.TOO_MANY_REQUESTS, 'too many requests', null, 429), request), Code.TOO_MANY_REQUESTS);
+      case '401':
+        return finish(withCors(envelope(Code.UNAUTHORIZED, 'access token is invalid', null, 401), request), Code.UNAUTHORIZED);
+      case 'slow':
+        await sleep(fault.delayMs ?? 2000);
+        break;
+      case 'reset':
+        resetAfter = true;
+        break;
+    }
+
+    let response: Response;
+    let code: number | undefined;
+    try {
+      if (!route) throw new ApiError(Code.NO_ENDPOINT, `no endpoint ${request.method} ${url.pathname} on ${url.origin}`, 404);
+      checkQps(url.pathname);
+      checkAuth(request, route.auth);
+      const ctx: Ctx = {request, url, state, settings, params, issueToken};
+      const data = await route.run(ctx);
+      if (data instanceof Response) {
+        response = data;
+      } else {
+        response = envelope(Code.OK, 'ok', data ?? null);
+        code = Code.OK;
+      }
+    } catch (error) {
+      if (error instanceof ApiError) {
+        response = envelope(error.code, error.message, null, error.httpStatus);
+        code = error.code;
+      } else {
+        console.error('[pan emulator]', error);
+        response = envelope(Code.INTERNAL, `internal error: ${(error as Error)?.message ?? error}`, null);
+        code = Code.INTERNAL;
+      }
+    }
+    if (resetAfter) return finish(Response.error());
+    return finish(withCors(response, request), code);
+  }
+
+  const handlers: RequestHandler[] = [
+    ...routes.map(
+      (route) =>
+        new HttpHandler(
+          route.method,
+          ({request}) => match(route, new URL(request.url)) !== undefined,
+          ({request}) => serve(request, route, match(route, new URL(request.url)) ?? []),
+        ),
+    ),
+    // Preflights and unknown paths on the three origins; other origins pass through untouched.
+    new HttpHandler(/.*/, ({request}) => originOf(new URL(request.url)) !== undefined, ({request}) => serve(request, undefined, [])),
+  ];
+
+  const emulator: Emulator = {
+    handlers,
+    options: settings,
+    configure,
+    issueToken,
+    expireTokens() {
+      for (const token of state.tokens.keys()) state.tokens.set(token, 0);
+    },
+    fault(f) {
+      if (!f || typeof f.path !== 'string') throw new TypeError('fault.path must be a string (a pathname, a prefix ending in *, or *)');
+      const kinds = ['drop', 'http500', 'code1', '429', '401', 'slow', 'reset'];
+      if (!kinds.includes(f.kind)) throw new TypeError(`fault.kind must be one of ${kinds.join(', ')}, got "${f.kind}"`);
+      if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new TypeError(`fault.rate must be 0..1, got ${f.rate}`);
+      faults.push({fault: {...f}, remaining: f.times ?? Infinity});
+    },
+    clearFaults() {
+      faults = [];
+    },
+    files(): StoredFile[] {
+      return [...state.nodes.values()]
+        .filter((n) => !n.dir)
+        .map((n) => ({fileID: n.id, target: n.target, parentID: n.parentID, name: n.name, path: state.pathOf(n), size: n.size, md5: n.md5, createdAt: n.createdAt}));
+    },
+    folders(): StoredFolder[] {
+      return [...state.nodes.values()].filter((n) => n.dir).map((n) => ({id: n.id, target: n.target, parentID: n.parentID, name: n.name}));
+    },
+    requests,
+    reset() {
+      requests.length = 0;
+      faults = [];
+      hits.clear();
+      void state.clear();
+    },
+  };
+  return emulator;
+}

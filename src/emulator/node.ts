@@ -1,0 +1,198 @@
+/**
+ * The emulator on real sockets: three loopback HTTP servers (API, upload servers, presigned storage),
+ * each request turned into a Fetch Request and answered by the same msw handlers the browser uses.
+ * Bodies stream from the socket into the handlers; bytes are kept on disk.
+ *
+ * Control API on the API origin (JSON, CORS open):
+ *   GET  /__emulator/files          → {files: StoredFile[], folders: StoredFolder[]}
+ *   GET  /__emulator/requests       → {requests: RequestLogEntry[]}
+ *   GET  /__emulator/options        → the emulator's options
+ *   POST /__emulator/configure      body: Partial<EmulatorOptions> → {options}
+ *   POST /__emulator/fault          body: Fault
+ *   POST /__emulator/clear-faults
+ *   POST /__emulator/reset
+ *   POST /__emulator/token          body: {lifetimeMs?} → {accessToken, expiredAt}
+ *   POST /__emulator/expire-tokens
+ */
+import {once} from 'node:events';
+import {mkdir, mkdtemp, rm} from 'node:fs/promises';
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {getResponse} from 'msw';
+import {attachBody} from './body.ts';
+import {DiskBlobStore} from './disk-store.ts';
+import {createEmulator} from './emulator.ts';
+import type {Emulator, EmulatorOptions} from './types.ts';
+
+export {DiskBlobStore} from './disk-store.ts';
+
+export interface EmulatorServerOptions extends EmulatorOptions {
+  /** Loopback by default. */
+  host?: string;
+  /** The API port; 0 (default) picks a free one. The upload and storage servers always take free ports. */
+  port?: number;
+  /** Where uploaded bytes are kept; default a fresh temporary folder, removed by close(). */
+  dataDir?: string;
+}
+
+export interface EmulatorServer {
+  emulator: Emulator;
+  apiOrigin: string;
+  uploadOrigin: string;
+  storageOrigin: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
+  const {host = '127.0.0.1', port = 0, dataDir, ...emulatorOptions} = options;
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pan-emulator-')));
+  if (dataDir) await mkdir(dataDir, {recursive: true});
+  const emulator = createEmulator({...emulatorOptions, store: emulatorOptions.store ?? new DiskBlobStore(dir)});
+
+  const servers = [createServer(), createServer(), createServer()];
+  const [api, upload, storage] = servers;
+  await listen(api, port, host);
+  await listen(upload, 0, host);
+  await listen(storage, 0, host);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const originOf = (server: Server) => `http://${urlHost}:${(server.address() as AddressInfo).port}`;
+  const [apiOrigin, uploadOrigin, storageOrigin] = servers.map(originOf);
+  emulator.configure({apiOrigin, uploadOrigin, storageOrigin});
+
+  api.on('request', (req, res) => void handle(emulator, req, res, apiOrigin, true));
+  upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin, false));
+  storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin, false));
+
+  return {
+    emulator,
+    apiOrigin,
+    uploadOrigin,
+    storageOrigin,
+    async close() {
+      await Promise.all(
+        servers.map((server) => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeAllConnections();
+          return closed;
+        }),
+      );
+      if (!dataDir) await rm(dir, {recursive: true, force: true});
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, control: boolean): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', origin);
+    if (control && url.pathname.startsWith('/__emulator/')) return await controlApi(emulator, req, res, url);
+
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    const aborted = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    const method = req.method ?? 'GET';
+    const request = new Request(url, {method, headers, signal: aborted.signal});
+    // The socket itself is the body: msw would tee request.body and hold a whole upload in memory.
+    if (method !== 'GET' && method !== 'HEAD') attachBody(request, req);
+
+    const response = await getResponse(emulator.handlers, request);
+    if (!response) {
+      res.writeHead(404, {'Content-Type': 'text/plain'}).end('not found');
+      return;
+    }
+    if (response.type === 'error') {
+      // A dropped or reset connection, as the client would see it.
+      req.socket.destroy();
+      return;
+    }
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      out[key] = value;
+    });
+    res.writeHead(response.status, out);
+    if (response.body) {
+      for await (const chunk of response.body) {
+        if (!res.write(chunk)) await once(res, 'drain');
+      }
+    }
+    res.end();
+    // A request refused before its body was read: discard the rest so the connection can be reused.
+    if (!req.complete) req.resume();
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500, {'Content-Type': 'text/plain'}).end(`emulator adapter error: ${(error as Error).message}`);
+    else res.destroy();
+  }
+}
+
+async function controlApi(emulator: Emulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const cors = {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type',
+  };
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, {...cors, 'Content-Type': 'application/json; charset=utf-8'}).end(JSON.stringify(body));
+  };
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, cors).end();
+    return;
+  }
+  let body: any = {};
+  if (req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      return reply(400, {error: 'the body must be JSON'});
+    }
+  }
+  const route = `${req.method} ${url.pathname.slice('/__emulator'.length)}`;
+  try {
+    switch (route) {
+      case 'GET /files':
+        return reply(200, {files: emulator.files(), folders: emulator.folders()});
+      case 'GET /requests':
+        return reply(200, {requests: emulator.requests});
+      case 'GET /options':
+        return reply(200, emulator.options);
+      case 'POST /configure':
+        delete body.store;
+        emulator.configure(body);
+        return reply(200, {options: emulator.options});
+      case 'POST /fault':
+        emulator.fault(body);
+        return reply(200, {ok: true});
+      case 'POST /clear-faults':
+        emulator.clearFaults();
+        return reply(200, {ok: true});
+      case 'POST /reset':
+        emulator.reset();
+        return reply(200, {ok: true});
+      case 'POST /token':
+        return reply(200, emulator.issueToken(body.lifetimeMs));
+      case 'POST /expire-tokens':
+        emulator.expireTokens();
+        return reply(200, {ok: true});
+      default:
+        return reply(404, {error: `no control endpoint ${route}`});
+    }
+  } catch (error) {
+    return reply(400, {error: (error as Error).message});
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The emulator's public shapes: options, injected faults, what the inspector reports.
+ * Browser-safe: no Node imports.
+ */
+import type {RequestHandler} from 'msw';
+import type {BlobStore} from './store.ts';
+
+export interface EmulatorOptions {
+  /** Where the API lives. Default 'https://open-api.123pan.com'. */
+  apiOrigin?: string;
+  /** The v2 upload servers (`servers`) and the single-step domain. Default 'https://openapi-upload.123pan.com'. */
+  uploadOrigin?: string;
+  /** Where presigned PUT URLs and download links point. Default 'https://storage.123pan.example'. */
+  storageOrigin?: string;
+  /** Drive `sliceSize`. Default 16 MiB. */
+  sliceSize?: number;
+  /** Image host `sliceSize`. Default 100 MiB. */
+  ossSliceSize?: number;
+  /** Polls of upload_complete answering not-yet (alternately `completed: false` and code 20103) before success. Default 0. */
+  completePolls?: number;
+  /** Completion polls for one upload closer than this are refused with code 429. Default 1000. */
+  minPollIntervalMs?: number;
+  /** Lifetime of tokens minted by /api/v1/access_token and issueToken(). Default 90 days. */
+  tokenLifetimeMs?: number;
+  /** Credentials /api/v1/access_token accepts. Defaults 'test-client' / 'test-secret'. */
+  clientID?: string;
+  clientSecret?: string;
+  /** Requests per second allowed per endpoint path, e.g. {'/upload/v2/file/create': 5}; beyond it: code 429. */
+  qps?: Record<string, number>;
+  /**
+   * How `servers` and the single-step domain are written: 'https://host', 'http://host', or bare 'host'.
+   * Default: the scheme of uploadOrigin.
+   */
+  serverScheme?: 'https' | 'http' | 'none';
+  /** Where uploaded bytes live. Default: in memory. */
+  store?: BlobStore;
+}
+
+/**
+ * A failure injected into matching requests.
+ * `path` is a URL pathname ('/upload/v2/file/slice'), a prefix ending in '*' ('/presigned/*' for every
+ * presigned PUT), or '*' for everything. With neither `times` nor `rate`, it applies to every match until cleared.
+ * - drop: the connection closes before the request is processed (a network error; nothing changes on the server)
+ * - reset: the request is processed (a slice is stored, a file created), then the connection closes unanswered
+ * - http500: HTTP 500 with a plain-text body, as a failing gateway answers
+ * - code1: HTTP 200 with the envelope's code 1 (internal error)
+ * - '429' / '401': HTTP 429 / 401 with the matching envelope code (the body-only variants come from
+ *   the real QPS limit and real token checks, which answer HTTP 200)
+ * - slow: answered normally after `delayMs` (default 2000)
+ */
+export interface Fault {
+  path: string;
+  kind: 'drop' | 'http500' | 'code1' | '429' | '401' | 'slow' | 'reset';
+  /** At most this many matching requests fail. */
+  times?: number;
+  /** Probability (0..1) that a matching request fails. */
+  rate?: number;
+  delayMs?: number;
+}
+
+export interface StoredFile {
+  fileID: number | string;
+  target: 'drive' | 'image';
+  parentID: number | string;
+  name: string;
+  /** Full path from the target's root, e.g. '/photos/a.jpg'. */
+  path: string;
+  size: number;
+  md5: string;
+  createdAt: number;
+}
+
+export interface StoredFolder {
+  id: number | string;
+  target: 'drive' | 'image';
+  parentID: number | string;
+  name: string;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  path: string;
+  time: number;
+  /** HTTP status; 0 when the connection was dropped or reset. */
+  status: number;
+  /** The envelope's code, for JSON answers. */
+  code?: number;
+}
+
+export interface Emulator {
+  /** msw handlers for every endpoint on the three origins. */
+  readonly handlers: RequestHandler[];
+  readonly options: Required<Omit<EmulatorOptions, 'store'>>;
+  configure(patch: Partial<EmulatorOptions>): void;
+  /** Mints a token directly (tests). */
+  issueToken(lifetimeMs?: number): {accessToken: string; expiredAt: string};
+  /** Every live token becomes invalid (code 401). */
+  expireTokens(): void;
+  fault(f: Fault): void;
+  clearFaults(): void;
+  /** What the server really holds (drive and image host; folders excluded). */
+  files(): StoredFile[];
+  folders(): StoredFolder[];
+  /** Every request answered, in order. */
+  readonly requests: RequestLogEntry[];
+  /** Drops files, uploads, tokens, faults and the log. */
+  reset(): void;
+}
