@@ -5,6 +5,7 @@ import {MultipartFieldError, multipartBoundary, multipartFieldCheck} from './mul
 import {toNodeHandler, type NodeHandler} from './node-adapter.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
 import {UploadTickets, normalizeUploadOrigin} from './upload-hosts.ts';
+import {upstreamFetch} from './upstream.ts';
 
 /** Decides whether this visitor may use the proxy (or the token endpoint). Receives the host's own request object. */
 export type Authorize = (req: IncomingMessage | Request) => boolean | Promise<boolean>;
@@ -28,7 +29,8 @@ export interface ProxyOptions {
   readableFileIDs?: 'uploaded' | 'any';
   /** Largest JSON request body accepted. Default 64 KiB. */
   maxJsonBytes?: number;
-  fetch?: typeof fetch;
+  /** How upstream requests are sent. Default: node:http(s) with backpressure; on an edge runtime pass `globalThis.fetch`. */
+  fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
 }
 
 export interface PanProxy {
@@ -85,7 +87,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const tickets = new UploadTickets(options.ticketSecret);
   const readable = options.readableFileIDs ?? 'uploaded';
   const maxJsonBytes = options.maxJsonBytes ?? 64 * 1024;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? upstreamFetch;
   const uploaded = new Set<string>();
 
   const remember = (fileID: unknown): void => {

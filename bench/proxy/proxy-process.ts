@@ -1,0 +1,47 @@
+/**
+ * A proxy in a process of its own, so its memory can be measured apart from the client and the
+ * upstream. Configured by environment (PAN_API_BASE, PAN_CLIENT_ID, PAN_CLIENT_SECRET, PAN_PREFIX);
+ * prints `{"origin": …}` on stdout once listening. `GET /__stats` answers its memory (peaks sampled
+ * every 20 ms), `POST /__stats/reset` restarts the peaks.
+ */
+import {createServer} from 'node:http';
+import {createProxy, createTokenBroker} from '../../src/server/index.ts';
+
+const apiBase = process.env.PAN_API_BASE;
+if (!apiBase) throw new Error('proxy-process: PAN_API_BASE is required');
+
+const broker = createTokenBroker({
+  clientID: process.env.PAN_CLIENT_ID ?? 'test-client',
+  clientSecret: process.env.PAN_CLIENT_SECRET ?? 'test-secret',
+  apiBase,
+});
+const proxy = createProxy({broker, apiBase, prefix: process.env.PAN_PREFIX ?? '/pan-api'});
+
+let peakRss = 0;
+let peakHeap = 0;
+const sample = (): NodeJS.MemoryUsage => {
+  const usage = process.memoryUsage();
+  peakRss = Math.max(peakRss, usage.rss);
+  peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers);
+  return usage;
+};
+setInterval(sample, 20).unref();
+
+const server = createServer((req, res) => {
+  proxy.handle(req, res, () => {
+    if (req.url === '/__stats/reset') {
+      sample();
+      peakRss = 0;
+      peakHeap = 0;
+      sample();
+    }
+    const usage = sample();
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({rss: usage.rss, heapUsed: usage.heapUsed, arrayBuffers: usage.arrayBuffers, peakRss, peakHeap}));
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const {port} = server.address() as {port: number};
+  process.stdout.write(`${JSON.stringify({origin: `http://127.0.0.1:${port}`})}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

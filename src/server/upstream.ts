@@ -1,0 +1,64 @@
+import {Agent as HttpAgent, request as httpRequest, type IncomingMessage} from 'node:http';
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https';
+import {Readable} from 'node:stream';
+
+// Node 20's built-in fetch reads a streamed request body as fast as it can and holds it in memory
+// (measured: 512 MiB passed → +500 MiB RSS, half the throughput). Upstream requests therefore go
+// through node:http with real backpressure; the interface stays Fetch's, so the core is one piece.
+
+const agents = {
+  'http:': new HttpAgent({keepAlive: true}),
+  'https:': new HttpsAgent({keepAlive: true}),
+};
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/** A `fetch` for upstream calls: streams a `ReadableStream` body with backpressure, streams the answer back. */
+export function upstreamFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(String(input));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`upstream: unsupported protocol ${url.protocol}`));
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = init.body as string | ReadableStream<Uint8Array> | null | undefined;
+  if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+  else if (body && !headers['content-length']) headers['transfer-encoding'] = 'chunked';
+
+  return new Promise<Response>((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: init.signal ?? undefined});
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    req.once('error', fail);
+    req.once('response', (res: IncomingMessage) => {
+      settled = true;
+      const answerHeaders = new Headers();
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) answerHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+      const status = res.statusCode ?? 502;
+      if (NULL_BODY_STATUS.has(status)) {
+        res.resume();
+        resolve(new Response(null, {status, headers: answerHeaders}));
+        return;
+      }
+      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, {status, headers: answerHeaders}));
+    });
+    if (body === null || body === undefined) {
+      req.end();
+    } else if (typeof body === 'string') {
+      req.end(body);
+    } else {
+      const source = Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+      source.once('error', (error) => {
+        // e.g. a refused multipart field: cut the upstream request short and report why.
+        req.destroy(error);
+        fail(error);
+      });
+      source.pipe(req);
+    }
+  });
+}
