@@ -30,6 +30,8 @@ export interface PanClientOptions {
   timeoutMs?: number;
   /** Injected transport (tests, Node). When given, uploads use it too, so progress is reported once at the end. */
   fetch?: typeof fetch;
+  /** The page's protocol, deciding whether plain-http upload servers are upgraded. Default: location.protocol. */
+  pageProtocol?: string;
 }
 
 export interface CallInit {
@@ -68,6 +70,7 @@ export class PanClient {
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly useXhr: boolean;
+  private readonly pageProtocol?: string;
   /** 429s in a row, client-wide: each makes the shared cool-down longer; a success resets it. */
   private rateLimitStreak = 0;
 
@@ -75,6 +78,7 @@ export class PanClient {
     this.apiBase = normalizeApiBase(options.apiBase ?? DEFAULT_API_BASE);
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.useXhr = !options.fetch && typeof XMLHttpRequest !== 'undefined';
+    this.pageProtocol = options.pageProtocol ?? (typeof location === 'undefined' ? undefined : location.protocol);
     this.tokens = new TokenSource({tokenProvider: options.tokenProvider, tokenUrl: options.tokenUrl, fetch: this.fetchImpl});
     this.limiter = new RateLimiter({...DEFAULT_RATE_LIMITS, ...options.rateLimits});
     const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
@@ -119,7 +123,7 @@ export class PanClient {
 
   /** Multipart POST to an upload server (v2 slice, single-step): XHR for progress, token + Platform headers, envelope checked, retried (the body is rebuilt by `form()` on each try). */
   postForm<T>(base: string, path: string, form: () => FormData, init: UploadInit = {}): Promise<T> {
-    const server = normalizeServer(base);
+    const server = normalizeServer(base, this.pageProtocol);
     const upgraded = wasUpgraded(base, server);
     const endpoint = apiPath(path);
     const url = `${server}${endpoint}`;

@@ -319,6 +319,22 @@ describe('PanClient', () => {
       expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
     });
 
+    it('upgrades a plain-http upload server on an https page, and says mixed-content when https does not answer', async () => {
+      worker.use(
+        http.post('https://up-ok.test/upload/v2/file/slice', ({request}) => (record(request), ok())),
+        http.post('https://up-http-only.test/upload/v2/file/slice', () => HttpResponse.error()),
+      );
+      const c = client({pageProtocol: 'https:', retryDelays: [10]});
+      await c.postForm('http://up-ok.test', '/upload/v2/file/slice', () => new FormData(), {});
+      expect(seen.map((s) => s.path)).to.deep.equal(['/upload/v2/file/slice']);
+      const error = await rejection(c.postForm('http://up-http-only.test', '/upload/v2/file/slice', () => new FormData(), {}));
+      expect(error.code).to.equal('mixed-content');
+      expect(error.key).to.equal('mixed-content');
+      expect(error.message).to.contain('http://up-http-only.test').and.to.contain('https://up-http-only.test');
+      const plain = await rejection(client({pageProtocol: 'http:', retryDelays: []}).postForm('up-http-only.test', '/upload/v2/file/slice', () => new FormData(), {}));
+      expect(plain.code, 'a scheme-less server was never http: a failure is a plain network error').to.equal('network');
+    });
+
     it('checks the envelope of a slice answer', async () => {
       worker.use(http.post(`${UPLOAD}/upload/v2/file/slice`, () => fail(400, 'sliceMD5 mismatch', 'tr-md5')));
       const error = await rejection(client().postForm(UPLOAD, '/upload/v2/file/slice', () => new FormData(), {}));
