@@ -1,0 +1,192 @@
+/**
+ * Whole uploads through <pan-uploader>: the real engine, protocols and API client against the 123pan
+ * emulator (msw). Each upload is checked against what the emulator holds.
+ */
+import {expect} from '@esm-bundle/chai';
+import {setupWorker} from 'msw/browser';
+import SparkMD5 from 'spark-md5';
+import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
+import {UploadManager} from '../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../src/core/types.ts';
+import {createEmulator} from '../../src/emulator/index.ts';
+import type {PanUploadErrorDetail, PanUploadSuccessDetail} from '../../src/components/pan-uploader/events.ts';
+
+const KiB = 1024;
+const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
+const worker = setupWorker(...emulator.handlers);
+
+/** The real engine, with short retry delays and its own resume database so tests stay quick and apart. */
+class QuickPanUploader extends PanUploader {
+  protected override createManager(options: Partial<UploadManagerOptions>) {
+    return new UploadManager({...options, retryDelays: [20, 40], resumeDatabase: `element-upload-${Math.random()}`});
+  }
+}
+customElements.define('pan-uploader-quick', QuickPanUploader);
+
+function makeFile(name: string, size: number, seed: number, type = 'application/octet-stream') {
+  const data = new Uint8Array(size);
+  let x = seed * 2654435761 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data[i] = x & 255;
+  }
+  return {file: new File([data], name, {type, lastModified: 1_700_000_000_000 + seed}), md5: SparkMD5.ArrayBuffer.hash(data.buffer)};
+}
+
+async function mount(markup: string): Promise<QuickPanUploader> {
+  const host = document.createElement('form');
+  host.className = 'fixture';
+  host.innerHTML = markup;
+  document.body.append(host);
+  const el = host.querySelector<QuickPanUploader>('pan-uploader-quick')!;
+  el.tokenProvider = async () => emulator.issueToken();
+  await el.updateComplete;
+  return el;
+}
+
+/** Picks files the way a user does: through the element's own file input. */
+function pick(el: PanUploader, files: File[]): void {
+  const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
+  const data = new DataTransfer();
+  for (const f of files) data.items.add(f);
+  input.files = data.files;
+  input.dispatchEvent(new Event('change'));
+}
+
+const next = <T>(el: Element, type: string) =>
+  new Promise<T>((resolve) => el.addEventListener(type, (e) => resolve((e as CustomEvent<T>).detail), {once: true}));
+
+function collect<T>(el: Element, type: string): T[] {
+  const out: T[] = [];
+  el.addEventListener(type, (e) => out.push((e as CustomEvent<T>).detail));
+  return out;
+}
+
+describe('<pan-uploader> uploading to the emulator', function () {
+  this.timeout(30_000);
+  before(() => worker.start({quiet: true, onUnhandledRequest: 'bypass'}));
+  after(() => worker.stop());
+  beforeEach(() => {
+    emulator.reset();
+    emulator.configure({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB, completePolls: 0});
+  });
+  afterEach(() => document.querySelectorAll('.fixture').forEach((n) => n.remove()));
+
+  it('uploads picked files to the drive folder and submits their fileIDs', async () => {
+    const el = await mount('<pan-uploader-quick name="attachments" multiple parent-id="0" required></pan-uploader-quick>');
+    const a = makeFile('report.bin', 200 * KiB + 3, 1);
+    const b = makeFile('small.txt', 900, 2, 'text/plain');
+    const successes = collect<PanUploadSuccessDetail>(el, 'pan-upload-success');
+    const progress = collect<{phase: string}>(el, 'pan-upload-progress');
+    const changes = collect<unknown>(el, 'change');
+    expect(el.checkValidity()).to.equal(false);
+    const complete = next<{succeeded: number; failed: number}>(el, 'pan-queue-complete');
+    pick(el, [a.file, b.file]);
+    expect(el.checkValidity()).to.equal(false);
+    expect(await complete).to.deep.equal({succeeded: 2, failed: 0});
+
+    const stored = emulator.files();
+    expect(stored.map((f) => [f.name, f.md5, f.target, String(f.parentID)]).sort()).to.deep.equal(
+      [
+        ['report.bin', a.md5, 'drive', '0'],
+        ['small.txt', b.md5, 'drive', '0'],
+      ].sort(),
+    );
+    for (const detail of successes) {
+      const file = stored.find((f) => String(f.fileID) === String(detail.fileID))!;
+      expect(detail.name).to.equal(file.name);
+      expect(detail.etag).to.equal(file.md5);
+      expect(detail.target).to.equal('drive');
+      expect(detail.reused).to.equal(false);
+      expect(detail.downloadURL).to.be.a('string');
+    }
+    expect(progress.some((p) => p.phase === 'uploading')).to.equal(true);
+    const form = el.closest('form')!;
+    expect(new FormData(form).getAll('attachments').sort()).to.deep.equal(stored.map((f) => String(f.fileID)).sort());
+    expect(changes.length).to.equal(2);
+    expect(el.checkValidity()).to.equal(true);
+
+    await new Promise((r) => requestAnimationFrame(r));
+    await el.updateComplete;
+    const statuses = [...el.shadowRoot!.querySelectorAll('[part~="list"] [part~="status"]')].map((s) => s.textContent);
+    expect(statuses).to.deep.equal(['Uploaded', 'Uploaded']);
+    expect(el.shadowRoot!.querySelectorAll('[part~="copy-button"]').length).to.equal(2);
+  });
+
+  it('uploads an image to the image host and hands back its download URL', async () => {
+    const el = await mount('<pan-uploader-quick target="image" multiple></pan-uploader-quick>');
+    const png = makeFile('cat.png', 150 * KiB, 3, 'image/png');
+    const rejected = collect<{name: string; reason: string}>(el, 'pan-file-rejected');
+    const success = next<PanUploadSuccessDetail>(el, 'pan-upload-success');
+    pick(el, [png.file, makeFile('notes.txt', 10, 4, 'text/plain').file]);
+    const detail = await success;
+    expect(rejected.map((r) => r.name)).to.deep.equal(['notes.txt']);
+    const [stored] = emulator.files();
+    expect(stored).to.include({target: 'image', name: 'cat.png', md5: png.md5, size: png.file.size});
+    expect(detail).to.include({name: 'cat.png', target: 'image', fileID: stored.fileID, etag: png.md5});
+    expect(detail.downloadURL).to.match(/^https?:\/\//);
+  });
+
+  it('keeps folder paths: same-named files in different folders both arrive', async () => {
+    const el = await mount('<pan-uploader-quick multiple directory></pan-uploader-quick>');
+    const one = makeFile('same.txt', 500, 5);
+    const two = makeFile('same.txt', 700, 6);
+    const complete = next(el, 'pan-queue-complete');
+    el.addFiles([
+      {file: one.file, relativePath: 'album/2023'},
+      {file: two.file, relativePath: 'album/2024'},
+    ]);
+    await complete;
+    const paths = emulator
+      .files()
+      .map((f) => [f.path, f.md5])
+      .sort();
+    expect(paths).to.deep.equal([
+      ['/album/2023/same.txt', one.md5],
+      ['/album/2024/same.txt', two.md5],
+    ]);
+  });
+
+  it('shows a failure with its reason, and the row’s retry button finishes the upload', async () => {
+    const el = await mount('<pan-uploader-quick multiple></pan-uploader-quick>');
+    emulator.fault({path: '/upload/v2/file/create', kind: 'code1'});
+    emulator.fault({path: '/upload/v2/file/single/create', kind: 'code1'});
+    const f = makeFile('flaky.bin', 100 * KiB, 7);
+    const error = next<PanUploadErrorDetail>(el, 'pan-upload-error');
+    pick(el, [f.file]);
+    const detail = await error;
+    expect(detail).to.include({name: 'flaky.bin', code: 1, retryable: true, key: 'server'});
+    await new Promise((r) => requestAnimationFrame(r));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('internal error');
+    expect(emulator.files()).to.deep.equal([]);
+
+    emulator.clearFaults();
+    const success = next<PanUploadSuccessDetail>(el, 'pan-upload-success');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
+    await success;
+    expect(emulator.files().map((s) => s.md5)).to.deep.equal([f.md5]);
+  });
+
+  it('cancels from the row: nothing reaches the server afterwards', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 300});
+    const el = await mount('<pan-uploader-quick multiple></pan-uploader-quick>');
+    const f = makeFile('long.bin', 640 * KiB, 8);
+    el.addEventListener('pan-upload-progress', function once(e) {
+      if ((e as CustomEvent).detail.phase !== 'uploading') return;
+      el.removeEventListener('pan-upload-progress', once);
+      el.cancel();
+    });
+    const complete = next<{succeeded: number; failed: number}>(el, 'pan-queue-complete');
+    pick(el, [f.file]);
+    expect(await complete).to.deep.equal({succeeded: 0, failed: 0});
+    const count = emulator.requests.length;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(emulator.requests.length).to.equal(count);
+    expect(emulator.files()).to.deep.equal([]);
+    await el.updateComplete;
+    expect(el.tasks[0].status).to.equal('canceled');
+  });
+});
