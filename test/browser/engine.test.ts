@@ -1,0 +1,323 @@
+/**
+ * The engine end to end: UploadManager → protocols → API client → msw → the 123pan emulator.
+ * Every upload is checked against what the emulator really holds (its files() MD5s).
+ */
+import {expect} from '@esm-bundle/chai';
+import {setupWorker} from 'msw/browser';
+import SparkMD5 from 'spark-md5';
+import {UploadManager, UploadStatus} from '../../src/core/index.ts';
+import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../src/core/index.ts';
+import {createEmulator} from '../../src/emulator/index.ts';
+
+const KiB = 1024;
+const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
+const worker = setupWorker(...emulator.handlers);
+
+/** Deterministic bytes (xorshift), so every file's MD5 is known before it is sent. */
+function makeFile(name: string, size: number, seed: number, type = 'application/octet-stream') {
+  const data = new Uint8Array(size);
+  let x = seed * 2654435761 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data[i] = x & 255;
+  }
+  return {file: new File([data], name, {type, lastModified: 1_700_000_000_000 + seed}), md5: SparkMD5.ArrayBuffer.hash(data.buffer)};
+}
+
+let tokenCalls: boolean[] = [];
+function manager(options: Partial<UploadManagerOptions> = {}) {
+  return new UploadManager({
+    tokenProvider: async ({forceRefresh}) => {
+      tokenCalls.push(forceRefresh);
+      return emulator.issueToken();
+    },
+    retryDelays: [50, 100, 200, 400, 800],
+    resumeDatabase: `engine-test-${Math.random()}`,
+    ...options,
+  });
+}
+
+function next<K extends keyof UploadManagerEventMap>(m: UploadManager, type: K, where: (e: UploadManagerEventMap[K]) => boolean = () => true) {
+  return new Promise<UploadManagerEventMap[K]>((resolve) => {
+    const listener = (e: UploadManagerEventMap[K]) => {
+      if (!where(e)) return;
+      m.removeEventListener(type, listener);
+      resolve(e);
+    };
+    m.addEventListener(type, listener);
+  });
+}
+
+const drained = (m: UploadManager) => next(m, 'queue-complete').then((e) => e.detail);
+const status = (m: UploadManager, s: UploadStatus) => next(m, 'status-change', (e) => e.detail.task.status === s).then((e) => e.detail.task);
+const paths = (prefix: string) => emulator.requests.filter((r) => r.path.startsWith(prefix));
+const stored = (task: UploadTask) => emulator.files().find((f) => String(f.fileID) === String(task.fileID));
+
+describe('UploadManager through the emulator', function () {
+  this.timeout(30_000);
+  before(() => worker.start({quiet: true, onUnhandledRequest: 'bypass'}));
+  after(() => worker.stop());
+  beforeEach(() => {
+    emulator.reset();
+    emulator.configure({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB, completePolls: 0});
+    tokenCalls = [];
+  });
+
+  it('drive v2: slices at the server sliceSize, re-hashed from the 16 MiB guess, then a download link', async () => {
+    const m = manager({driveFlow: 'v2'});
+    const {file, md5} = makeFile('big.bin', 300 * KiB + 7, 1);
+    const events: string[] = [];
+    for (const type of ['file-added', 'upload-start', 'upload-success', 'queue-complete'] as const) m.addEventListener(type, () => events.push(type));
+    const {added} = m.addFiles([file]);
+    const done = await drained(m);
+    const [task] = added;
+    expect(done).to.deep.equal({succeeded: 1, failed: 0});
+    expect(events).to.deep.equal(['file-added', 'upload-start', 'upload-success', 'queue-complete']);
+    expect(task.status).to.equal('done');
+    expect(task.flow).to.equal('v2');
+    expect(task.etag).to.equal(md5);
+    expect(task.reused).to.equal(false);
+    expect(task.loaded).to.equal(task.total);
+    expect(stored(task)).to.include({name: 'big.bin', size: file.size, md5, target: 'drive'});
+    expect(paths('/upload/v2/file/slice').filter((r) => r.status === 200)).to.have.length(5);
+    expect(task.downloadURL).to.be.a('string').and.not.empty;
+  });
+
+  it('drive single-step for a small file: one upload request, no create', async () => {
+    const m = manager();
+    const {file, md5} = makeFile('small.txt', 10 * KiB, 2, 'text/plain');
+    const [task] = m.addFiles([file]).added;
+    await drained(m);
+    expect(task.status).to.equal('done');
+    expect(task.flow).to.equal('single');
+    expect(stored(task)).to.include({md5, size: file.size});
+    expect(paths('/upload/v2/file/single/create')).to.have.length(1);
+    expect(paths('/upload/v2/file/create')).to.have.length(0);
+  });
+
+  it('drive v1 presigned: PUTs to storage, then upload_complete / upload_async_result', async () => {
+    const m = manager({driveFlow: 'v1', driveLink: 'none'});
+    const {file, md5} = makeFile('v1.bin', 200 * KiB, 3);
+    const [task] = m.addFiles([file]).added;
+    await drained(m);
+    expect(task.error).to.equal(undefined);
+    expect(task.status).to.equal('done');
+    expect(stored(task)).to.include({md5, size: file.size});
+    expect(paths('/upload/v1/file/get_upload_url')).to.have.length(4);
+    expect(emulator.requests.filter((r) => r.method === 'PUT')).to.have.length(4);
+    expect(task.downloadURL).to.equal(undefined);
+    expect(task.downloadURLError).to.match(/none/);
+  });
+
+  it('image host: presigned slices, then detail gives downloadURL', async () => {
+    const m = manager({target: 'image', parentID: ''});
+    const {file, md5} = makeFile('photo.png', 150 * KiB, 4, 'image/png');
+    const [task] = m.addFiles([file]).added;
+    await drained(m);
+    expect(task.error).to.equal(undefined);
+    expect(task.flow).to.equal('image');
+    expect(typeof task.fileID).to.equal('string');
+    expect(stored(task)).to.include({md5, target: 'image', name: 'photo.png'});
+    expect(paths('/api/v1/oss/file/detail')).to.have.length(1);
+    expect(task.downloadURL).to.be.a('string').and.not.empty;
+  });
+
+  it('reuse: a file 123pan already holds ends at create, reused, with no slice sent', async () => {
+    const {file, md5} = makeFile('first.bin', 200 * KiB, 5);
+    const first = manager({driveFlow: 'v2'});
+    first.addFiles([file]);
+    await drained(first);
+    const slices = paths('/upload/v2/file/slice').length;
+    const again = new File([file], 'second.bin', {lastModified: 1});
+    const m = manager({driveFlow: 'v2'});
+    const [task] = m.addFiles([again]).added;
+    await drained(m);
+    expect(task.status).to.equal('done');
+    expect(task.reused).to.equal(true);
+    expect(task.fileID).to.be.a('number').and.not.equal(0);
+    expect(paths('/upload/v2/file/slice').length).to.equal(slices);
+    expect(emulator.files().filter((f) => f.md5 === md5).length).to.be.at.least(1);
+  });
+
+  it('a folder upload keeps relative paths: same-named files in different folders are both uploaded', async () => {
+    const m = manager();
+    const a = makeFile('same.txt', 3 * KiB, 6, 'text/plain');
+    const b = makeFile('same.txt', 4 * KiB, 7, 'text/plain');
+    const {added, rejected} = m.addFiles([
+      {file: a.file, relativePath: 'album/one'},
+      {file: b.file, relativePath: 'album/two'},
+    ]);
+    expect(rejected).to.deep.equal([]);
+    await drained(m);
+    expect(added.map((t) => t.status)).to.deep.equal(['done', 'done']);
+    const files = emulator.files();
+    expect(files.find((f) => f.path === '/album/one/same.txt')?.md5).to.equal(a.md5);
+    expect(files.find((f) => f.path === '/album/two/same.txt')?.md5).to.equal(b.md5);
+  });
+
+  it('duplicate: keep gives the new file a new name, overwrite replaces', async () => {
+    const one = makeFile('dup.txt', 2 * KiB, 8, 'text/plain');
+    const two = makeFile('dup.txt', 2 * KiB, 9, 'text/plain');
+    const three = makeFile('dup.txt', 2 * KiB, 10, 'text/plain');
+    const m = manager();
+    m.addFiles([one.file]);
+    await drained(m);
+    m.addFiles([two.file]);
+    await drained(m);
+    expect(emulator.files().map((f) => f.md5).sort()).to.deep.equal([one.md5, two.md5].sort());
+    expect(new Set(emulator.files().map((f) => f.name)).size).to.equal(2);
+    const o = manager({duplicate: 'overwrite'});
+    o.addFiles([three.file]);
+    await drained(o);
+    const named = emulator.files().filter((f) => f.name === 'dup.txt');
+    expect(named).to.have.length(1);
+    expect(named[0].md5).to.equal(three.md5);
+  });
+
+  it('token expiry with several slices in flight: the hook is asked once for a fresh token', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 300});
+    const m = manager({driveFlow: 'v2', concurrency: 4});
+    const {file, md5} = makeFile('token.bin', 8 * 64 * KiB, 11);
+    const [task] = m.addFiles([file]).added;
+    await status(m, UploadStatus.UPLOADING);
+    await new Promise((r) => setTimeout(r, 50));
+    emulator.expireTokens();
+    await drained(m);
+    expect(task.error).to.equal(undefined);
+    expect(stored(task)?.md5).to.equal(md5);
+    expect(emulator.requests.filter((r) => r.code === 401).length).to.be.at.least(2);
+    expect(tokenCalls).to.deep.equal([false, true]);
+  });
+
+  it('429 bursts on slices slow down but the upload completes', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: '429', times: 6});
+    const m = manager({driveFlow: 'v2', concurrency: 3});
+    const {file, md5} = makeFile('burst.bin', 6 * 64 * KiB, 12);
+    const [task] = m.addFiles([file]).added;
+    await drained(m);
+    expect(task.error).to.equal(undefined);
+    expect(paths('/upload/v2/file/slice').filter((r) => r.status === 429)).to.have.length(6);
+    expect(stored(task)?.md5).to.equal(md5);
+  });
+
+  it('20103 / completed:false: completion polled at least 1 s apart until confirmed', async () => {
+    emulator.configure({completePolls: 2});
+    const m = manager({driveFlow: 'v2'});
+    const {file, md5} = makeFile('verify.bin', 100 * KiB, 13);
+    const [task] = m.addFiles([file]).added;
+    await drained(m);
+    expect(task.error).to.equal(undefined);
+    expect(stored(task)?.md5).to.equal(md5);
+    const polls = paths('/upload/v2/file/upload_complete');
+    expect(polls).to.have.length(3);
+    expect(polls.some((p) => p.code === 20103)).to.equal(true);
+    for (let i = 1; i < polls.length; i++) expect(polls[i].time - polls[i - 1].time).to.be.at.least(1000);
+  });
+
+  it('a server that never confirms ends in verify-timeout, retryable', async () => {
+    emulator.configure({completePolls: 100});
+    const m = manager({driveFlow: 'v2', completeTimeoutMs: 2500});
+    const [task] = m.addFiles([makeFile('never.bin', 70 * KiB, 14).file]).added;
+    const error = await next(m, 'upload-error');
+    expect(error.detail.error.key).to.equal('verify-timeout');
+    expect(error.detail.error.retryable).to.equal(true);
+    expect(error.detail.error.message).to.match(/not confirmed/);
+    expect(task.status).to.equal('error');
+  });
+
+  it('cancel stops requests at once: nothing is sent after it settles and nothing is stored', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 1500});
+    const m = manager({driveFlow: 'v2', concurrency: 2});
+    const [task] = m.addFiles([makeFile('cancel.bin', 10 * 64 * KiB, 15).file]).added;
+    await status(m, UploadStatus.UPLOADING);
+    await new Promise((r) => setTimeout(r, 100));
+    const complete = drained(m);
+    m.cancel(task.id);
+    expect(task.status).to.equal('canceled');
+    await complete;
+    const settledAt = Date.now();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(emulator.requests.filter((r) => r.time > settledAt && r.status !== 0 && r.path !== '/upload/v2/file/slice')).to.deep.equal([]);
+    expect(emulator.requests.filter((r) => r.time > settledAt)).to.deep.equal([]);
+    expect(emulator.files()).to.deep.equal([]);
+  });
+
+  it('pause stops sending; resume continues from the confirmed slices', async () => {
+    const m = manager({driveFlow: 'v2', concurrency: 1});
+    const {file, md5} = makeFile('pause.bin', 6 * 64 * KiB, 16);
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 200});
+    const [task] = m.addFiles([file]).added;
+    await next(m, 'upload-progress', (e) => e.detail.phase === 'uploading' && e.detail.loaded >= 2 * 64 * KiB);
+    m.pause();
+    expect(task.status).to.equal('paused');
+    await new Promise((r) => setTimeout(r, 300));
+    const before = emulator.requests.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(emulator.requests.length).to.equal(before);
+    const sent = paths('/upload/v2/file/slice').filter((r) => r.status === 200).length;
+    m.resume();
+    await drained(m);
+    expect(task.status).to.equal('done');
+    expect(stored(task)?.md5).to.equal(md5);
+    expect(paths('/upload/v2/file/create')).to.have.length(1);
+    // Slices confirmed before the pause were not sent again.
+    expect(paths('/upload/v2/file/slice').filter((r) => r.status === 200).length).to.be.at.most(6 + 1);
+    expect(sent).to.be.at.least(2);
+  });
+
+  it('a failure is reported with its code and traceID, and retry() finishes the upload', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'http500'});
+    const m = manager({driveFlow: 'v2', retryDelays: [10, 10]});
+    const {file, md5} = makeFile('retry.bin', 100 * KiB, 17);
+    const [task] = m.addFiles([file]).added;
+    const failed = await next(m, 'upload-error');
+    expect(failed.detail.error.retryable).to.equal(true);
+    expect(failed.detail.error.key).to.equal('server');
+    expect(await drained(m)).to.deep.equal({succeeded: 0, failed: 1});
+    emulator.clearFaults();
+    m.retry(task.id);
+    expect(await drained(m)).to.deep.equal({succeeded: 1, failed: 0});
+    expect(stored(task)?.md5).to.equal(md5);
+  });
+
+  it('validation: refused files never reach the server and the reason names them', async () => {
+    const m = manager({target: 'image', parentID: '', maxFiles: 2, autoStart: false});
+    const rejected: string[] = [];
+    m.addEventListener('file-rejected', (e) => rejected.push(e.detail.key));
+    const good = makeFile('ok.png', KiB, 18, 'image/png').file;
+    const result = m.addFiles([
+      makeFile('notes.txt', KiB, 19, 'text/plain').file,
+      makeFile('bad|name.png', KiB, 20, 'image/png').file,
+      good,
+      good,
+      makeFile('two.png', KiB, 21, 'image/png').file,
+      makeFile('three.png', KiB, 22, 'image/png').file,
+    ]);
+    expect(result.added.map((t) => t.name)).to.deep.equal(['ok.png', 'two.png']);
+    expect(rejected).to.deep.equal(['not-image', 'name-forbidden-char', 'already-queued', 'too-many-files']);
+    expect(result.rejected[0].reason).to.contain('"notes.txt"');
+    expect(emulator.requests).to.deep.equal([]);
+  });
+
+  it('progress: bytes per file and overall, with speed, throttled', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 100});
+    const m = manager({driveFlow: 'v2', concurrency: 2, progressIntervalMs: 100});
+    const a = makeFile('p1.bin', 6 * 64 * KiB, 23);
+    const b = makeFile('p2.bin', 6 * 64 * KiB, 24);
+    const seen: number[] = [];
+    const speeds: number[] = [];
+    m.addEventListener('upload-progress', (e) => {
+      if (e.detail.phase === 'uploading') seen.push(performance.now());
+    });
+    m.addEventListener('queue-progress', (e) => speeds.push(e.detail.bytesPerSecond));
+    m.addFiles([a.file, b.file]);
+    await drained(m);
+    const totals = m.totals();
+    expect(totals).to.include({loaded: a.file.size + b.file.size, total: a.file.size + b.file.size, succeeded: 2, failed: 0, active: 0});
+    expect(Math.max(...speeds)).to.be.greaterThan(0);
+    expect(seen.length).to.be.greaterThan(2);
+    expect(emulator.files().map((f) => f.md5).sort()).to.deep.equal([a.md5, b.md5].sort());
+  });
+});
