@@ -360,8 +360,9 @@ export class UploadManager extends EventTarget {
       if (!job.md5) await this.hash(job, flow, signal);
       await this.fileSlots.acquire(signal);
       holdsFile = true;
+      this.setStatus(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING);
       job.stage = 'sending';
-      this.pump();
+      this.pump(); // the next file hashes while this one is sent
 
       const info = this.fileInfo(job);
       let fileID: number | string | undefined;

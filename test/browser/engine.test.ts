@@ -306,10 +306,13 @@ describe('UploadManager through the emulator', function () {
     const m = manager({driveFlow: 'v2', concurrency: 2, progressIntervalMs: 100});
     const a = makeFile('p1.bin', 6 * 64 * KiB, 23);
     const b = makeFile('p2.bin', 6 * 64 * KiB, 24);
-    const seen: number[] = [];
+    const seen = new Map<string, number[]>();
     const speeds: number[] = [];
     m.addEventListener('upload-progress', (e) => {
-      if (e.detail.phase === 'uploading') seen.push(performance.now());
+      if (e.detail.phase !== 'uploading') return;
+      const times = seen.get(e.detail.task.id) ?? [];
+      times.push(performance.now());
+      seen.set(e.detail.task.id, times);
     });
     m.addEventListener('queue-progress', (e) => speeds.push(e.detail.bytesPerSecond));
     m.addFiles([a.file, b.file]);
@@ -317,7 +320,39 @@ describe('UploadManager through the emulator', function () {
     const totals = m.totals();
     expect(totals).to.include({loaded: a.file.size + b.file.size, total: a.file.size + b.file.size, succeeded: 2, failed: 0, active: 0});
     expect(Math.max(...speeds)).to.be.greaterThan(0);
-    expect(seen.length).to.be.greaterThan(2);
+    for (const times of seen.values()) {
+      expect(times.length).to.be.greaterThan(2);
+      // The first one marks the phase change and is sent at once; the rest are throttled.
+      for (let i = 2; i < times.length; i++) expect(times[i] - times[i - 1]).to.be.at.least(90);
+    }
     expect(emulator.files().map((f) => f.md5).sort()).to.deep.equal([a.md5, b.md5].sort());
+  });
+
+  it('slices of all files share one concurrency limit, and the next file hashes while one uploads', async () => {
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 150});
+    let inFlight = 0;
+    let peak = 0;
+    const onStart = ({request}: {request: Request}) => {
+      if (new URL(request.url).pathname === '/upload/v2/file/slice') peak = Math.max(peak, ++inFlight);
+    };
+    const onEnd = ({request}: {request: Request}) => {
+      if (new URL(request.url).pathname === '/upload/v2/file/slice') inFlight--;
+    };
+    worker.events.on('request:start', onStart);
+    worker.events.on('request:end', onEnd);
+    const m = manager({driveFlow: 'v2', concurrency: 2});
+    const overlap: string[] = [];
+    m.addEventListener('status-change', (e) => {
+      const t = e.detail.task;
+      if (t.status === 'hashing' && m.tasks.some((o) => o !== t && (o.status === 'creating' || o.status === 'uploading'))) overlap.push(t.name);
+    });
+    const files = [makeFile('c1.bin', 5 * 64 * KiB, 25), makeFile('c2.bin', 5 * 64 * KiB, 26), makeFile('c3.bin', 5 * 64 * KiB, 27)];
+    m.addFiles(files.map((f) => f.file));
+    await drained(m);
+    worker.events.removeListener('request:start', onStart);
+    worker.events.removeListener('request:end', onEnd);
+    expect(peak).to.equal(2);
+    expect(overlap).to.deep.equal(['c2.bin', 'c3.bin']);
+    expect(emulator.files().map((f) => f.md5).sort()).to.deep.equal(files.map((f) => f.md5).sort());
   });
 });
