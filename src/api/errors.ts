@@ -33,7 +33,7 @@ export interface PanApiErrorInit {
 
 export class PanApiError extends Error {
   override readonly name = 'PanApiError';
-  /** 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'bad-response'. */
+  /** 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'bad-response', 'token-hook' (the host's hook threw). */
   readonly code: number | string;
   readonly httpStatus?: number;
   readonly traceID?: string;

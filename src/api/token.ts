@@ -94,7 +94,12 @@ export class TokenSource {
     this.loadingForced = forceRefresh;
     this.loading = (async () => {
       try {
-        const answer = await this.provider!({forceRefresh});
+        let answer: string | AccessToken;
+        try {
+          answer = await this.provider!({forceRefresh});
+        } catch (cause) {
+          throw hookFailure(cause);
+        }
         const token = this.accept(answer);
         this.cached = token;
         return token;
@@ -125,6 +130,16 @@ export class TokenSource {
     const margin = Math.min(RENEW_MARGIN_MS, Math.max(0, expiresAt - now) / 10);
     return {accessToken: answer.accessToken, renewAt: expiresAt - margin};
   }
+}
+
+/** A hook's own failure, typed: a fetch TypeError is a network error (retried), anything else is final. */
+function hookFailure(cause: unknown): PanApiError {
+  if (cause instanceof PanApiError) return cause;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof TypeError) {
+    return new PanApiError({code: 'network', message: `token hook: the request for a token failed (${detail})`, endpoint: 'token hook', key: 'network', cause});
+  }
+  return new PanApiError({code: 'token-hook', message: `token hook failed: ${detail}`, endpoint: 'token hook', key: 'auth', retryable: false, cause});
 }
 
 /** token-url mode: GET, same-origin cookies, never cached by the browser; bare or enveloped answer. */

@@ -234,6 +234,12 @@ describe('TokenSource', () => {
     const source = new TokenSource({tokenProvider: async () => ({expiredAt: 1}) as never, fetch: globalThis.fetch});
     await assert.rejects(source.get(), /token hook returned no accessToken/);
   });
+  it('types a failing hook: a fetch TypeError is retryable network, anything else final auth', async () => {
+    const offline = new TokenSource({tokenProvider: async () => Promise.reject(new TypeError('Failed to fetch')), fetch: globalThis.fetch});
+    await assert.rejects(offline.get(), (e: unknown) => e instanceof PanApiError && e.code === 'network' && e.retryable);
+    const refused = new TokenSource({tokenProvider: async () => Promise.reject(new Error('not signed in')), fetch: globalThis.fetch});
+    await assert.rejects(refused.get(), (e: unknown) => e instanceof PanApiError && e.code === 'token-hook' && e.key === 'auth' && !e.retryable && /not signed in/.test(e.message));
+  });
   it('is disabled without a hook', async () => {
     const source = new TokenSource({fetch: globalThis.fetch});
     assert.equal(source.enabled, false);
