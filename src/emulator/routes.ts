@@ -176,12 +176,18 @@ const emptyID = (target: Target): ID => (target === 'drive' ? 0 : '');
 
 // ---- streaming bodies into the store
 
-/** Writes a part into the store, refusing more than `cap` bytes as soon as they arrive. */
-async function writeCapped(ctx: Ctx, source: AsyncIterable<Uint8Array>, cap: number, what: string): Promise<StoredBlob> {
+/** At most how many bytes a part may hold, and the refusal when it holds more. */
+interface Cap {
+  bytes: number;
+  refusal: ApiError;
+}
+
+/** Writes a part into the store, refusing it as soon as it grows past its cap. */
+async function writeCapped(ctx: Ctx, source: AsyncIterable<Uint8Array>, cap: Cap): Promise<StoredBlob> {
   const writer: BlobWriter = ctx.state.store.writer();
   try {
     for await (const chunk of source) {
-      if (writer.size + chunk.byteLength > cap) throw new ApiError(Code.TOO_LARGE, `${what} is larger than ${cap} bytes`);
+      if (writer.size + chunk.byteLength > cap.bytes) throw cap.refusal;
       await writer.write(chunk);
     }
   } catch (error) {
@@ -200,7 +206,7 @@ interface Form {
  * Reads a multipart body: text fields, and the one file part streamed to the store. `capFor` may use
  * the fields that came before the file part to cap it exactly.
  */
-async function readForm(ctx: Ctx, fileField: string, capFor: (fields: Record<string, string>) => number): Promise<Form> {
+async function readForm(ctx: Ctx, fileField: string, capFor: (fields: Record<string, string>) => Cap): Promise<Form> {
   const boundary = multipartBoundary(ctx.request.headers.get('content-type'));
   if (!boundary) throw bad('Content-Type must be multipart/form-data with a boundary');
   const fields: Record<string, string> = {};
@@ -209,7 +215,7 @@ async function readForm(ctx: Ctx, fileField: string, capFor: (fields: Record<str
     for await (const part of parseMultipart(bodyChunks(ctx.request), boundary)) {
       if (part.name === fileField) {
         if (file) throw bad(`${fileField} appears twice`);
-        file = await writeCapped(ctx, part.body, capFor(fields), fileField);
+        file = await writeCapped(ctx, part.body, capFor(fields));
       } else {
         const bytes: Uint8Array[] = [];
         let length = 0;
@@ -344,7 +350,11 @@ export const routes: Route[] = [
         // When the fields come first the slice is capped at its exact size as it streams in.
         const upload = ctx.state.uploads.get(fields.preuploadID ?? '');
         const sliceNo = Number(fields.sliceNo);
-        return upload && sliceNo >= 1 && sliceNo <= upload.sliceCount ? ctx.state.expectedSliceSize(upload, sliceNo) : maxSlice;
+        if (upload && sliceNo >= 1 && sliceNo <= upload.sliceCount) {
+          const expected = ctx.state.expectedSliceSize(upload, sliceNo);
+          return {bytes: expected, refusal: bad(`slice ${sliceNo} is more than ${expected} bytes; it must be exactly ${expected} (sliceSize ${upload.sliceSize}, only the last slice is shorter)`)};
+        }
+        return {bytes: maxSlice, refusal: bad(`slice is more than ${maxSlice} bytes, larger than any sliceSize`)};
       });
       const slice = form.file;
       await withFile(ctx, slice, () => {
@@ -383,7 +393,8 @@ export const routes: Route[] = [
     async run(ctx) {
       const form = await readForm(ctx, 'file', (fields) => {
         const size = Number(fields.size);
-        return /^\d+$/.test(fields.size ?? '') && size <= SINGLE_LIMIT ? size : SINGLE_LIMIT;
+        if (/^\d+$/.test(fields.size ?? '') && size <= SINGLE_LIMIT) return {bytes: size, refusal: bad(`the file part holds more than the ${size} bytes size says`)};
+        return {bytes: SINGLE_LIMIT, refusal: new ApiError(Code.TOO_LARGE, `the file is over the 1 GB single-step upload limit of ${SINGLE_LIMIT} bytes`)};
       });
       const file = form.file;
       return withFile(ctx, file, async () => {
@@ -422,7 +433,7 @@ export const routes: Route[] = [
       const expected = ctx.state.expectedSliceSize(upload, sliceNo);
       let blob: StoredBlob;
       try {
-        blob = await writeCapped(ctx, bodyChunks(ctx.request), expected, `part ${sliceNo}`);
+        blob = await writeCapped(ctx, bodyChunks(ctx.request), {bytes: expected, refusal: bad(`part ${sliceNo} is too long`)});
       } catch (error) {
         if (error instanceof ApiError) return s3Error(400, 'EntityTooLarge', `Part ${sliceNo} must be exactly ${expected} bytes.`);
         throw error;
