@@ -1,0 +1,374 @@
+// npm run bench:upload — the engine in headless Chromium against the emulator's Node server over loopback:
+// (1) an on-disk file of UPLOAD_BENCH_MIB (default 1024) MiB to the drive (v2 slices), and the largest image
+// the image host takes (96 MiB) to the image host; (2) 500 files of 100–300 KB to the drive.
+// Beside each big upload, the floor measured in the same run: md5sum of the file + curl sending the same
+// slices to the same server with the same concurrency (+ the same completion call).
+// Prints a table; the last line is one JSON object.
+import {execFile} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import puppeteer from 'puppeteer-core';
+import {createServer} from 'vite';
+import {startEmulatorServer} from '../src/emulator/node.ts';
+import type {UploadRun, UploadRunResult} from './upload/page.ts';
+
+const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
+  new URL('../scripts/chrome-path.mjs', import.meta.url).href
+);
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+const bigMiB = Number(process.env.UPLOAD_BENCH_MIB ?? 1024);
+const imageMiB = 96;
+const smallCount = Number(process.env.UPLOAD_BENCH_SMALL ?? 500);
+const smallQps = Number(process.env.UPLOAD_BENCH_QPS ?? 20);
+const concurrency = Number(process.env.UPLOAD_BENCH_CONCURRENCY ?? 3);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = fileURLToPath(new URL('./.data/', import.meta.url));
+const SINGLE_CREATE = '/upload/v2/file/single/create';
+
+/** Pseudo-random bytes (xorshift): MD5's speed does not depend on content, but compression and dedup could. */
+function ensureFile(path: string, bytes: number, seed: number): string {
+  if (existsSync(path) && statSync(path).size === bytes) return path;
+  mkdirSync(dataDir, {recursive: true});
+  const fd = openSync(path, 'w');
+  const block = new Uint32Array(MiB / 4);
+  let x = seed;
+  for (let left = bytes; left > 0; left -= MiB) {
+    for (let i = 0; i < block.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      block[i] = x >>> 0;
+    }
+    writeSync(fd, new Uint8Array(block.buffer, 0, Math.min(MiB, left)));
+  }
+  closeSync(fd);
+  return path;
+}
+
+function ensureSmallFiles(): string[] {
+  const dir = `${dataDir}small-${smallCount}/`;
+  mkdirSync(dir, {recursive: true});
+  const paths: string[] = [];
+  let x = 88172645;
+  for (let i = 0; i < smallCount; i++) {
+    const size = 100_000 + ((i * 7919) % 200_001);
+    const path = `${dir}file-${String(i).padStart(4, '0')}.bin`;
+    if (!existsSync(path) || statSync(path).size !== size) {
+      const data = new Uint8Array(size);
+      for (let j = 0; j < size; j++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        data[j] = x & 255;
+      }
+      writeFileSync(path, data);
+    }
+    paths.push(path);
+  }
+  return paths;
+}
+
+/**
+ * Memory of a process and all its descendants (Chromium's browser, renderer, GPU, utility processes), as PSS:
+ * summing RSS would count the pages they share once per process.
+ */
+function treeRssMB(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let kB = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    try {
+      kB += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // ended
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return kB / 1024;
+}
+
+async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{result: T; peakMB: number}> {
+  let peakMB = treeRssMB(pid);
+  const timer = setInterval(() => (peakMB = Math.max(peakMB, treeRssMB(pid))), 200);
+  try {
+    const result = await work();
+    return {result, peakMB: Math.max(peakMB, treeRssMB(pid))};
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number) => round(ms / 1000, 2);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the server and the floor ----
+
+const server = await startEmulatorServer({});
+const {emulator, apiOrigin} = server;
+
+async function api<T>(path: string, token: string, json?: unknown): Promise<T> {
+  const response = await fetch(`${apiOrigin}${path}`, {
+    method: json === undefined ? 'GET' : 'POST',
+    headers: {Authorization: `Bearer ${token}`, Platform: 'open_platform', 'Content-Type': 'application/json'},
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const body = (await response.json()) as {code: number; message: string; data: T};
+  if (body.code !== 0) throw new Error(`${path}: code ${body.code} ${body.message}`);
+  return body.data;
+}
+
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function md5sum(path: string): Promise<{ms: number; md5: string}> {
+  const started = performance.now();
+  const {stdout} = await run('md5sum', [path]);
+  return {ms: performance.now() - started, md5: stdout.split(' ')[0]!};
+}
+
+/** Cuts the file into slice files for curl (not timed: curl cannot send a byte range as a form part). */
+function cutSlices(path: string, sliceSize: number): {path: string; md5: string}[] {
+  const dir = `${path}.slices-${sliceSize}/`;
+  mkdirSync(dir, {recursive: true});
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
+  const slices: {path: string; md5: string}[] = [];
+  try {
+    const buffer = Buffer.alloc(sliceSize);
+    for (let n = 1, offset = 0; offset < size; n++, offset += sliceSize) {
+      const length = Math.min(sliceSize, size - offset);
+      const slicePath = `${dir}${n}`;
+      const md5File = `${slicePath}.md5`;
+      if (existsSync(md5File) && existsSync(slicePath) && statSync(slicePath).size === length) {
+        slices.push({path: slicePath, md5: readFileSync(md5File, 'utf8')});
+        continue;
+      }
+      const read = readAt(fd, buffer, length, offset);
+      writeFileSync(slicePath, read);
+      const md5 = createHash('md5').update(read).digest('hex');
+      writeFileSync(md5File, md5);
+      slices.push({path: slicePath, md5});
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return slices;
+}
+
+function readAt(fd: number, buffer: Buffer, length: number, offset: number): Buffer {
+  let got = 0;
+  while (got < length) got += readSync(fd, buffer, got, length - got, offset + got);
+  return buffer.subarray(0, length);
+}
+
+async function pollComplete(path: string, token: string, preuploadID: string, asyncPath?: string): Promise<void> {
+  for (let stage = path; ; await sleep(1000)) {
+    const data = await api<{completed: boolean; async?: boolean; fileID: unknown}>(stage, token, {preuploadID});
+    if (data.completed && data.fileID) return;
+    if (data.async && asyncPath) stage = asyncPath;
+  }
+}
+
+/** md5sum, then curl sends the slices to the same upload server, `concurrency` at a time, then upload_complete. */
+async function floorDrive(path: string): Promise<{ms: number; md5Ms: number; sendMs: number; requests: number}> {
+  emulator.reset();
+  const {accessToken} = emulator.issueToken();
+  const size = statSync(path).size;
+  const hashed = await md5sum(path);
+  const started = performance.now();
+  const created = await api<{preuploadID: string; sliceSize: number; servers: string[]}>('/upload/v2/file/create', accessToken, {
+    parentFileID: 0, filename: 'floor.bin', etag: hashed.md5, size, duplicate: 1,
+  });
+  const cutStarted = performance.now();
+  const slices = cutSlices(path, created.sliceSize);
+  const cutMs = performance.now() - cutStarted;
+  const server = /^https?:/.test(created.servers[0]!) ? created.servers[0]! : `http://${created.servers[0]}`;
+  await pool(slices.map((s, i) => ({...s, sliceNo: i + 1})), concurrency, async (s) => {
+    await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-H', `Authorization: Bearer ${accessToken}`, '-H', 'Platform: open_platform',
+      '-F', `preuploadID=${created.preuploadID}`, '-F', `sliceNo=${s.sliceNo}`, '-F', `sliceMD5=${s.md5}`, '-F', `slice=@${s.path}`,
+      `${server}/upload/v2/file/slice`]);
+  });
+  await pollComplete('/upload/v2/file/upload_complete', accessToken, created.preuploadID);
+  const sendMs = performance.now() - started - cutMs;
+  if (!emulator.files().some((f) => f.md5 === hashed.md5)) throw new Error('floor: the emulator does not hold the file');
+  return {ms: hashed.ms + sendMs, md5Ms: hashed.ms, sendMs, requests: emulator.requests.length};
+}
+
+/** md5sum, then create → get_upload_url → curl PUT per slice → upload_complete (→ async result) on the image host. */
+async function floorImage(path: string, name: string): Promise<{ms: number; md5Ms: number; sendMs: number; requests: number}> {
+  emulator.reset();
+  const {accessToken} = emulator.issueToken();
+  const size = statSync(path).size;
+  const hashed = await md5sum(path);
+  const started = performance.now();
+  const created = await api<{preuploadID: string; sliceSize: number}>('/upload/v1/oss/file/create', accessToken, {
+    parentFileID: '', filename: name, etag: hashed.md5, size, type: 1,
+  });
+  const cutStarted = performance.now();
+  const slices = created.sliceSize >= size ? [{path, md5: hashed.md5}] : cutSlices(path, created.sliceSize);
+  const cutMs = performance.now() - cutStarted;
+  await pool(slices.map((s, i) => ({...s, sliceNo: i + 1})), concurrency, async (s) => {
+    const {presignedURL} = await api<{presignedURL: string}>('/upload/v1/oss/file/get_upload_url', accessToken, {preuploadID: created.preuploadID, sliceNo: s.sliceNo});
+    await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '-T', s.path, presignedURL]);
+  });
+  await pollComplete('/upload/v1/oss/file/upload_complete', accessToken, created.preuploadID, '/upload/v1/oss/file/upload_async_result');
+  const sendMs = performance.now() - started - cutMs;
+  if (!emulator.files().some((f) => f.md5 === hashed.md5)) throw new Error('floor: the image host does not hold the image');
+  return {ms: hashed.ms + sendMs, md5Ms: hashed.ms, sendMs, requests: emulator.requests.length};
+}
+
+// ---- the page ----
+
+const bigPath = ensureFile(`${dataDir}upload-${bigMiB}MiB.bin`, bigMiB * MiB, 2463534242);
+const imagePath = ensureFile(`${dataDir}upload-image-${imageMiB}MiB.png`, imageMiB * MiB, 123456789);
+const smallPaths = ensureSmallFiles();
+const smallBytes = smallPaths.reduce((sum, p) => sum + statSync(p).size, 0);
+
+const vite = await createServer({
+  configFile: false,
+  root,
+  logLevel: 'error',
+  server: {port: 0, host: '127.0.0.1', hmr: false, watch: null},
+  optimizeDeps: {include: ['spark-md5', 'hash-wasm', 'lit'], entries: ['bench/upload/index.html']},
+});
+await vite.listen();
+const address = vite.httpServer!.address();
+const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const browser = await puppeteer.launch({executablePath: findChrome(), args: chromeArgs, protocolTimeout: 1_200_000});
+const browserPid = browser.process()!.pid!;
+
+interface Row {
+  scenario: string;
+  files: number;
+  bytes: number;
+  ms: number;
+  requests: number;
+  floorMs?: number;
+  peakMB: number;
+  failures: number;
+  note: string;
+}
+const rows: Row[] = [];
+
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(`${origin}/bench/upload/index.html`);
+  await page.waitForFunction(() => typeof window.runUpload === 'function');
+  const idleMB = treeRssMB(browserPid);
+
+  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; requests: number}> {
+    emulator.reset();
+    const input = (await page.$('input#files'))!;
+    await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
+    const {accessToken} = emulator.issueToken();
+    const {result, peakMB} = await withPeakRss(browserPid, () =>
+      page.evaluate((r: UploadRun) => window.runUpload(r), {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
+    );
+    return {result, peakMB, requests: emulator.requests.length};
+  }
+
+  function checkStored(result: UploadRunResult, expected: Map<string, string>): number {
+    const held = new Set(emulator.files().map((f) => `${f.name}|${f.md5}`));
+    let bad = result.failed + result.files.filter((f) => f.status !== 'done').length;
+    for (const [name, md5] of expected) if (!held.has(`${name}|${md5}`)) bad++;
+    if (result.errors.length) console.error(result.errors.join('\n'));
+    return bad;
+  }
+
+  // (1) the big file to the drive, v2 slices
+  const floor = await floorDrive(bigPath);
+  process.stderr.write(`floor drive: md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s\n`);
+  const bigMd5 = (await md5sum(bigPath)).md5;
+  const big = await upload([bigPath], {target: 'drive', parentID: 0, driveFlow: 'v2'});
+  const bigName = bigPath.split('/').pop()!;
+  rows.push({
+    scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: big.result.ms, requests: big.requests, floorMs: floor.ms, peakMB: big.peakMB,
+    failures: checkStored(big.result, new Map([[bigName, bigMd5]])),
+    note: `hash ${seconds(big.result.hashMs)} s; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests)`,
+  });
+  process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
+
+  // (1b) the largest image the image host takes
+  const imageName = imagePath.split('/').pop()!;
+  const imageFloor = await floorImage(imagePath, imageName);
+  const imageMd5 = (await md5sum(imagePath)).md5;
+  const image = await upload([imagePath], {target: 'image', parentID: ''});
+  rows.push({
+    scenario: `image host, ${imageMiB} MiB`, files: 1, bytes: imageMiB * MiB, ms: image.result.ms, requests: image.requests, floorMs: imageFloor.ms, peakMB: image.peakMB,
+    failures: checkStored(image.result, new Map([[imageName, imageMd5]])),
+    note: `hash ${seconds(image.result.hashMs)} s; floor = md5sum ${seconds(imageFloor.md5Ms)} s + curl ${seconds(imageFloor.sendMs)} s`,
+  });
+  process.stderr.write(`image host: ${seconds(image.result.ms)} s\n`);
+
+  // (2) many small files: single-step, limited by the server's QPS for single/create (the client told the same limit)
+  emulator.configure({qps: {[SINGLE_CREATE]: smallQps}});
+  const expected = new Map(smallPaths.map((p) => [p.split('/').pop()!, createHash('md5').update(readFileSync(p)).digest('hex')]));
+  const small = await upload(smallPaths, {target: 'drive', parentID: 0, rateLimits: {[SINGLE_CREATE]: smallQps}});
+  const refused = emulator.requests.filter((r) => r.code === 429).length;
+  emulator.configure({qps: {}});
+  rows.push({
+    scenario: `${smallCount} files of 100–300 KB`, files: smallCount, bytes: smallBytes, ms: small.result.ms, requests: small.requests, peakMB: small.peakMB,
+    failures: checkStored(small.result, expected),
+    note: `single-step; server allows ${smallQps}/s on single/create; ${refused} answered 429`,
+  });
+
+  // ---- report ----
+  console.log(`\nUpload benchmark: headless Chromium → emulator on loopback (concurrency ${concurrency}); idle browser memory (PSS) ${round(idleMB, 0)} MB\n`);
+  const header = ['scenario', 'wall s', 'MB/s', 'files/s', 'requests', 'floor s', '× floor', 'peak PSS MB', 'failures'];
+  const table = rows.map((r) => [
+    r.scenario, seconds(r.ms), round(r.bytes / 1e6 / (r.ms / 1000), 1), round(r.files / (r.ms / 1000), 1), r.requests,
+    r.floorMs ? seconds(r.floorMs) : '—', r.floorMs ? round(r.ms / r.floorMs, 2) : '—', round(r.peakMB, 0), r.failures,
+  ].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  console.log(header.map((h, i) => h.padEnd(widths[i]!)).join('  '));
+  for (const t of table) console.log(t.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  console.log('');
+  for (const r of rows) console.log(`${r.scenario}: ${r.note}`);
+  console.log('');
+  const [bigRow, imageRow, smallRow] = rows as [Row, Row, Row];
+  console.log(
+    JSON.stringify({
+      big_MiB: bigMiB,
+      big_s: seconds(bigRow.ms),
+      floor_s: seconds(bigRow.floorMs!),
+      ratio_big: round(bigRow.ms / bigRow.floorMs!, 3),
+      image_s: seconds(imageRow.ms),
+      image_floor_s: seconds(imageRow.floorMs!),
+      ratio_image: round(imageRow.ms / imageRow.floorMs!, 3),
+      small_files: smallCount,
+      small_files_per_s: round(smallCount / (smallRow.ms / 1000), 2),
+      small_allowed_per_s: smallQps,
+      failures: rows.reduce((sum, r) => sum + r.failures, 0),
+      idle_rss_mb: round(idleMB, 0),
+      peak_rss_mb: round(Math.max(...rows.map((r) => r.peakMB)), 0),
+      peak_rss_big_mb: round(bigRow.peakMB, 0),
+      peak_rss_image_mb: round(imageRow.peakMB, 0),
+      peak_rss_small_mb: round(smallRow.peakMB, 0),
+    }),
+  );
+} finally {
+  await browser.close();
+  await vite.close();
+  await server.close();
+}
