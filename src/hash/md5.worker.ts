@@ -1,54 +1,128 @@
 // Hashes one Blob per request: the whole-file MD5 and, with a sliceSize, every slice's MD5 from the same read.
+// With a helper port, this worker reads and hashes the whole file while another worker hashes the slices:
+// MD5 cannot share work between the two, so two cores halve the wait.
 import {createMD5Hasher} from './md5-hasher.ts';
 import {readChunks} from './read-chunks.ts';
-import type {HashReply, HashRequest} from './types.ts';
+import {SliceHasher} from './slice-hasher.ts';
+import type {HashReply, HashRequest, SliceFeed, SliceFeedReply, SliceHelperRequest} from './types.ts';
 
 /** The dedicated-worker global, typed narrowly: the project compiles against the DOM lib. */
 const scope = self as unknown as {
   postMessage(message: HashReply): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<HashRequest>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<HashRequest | SliceHelperRequest>) => void): void;
 };
 
+/** Chunks sent to the helper and not yet hashed there; beyond this the reader waits, so memory stays bounded. */
+const maxChunksAtHelper = 2;
+
+const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** The reading side's handle on the helper worker. */
+class RemoteSlices {
+  private outstanding = 0;
+  private wake: (() => void) | undefined;
+  private readonly result: Promise<string[]>;
+
+  constructor(private readonly port: MessagePort) {
+    this.result = new Promise((resolve, reject) => {
+      port.onmessage = ({data}: MessageEvent<SliceFeedReply>) => {
+        if (data.type === 'ack') {
+          this.outstanding -= 1;
+          this.wake?.();
+        } else if (data.type === 'done') {
+          resolve(data.sliceMD5s);
+        } else {
+          reject(new Error(`the slice worker failed: ${data.message}`));
+          this.wake?.();
+        }
+      };
+    });
+    this.result.catch(() => {});
+  }
+
+  start(engine: 'wasm' | 'spark', sliceSize: number): void {
+    this.post({type: 'start', engine, sliceSize});
+  }
+
+  /** Hands the chunk over (transferred, not copied); the caller must not touch it afterwards. */
+  async send(chunk: Uint8Array): Promise<void> {
+    while (this.outstanding >= maxChunksAtHelper) {
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.result]);
+    }
+    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+    const bytes = (whole ? chunk.buffer : chunk.slice().buffer) as ArrayBuffer;
+    this.outstanding += 1;
+    this.port.postMessage({type: 'chunk', bytes} satisfies SliceFeed, [bytes]);
+  }
+
+  finish(): Promise<string[]> {
+    this.post({type: 'end'});
+    return this.result.finally(() => this.port.close());
+  }
+
+  private post(message: SliceFeed): void {
+    this.port.postMessage(message);
+  }
+}
+
 async function hash(request: HashRequest): Promise<HashReply> {
-  const {jobID, blob, sliceSize} = request;
+  const {jobID, blob, sliceSize, helper} = request;
   const whole = await createMD5Hasher(request.engine);
   // A blob that fits in one slice is its own single slice: no second hash pass.
-  const slices = sliceSize !== undefined && blob.size > sliceSize ? await createMD5Hasher(whole.engine) : undefined;
-  const sliceMD5s: string[] = [];
-  let sliceFill = 0;
+  const sliced = sliceSize !== undefined && blob.size > sliceSize;
+  const remote = sliced && helper ? new RemoteSlices(helper) : undefined;
+  const local = sliced && !remote ? new SliceHasher(await createMD5Hasher(whole.engine), sliceSize) : undefined;
+  remote?.start(whole.engine, sliceSize!);
   let loaded = 0;
   for await (const chunk of readChunks(blob, request)) {
     whole.update(chunk);
-    if (slices) {
-      // Split the chunk at slice boundaries: views, never copies.
-      for (let offset = 0; offset < chunk.length; ) {
-        const take = Math.min(chunk.length - offset, sliceSize! - sliceFill);
-        slices.update(chunk.subarray(offset, offset + take));
-        offset += take;
-        sliceFill += take;
-        if (sliceFill === sliceSize) {
-          sliceMD5s.push(slices.digest());
-          sliceFill = 0;
-        }
-      }
-    }
     loaded += chunk.length;
+    local?.update(chunk);
+    if (remote) await remote.send(chunk);
     scope.postMessage({type: 'progress', jobID, loaded});
   }
-  if (loaded !== blob.size) throw new Error(`read ${loaded} bytes of a ${blob.size}-byte blob; the file changed while it was read`);
-  if (slices && sliceFill > 0) sliceMD5s.push(slices.digest());
+  if (loaded !== blob.size) throw new Error(`read ${loaded} bytes of ${blob.size}: the file changed while it was read`);
   const md5 = whole.digest();
-  if (sliceSize !== undefined && !slices && blob.size > 0) sliceMD5s.push(md5);
+  const sliceMD5s = remote ? await remote.finish() : local ? local.finish() : sliceSize !== undefined && blob.size > 0 ? [md5] : [];
   return {type: 'done', jobID, md5, sliceMD5s, engine: whole.engine};
+}
+
+/** The helper's side: hash the chunks in the order they come, acknowledging each so the reader may send more. */
+function hashSlicesFrom(port: MessagePort): void {
+  let slices: Promise<SliceHasher> | undefined;
+  let failed = false;
+  const reply = (message: SliceFeedReply) => port.postMessage(message);
+  port.onmessage = async ({data}: MessageEvent<SliceFeed>) => {
+    if (failed) return;
+    try {
+      if (data.type === 'start') {
+        slices = createMD5Hasher(data.engine).then((hasher) => new SliceHasher(hasher, data.sliceSize));
+        return;
+      }
+      // Messages are handled in order only if each waits for the same promise; the hasher is ready after the first.
+      const hasher = await slices!;
+      if (data.type === 'chunk') {
+        hasher.update(new Uint8Array(data.bytes));
+        reply({type: 'ack'});
+      } else {
+        reply({type: 'done', sliceMD5s: hasher.finish()});
+        port.close();
+      }
+    } catch (error) {
+      failed = true;
+      reply({type: 'error', message: describeError(error)});
+    }
+  };
 }
 
 scope.addEventListener('message', (event) => {
   const request = event.data;
+  if (request.type === 'slices') {
+    hashSlicesFrom(request.port);
+    return;
+  }
   hash(request).then(
     (reply) => scope.postMessage(reply),
-    (error: unknown) => {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      scope.postMessage({type: 'error', jobID: request.jobID, message});
-    },
+    (error: unknown) => scope.postMessage({type: 'error', jobID: request.jobID, message: describeError(error)}),
   );
 });

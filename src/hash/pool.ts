@@ -1,5 +1,5 @@
 import {HashError} from './hash-error.ts';
-import type {HashEngine, HashProgress, HashReply, HashRequest, HashTuning} from './types.ts';
+import type {HashEngine, HashProgress, HashReply, HashRequest, HashTuning, SliceHelperRequest} from './types.ts';
 
 export interface HashPoolOptions {
   /** Most workers alive at once; each runs one job at a time. */
@@ -11,6 +11,8 @@ export interface HashPoolOptions {
   /** An idle worker is ended after this long, giving its memory back. */
   idleTimeout?: number;
   tuning?: Partial<HashTuning>;
+  /** Let a job with slices take a second idle worker to hash them on another core (default true). */
+  helpers?: boolean;
 }
 
 export interface HashJob {
@@ -46,6 +48,7 @@ export class HashPool {
   private readonly stallTimeout: number;
   private readonly idleTimeout: number;
   private readonly tuning: HashTuning;
+  private readonly helpers: boolean;
   private readonly idle = new Map<Worker, ReturnType<typeof setTimeout>>();
   private readonly queue: QueuedJob[] = [];
   private readonly live = new Set<Worker>();
@@ -57,6 +60,7 @@ export class HashPool {
     this.stallTimeout = options.stallTimeout ?? 60_000;
     this.idleTimeout = options.idleTimeout ?? 30_000;
     this.tuning = {...defaultTuning, ...options.tuning};
+    this.helpers = options.helpers ?? true;
   }
 
   /** Workers currently alive (busy or idle). */
@@ -92,48 +96,63 @@ export class HashPool {
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && (this.idle.size > 0 || this.live.size < this.size)) {
+    while (this.queue.length > 0 && this.canAcquire()) {
       const job = this.queue.shift()!;
-      let worker: Worker;
-      const reused = this.idle.keys().next();
-      if (!reused.done) {
-        worker = reused.value;
-        clearTimeout(this.idle.get(worker));
-        this.idle.delete(worker);
-      } else {
-        try {
-          worker = this.createWorker();
-        } catch (error) {
-          job.reject(new HashError(`Could not start a hash worker for ${describe(job.blob)}: ${String(error)}`, {cause: error}));
-          continue;
-        }
-        this.live.add(worker);
-        const created = worker;
-        // A worker that dies between jobs is dropped at once rather than handed the next job.
-        created.addEventListener('error', () => {
-          if (this.idle.has(created)) this.discard(created);
-        });
-      }
-      this.start(job, worker);
+      const worker = this.acquire(job);
+      if (!worker) continue;
+      // A second worker hashes the slices when one is free and no other job is waiting for it.
+      const wantsHelper = this.helpers && job.sliceSize !== undefined && job.blob.size > job.sliceSize;
+      const helper = wantsHelper && this.queue.length === 0 && this.canAcquire() ? this.acquire(job) : undefined;
+      this.start(job, worker, helper);
     }
   }
 
-  private start(job: QueuedJob, worker: Worker): void {
+  private canAcquire(): boolean {
+    return this.idle.size > 0 || this.live.size < this.size;
+  }
+
+  /** An idle worker, or a new one; undefined (and the job rejected) when none can be started. */
+  private acquire(job: QueuedJob): Worker | undefined {
+    const reused = this.idle.keys().next();
+    if (!reused.done) {
+      clearTimeout(this.idle.get(reused.value));
+      this.idle.delete(reused.value);
+      return reused.value;
+    }
+    let worker: Worker;
+    try {
+      worker = this.createWorker();
+    } catch (error) {
+      job.reject(new HashError(`Could not start a hash worker for ${describe(job.blob)}: ${String(error)}`, {cause: error}));
+      return undefined;
+    }
+    this.live.add(worker);
+    // A worker that dies between jobs is dropped at once rather than handed the next job.
+    worker.addEventListener('error', () => {
+      if (this.idle.has(worker)) this.discard(worker);
+    });
+    return worker;
+  }
+
+  private start(job: QueuedJob, worker: Worker, helper: Worker | undefined): void {
     const jobID = this.nextJobID++;
     const what = describe(job.blob);
+    const workers = helper ? [worker, helper] : [worker];
     let stallTimer: ReturnType<typeof setTimeout> | undefined;
 
     const detach = () => {
       clearTimeout(stallTimer);
       worker.removeEventListener('message', onMessage);
-      worker.removeEventListener('error', onError);
-      worker.removeEventListener('messageerror', onMessageError);
+      for (const w of workers) {
+        w.removeEventListener('error', onError);
+        w.removeEventListener('messageerror', onMessageError);
+      }
       job.signal?.removeEventListener('abort', onAbort);
     };
-    // The worker cannot be trusted any more: end it; the next job gets a fresh one.
+    // The workers cannot be trusted any more: end them; the next job gets fresh ones.
     const fail = (reason: unknown) => {
       detach();
-      this.discard(worker);
+      for (const w of workers) this.discard(w);
       job.reject(reason);
     };
     const armStall = () => {
@@ -152,7 +171,7 @@ export class HashPool {
         return;
       }
       detach();
-      this.release(worker);
+      for (const w of workers) this.release(w);
       if (reply.type === 'done') {
         job.onProgress?.({loaded: job.blob.size, total: job.blob.size});
         job.resolve(reply);
@@ -167,22 +186,31 @@ export class HashPool {
     };
     const onMessageError = (event: Event) =>
       fail(new HashError(`The hash worker sent a message that could not be read while hashing ${what}; it was replaced.`, {cause: event}));
-    // Ending the worker is the only way to stop a read or a hash already under way, and it is immediate.
+    // Ending the workers is the only way to stop a read or a hash already under way, and it is immediate.
     const onAbort = () => fail(job.signal!.reason);
 
     worker.addEventListener('message', onMessage);
-    worker.addEventListener('error', onError);
-    worker.addEventListener('messageerror', onMessageError);
+    for (const w of workers) {
+      w.addEventListener('error', onError);
+      w.addEventListener('messageerror', onMessageError);
+    }
     job.signal?.addEventListener('abort', onAbort, {once: true});
+    let port: MessagePort | undefined;
+    if (helper) {
+      const channel = new MessageChannel();
+      helper.postMessage({type: 'slices', port: channel.port2} satisfies SliceHelperRequest, [channel.port2]);
+      port = channel.port1;
+    }
     const request: HashRequest = {
       type: 'hash',
       jobID,
       blob: job.blob,
       sliceSize: job.sliceSize,
       engine: job.engine,
+      helper: port,
       ...this.tuning,
     };
-    worker.postMessage(request);
+    worker.postMessage(request, port ? [port] : []);
     armStall();
   }
 

@@ -45,7 +45,24 @@ export interface HashRequest extends HashTuning {
   blob: Blob;
   sliceSize: number | undefined;
   engine: HashEngine;
+  /** A second worker's port: when given, slice MD5s are hashed there, on another core, from chunks this worker has read. */
+  helper: MessagePort | undefined;
 }
+
+/** Page → the second worker of a job: hash slices from the chunks that arrive on `port`. */
+export interface SliceHelperRequest {
+  type: 'slices';
+  port: MessagePort;
+}
+
+/** Reading worker → slice worker, over the job's MessageChannel. */
+export type SliceFeed =
+  | {type: 'start'; engine: 'wasm' | 'spark'; sliceSize: number}
+  | {type: 'chunk'; bytes: ArrayBuffer}
+  | {type: 'end'};
+
+/** Slice worker → reading worker. */
+export type SliceFeedReply = {type: 'ack'} | {type: 'done'; sliceMD5s: string[]} | {type: 'error'; message: string};
 
 /** Worker → page. */
 export type HashReply =
