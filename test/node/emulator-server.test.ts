@@ -1,0 +1,158 @@
+// The emulator's Node host: three origins, CORS as a cross-origin API answers it, the control API,
+// and bodies streamed to disk rather than held in memory.
+import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
+import {once} from 'node:events';
+import {readdir} from 'node:fs/promises';
+import {type IncomingMessage, request} from 'node:http';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import {type EmulatorServer, startEmulatorServer} from '../../src/emulator/node.ts';
+
+let server: EmulatorServer;
+let dataDir: string;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pan-emulator-test-'));
+  server = await startEmulatorServer({dataDir, minPollIntervalMs: 0});
+});
+after(async () => {
+  await server.close();
+  await rm(dataDir, {recursive: true, force: true});
+});
+
+const page = 'http://127.0.0.1:5173';
+
+describe('origins', () => {
+  it('listens on three loopback origins and writes plain-http servers by default', async () => {
+    const origins = new Set([server.apiOrigin, server.uploadOrigin, server.storageOrigin]);
+    assert.equal(origins.size, 3);
+    for (const origin of origins) assert.match(origin, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(server.emulator.options.apiOrigin, server.apiOrigin);
+    assert.equal(server.emulator.options.serverScheme, 'http');
+  });
+});
+
+describe('CORS', () => {
+  it('answers preflights on all three origins allowing Authorization, Platform and Content-Type', async () => {
+    for (const [origin, path, method] of [
+      [server.apiOrigin, '/upload/v2/file/create', 'POST'],
+      [server.uploadOrigin, '/upload/v2/file/slice', 'POST'],
+      [server.storageOrigin, '/presigned/x/1', 'PUT'],
+    ]) {
+      const res = await fetch(`${origin}${path}`, {
+        method: 'OPTIONS',
+        headers: {Origin: page, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,platform,content-type'},
+      });
+      assert.equal(res.status, 204, origin);
+      assert.equal(res.headers.get('access-control-allow-origin'), page);
+      const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase();
+      for (const h of ['authorization', 'platform', 'content-type']) assert.ok(allowed.includes(h), `${origin} allows ${h}`);
+      assert.ok(res.headers.get('access-control-allow-methods')!.includes(method));
+    }
+  });
+
+  it('puts Access-Control-Allow-Origin on answers, refusals included', async () => {
+    const res = await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers: {Origin: page}});
+    assert.equal(res.headers.get('access-control-allow-origin'), page);
+    assert.equal(((await res.json()) as {code: number}).code, 401);
+  });
+});
+
+describe('control API', () => {
+  it('configure, token, fault, clear-faults, files, requests, reset', async () => {
+    const control = `${server.apiOrigin}/__emulator`;
+    const post = (path: string, body?: unknown) =>
+      fetch(`${control}${path}`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)});
+
+    const configured = (await (await post('/configure', {sliceSize: 4096})).json()) as {options: {sliceSize: number}};
+    assert.equal(configured.options.sliceSize, 4096);
+    assert.equal(server.emulator.options.sliceSize, 4096);
+    assert.equal((await post('/configure', {sliceSize: -1})).status, 400);
+
+    const {accessToken} = (await (await post('/token')).json()) as {accessToken: string};
+    const headers = {Authorization: `Bearer ${accessToken}`, Platform: 'open_platform', 'Content-Type': 'application/json'};
+    assert.equal(((await (await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers})).json()) as {code: number}).code, 0);
+
+    await post('/fault', {path: '/upload/v2/file/domain', kind: 'code1'});
+    assert.equal(((await (await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers})).json()) as {code: number}).code, 1);
+    await post('/clear-faults');
+    assert.equal(((await (await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers})).json()) as {code: number}).code, 0);
+    assert.equal((await post('/fault', {path: '*', kind: 'nope'})).status, 400);
+
+    const data = new TextEncoder().encode('hello');
+    const etag = createHash('md5').update(data).digest('hex');
+    const form = new FormData();
+    form.append('file', new Blob([data]), 'hello.txt');
+    for (const [k, v] of Object.entries({parentFileID: '0', filename: 'hello.txt', etag, size: '5'})) form.append(k, v);
+    const single = await fetch(`${server.uploadOrigin}/upload/v2/file/single/create`, {method: 'POST', headers: {Authorization: headers.Authorization, Platform: 'open_platform'}, body: form});
+    assert.equal(((await single.json()) as {code: number}).code, 0);
+
+    const inspected = (await (await fetch(`${control}/files`)).json()) as {files: {name: string; md5: string}[]; folders: unknown[]};
+    assert.deepEqual(inspected.files.map((f) => [f.name, f.md5]), [['hello.txt', etag]]);
+    assert.deepEqual(inspected.folders, []);
+    const {requests} = (await (await fetch(`${control}/requests`)).json()) as {requests: {path: string}[]};
+    assert.ok(requests.some((r) => r.path === '/upload/v2/file/single/create'));
+    assert.ok(!requests.some((r) => r.path.startsWith('/__emulator')), 'control calls are not logged as 123pan requests');
+
+    await post('/reset');
+    assert.deepEqual(((await (await fetch(`${control}/files`)).json()) as {files: unknown[]}).files, []);
+    assert.equal((await fetch(`${control}/nothing`)).status, 404);
+  });
+});
+
+describe('bytes on disk', () => {
+  it('streams a 256 MiB single-step body to a file without holding it in memory', async () => {
+    server.emulator.reset();
+    server.emulator.configure({sliceSize: 16 * 1024 * 1024});
+    const {accessToken} = server.emulator.issueToken();
+    const size = 256 * 1024 * 1024;
+    const chunk = new Uint8Array(1024 * 1024).map((_, i) => (i * 13) % 256);
+    const hash = createHash('md5');
+    for (let i = 0; i < size / chunk.length; i++) hash.update(chunk);
+    const etag = hash.digest('hex');
+    const boundary = 'emulatorboundary7d9';
+    const head = new TextEncoder().encode(
+      [
+        ...Object.entries({parentFileID: '0', filename: 'big.bin', etag, size: String(size)}).flatMap(([k, v]) => [`--${boundary}`, `Content-Disposition: form-data; name="${k}"`, '', v]),
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="big.bin"',
+        'Content-Type: application/octet-stream',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
+    global.gc?.();
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    // node:http with backpressure: fetch() buffers a streamed request body on the client side.
+    const url = new URL('/upload/v2/file/single/create', server.uploadOrigin);
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${accessToken}`, Platform: 'open_platform', 'Content-Type': `multipart/form-data; boundary=${boundary}`},
+      });
+      req.on('response', resolve).on('error', reject);
+      (async () => {
+        req.write(head);
+        for (let i = 0; i < size / chunk.length; i++) if (!req.write(chunk.slice())) await once(req, 'drain');
+        req.end(tail);
+      })().catch(reject);
+    });
+    const parts: Buffer[] = [];
+    for await (const part of res) parts.push(part as Buffer);
+    const json = JSON.parse(Buffer.concat(parts).toString()) as {code: number; message: string};
+    clearInterval(sampler);
+    assert.equal(json.code, 0, json.message);
+    const [file] = server.emulator.files();
+    assert.deepEqual([file.size, file.md5], [size, etag]);
+    const growth = (peak - baseline) / 1024 / 1024;
+    assert.ok(growth < 128, `RSS grew ${growth.toFixed(0)} MiB while 256 MiB streamed through`);
+    const onDisk = await readdir(dataDir);
+    assert.ok(onDisk.length >= 1, 'the bytes are in dataDir');
+  });
+});
