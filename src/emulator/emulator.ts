@@ -202,6 +202,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (error instanceof ApiError) {
         response = envelope(error.code, error.message, null, error.httpStatus);
         code = error.code;
+      } else if (request.signal.aborted) {
+        // The client went away mid-request (a cancelled upload): nobody is left to answer.
+        return finish(Response.error());
       } else {
         console.error('[pan emulator]', error);
         response = envelope(Code.INTERNAL, `internal error: ${(error as Error)?.message ?? error}`, null);
