@@ -2,7 +2,6 @@
  * Client-side rate limits per endpoint, plus one cool-down shared by the whole client after a 429,
  * so a burst slows every request instead of each one discovering the limit on its own.
  */
-import {sleep} from './abort.ts';
 
 /** Requests per second, by endpoint path. Paths not listed, or set to Infinity, are not limited. */
 export interface RateLimits {
@@ -42,11 +41,31 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
  */
 const SPACING_MARGIN = 1.05;
 
+/**
+ * A turn taken this late still counts from when it was due (timers fire a few ms late, and that must not
+ * drift the rate down); later than this, the page stalled, and it counts from when it really went.
+ */
+const LATE_TOLERANCE_MS = 20;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  /** Detaches the abort listener. */
+  release: () => void;
+}
+
+/** One endpoint's FIFO line. Spacing counts from when a request was let go, so a stalled page cannot bunch requests up. */
+interface Lane {
+  intervalMs: number;
+  queue: Waiter[];
+  lastStart: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 export class RateLimiter {
   private readonly limits: RateLimits;
   private readonly now: () => number;
-  /** Earliest start of the next request, per endpoint. */
-  private readonly nextSlot = new Map<string, number>();
+  private readonly lanes = new Map<string, Lane>();
   private coolDownUntil = 0;
 
   constructor(limits: RateLimits = DEFAULT_RATE_LIMITS, now: () => number = () => performance.now()) {
@@ -59,17 +78,21 @@ export class RateLimiter {
     this.now = now;
   }
 
-  /** Waits for this endpoint's next slot and for any cool-down; rejects at once when the signal aborts. */
-  async acquire(path: string, signal?: AbortSignal): Promise<void> {
-    let slot = this.reserve(path);
-    for (;;) {
-      const wait = slot - this.now();
-      if (wait > 0) await sleep(wait, signal);
-      else if (signal?.aborted) throw signal.reason;
-      // A cool-down that began while this request waited moves it behind the cool-down, spaced again.
-      if (this.coolDownUntil <= this.now()) return;
-      slot = this.reserve(path);
-    }
+  /** Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. */
+  acquire(path: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const lane = this.lane(path);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const index = lane.queue.indexOf(waiter);
+        if (index >= 0) lane.queue.splice(index, 1);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {resolve, reject, release: () => signal?.removeEventListener('abort', onAbort)};
+      signal?.addEventListener('abort', onAbort, {once: true});
+      lane.queue.push(waiter);
+      this.pump(lane);
+    });
   }
 
   /** Holds every request of the client for `ms` from now (extends, never shortens, a running cool-down). */
@@ -82,12 +105,33 @@ export class RateLimiter {
     return Math.max(0, this.coolDownUntil - this.now());
   }
 
-  private reserve(path: string): number {
-    const start = Math.max(this.now(), this.coolDownUntil);
-    const qps = this.limits[path];
-    if (!qps || qps === Infinity) return start;
-    const slot = Math.max(start, this.nextSlot.get(path) ?? 0);
-    this.nextSlot.set(path, slot + (1000 / qps) * SPACING_MARGIN);
-    return slot;
+  private lane(path: string): Lane {
+    let lane = this.lanes.get(path);
+    if (!lane) {
+      const qps = this.limits[path];
+      lane = {intervalMs: qps && qps !== Infinity ? (1000 / qps) * SPACING_MARGIN : 0, queue: [], lastStart: -Infinity};
+      this.lanes.set(path, lane);
+    }
+    return lane;
+  }
+
+  /** Lets go every request whose turn has come; sleeps until the next one's (a cool-down met on waking is honoured). */
+  private pump(lane: Lane): void {
+    if (lane.timer !== undefined) return;
+    while (lane.queue.length > 0) {
+      const now = this.now();
+      const ready = Math.max(lane.lastStart + lane.intervalMs, this.coolDownUntil);
+      if (ready > now) {
+        lane.timer = setTimeout(() => {
+          lane.timer = undefined;
+          this.pump(lane);
+        }, ready - now);
+        return;
+      }
+      const waiter = lane.queue.shift()!;
+      lane.lastStart = now - ready <= LATE_TOLERANCE_MS ? ready : now;
+      waiter.release();
+      waiter.resolve();
+    }
   }
 }
