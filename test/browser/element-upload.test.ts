@@ -15,10 +15,13 @@ const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
 const worker = setupWorker(...emulator.handlers);
 
+/** Drive flow for the next element built; 'v2' forces slices even for small files. */
+let driveFlow: UploadManagerOptions['driveFlow'] = 'auto';
+
 /** The real engine, with short retry delays and its own resume database so tests stay quick and apart. */
 class QuickPanUploader extends PanUploader {
   protected override createManager(options: Partial<UploadManagerOptions>) {
-    return new UploadManager({...options, retryDelays: [20, 40], resumeDatabase: `element-upload-${Math.random()}`});
+    return new UploadManager({...options, driveFlow, retryDelays: [20, 40], resumeDatabase: `element-upload-${Math.random()}`});
   }
 }
 customElements.define('pan-uploader-quick', QuickPanUploader);
@@ -170,23 +173,31 @@ describe('<pan-uploader> uploading to the emulator', function () {
     expect(emulator.files().map((s) => s.md5)).to.deep.equal([f.md5]);
   });
 
-  it('cancels from the row: nothing reaches the server afterwards', async () => {
+  it('cancels from the row while slices are in flight: nothing reaches the server afterwards', async () => {
     emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 300});
+    driveFlow = 'v2';
     const el = await mount('<pan-uploader-quick multiple></pan-uploader-quick>');
+    void el.tasks; // builds the engine now, while driveFlow is 'v2'
+    driveFlow = 'auto';
     const f = makeFile('long.bin', 640 * KiB, 8);
     el.addEventListener('pan-upload-progress', function once(e) {
-      if ((e as CustomEvent).detail.phase !== 'uploading') return;
+      if ((e as CustomEvent).detail.phase !== 'uploading' || (e as CustomEvent).detail.loaded === 0) return;
       el.removeEventListener('pan-upload-progress', once);
-      el.cancel();
+      // As a user would: a click in its own task, once the first slice is confirmed.
+      setTimeout(async () => {
+        await el.updateComplete;
+        el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
+      });
     });
     const complete = next<{succeeded: number; failed: number}>(el, 'pan-queue-complete');
     pick(el, [f.file]);
     expect(await complete).to.deep.equal({succeeded: 0, failed: 0});
+    await new Promise((r) => setTimeout(r, 400));
     const count = emulator.requests.length;
     await new Promise((r) => setTimeout(r, 800));
     expect(emulator.requests.length).to.equal(count);
+    expect(emulator.requests.filter((r) => r.path === '/upload/v2/file/slice').length).to.be.lessThan(10);
     expect(emulator.files()).to.deep.equal([]);
-    await el.updateComplete;
     expect(el.tasks[0].status).to.equal('canceled');
   });
 });

@@ -2,7 +2,6 @@ import {LitElement, html, nothing, type PropertyValues, type TemplateResult} fro
 import {property, query, state} from 'lit/decorators.js';
 import {guard} from 'lit/directives/guard.js';
 import {repeat} from 'lit/directives/repeat.js';
-import {styleMap} from 'lit/directives/style-map.js';
 import {UploadManager} from '../../core/index.ts';
 import type {
   FileWithPath,
@@ -19,6 +18,7 @@ import type {PanUploaderEventMap} from './events.ts';
 import {formatBytes, formatDuration, resolveLocale, strings, type Locale, type Strings} from './i18n.ts';
 import {icons} from './icons.ts';
 import {parseCount, parseSize} from './parse-size.ts';
+import {scaleX} from './scale-x.ts';
 import styles from './pan-uploader.styles.ts';
 
 /** What the element needs from the engine: UploadManager's public surface. */
@@ -819,7 +819,7 @@ export class PanUploader extends LitElement {
         <div part="overall-progress progress" role="progressbar" aria-label=${t.overall} aria-valuemin="0"
           aria-valuemax="100" aria-valuenow=${percent}>
           <div part="progress-bar" class=${totals.failed && !active ? 'error' : percent === 100 ? 'done' : ''}
-            style=${styleMap({transform: `scaleX(${percent / 100})`})}></div>
+            ${scaleX(percent / 100)}></div>
         </div>
       </div>
     `;
@@ -888,7 +888,7 @@ export class PanUploader extends LitElement {
         : html`<div part="progress" role="progressbar" aria-label=${t.progressOf(task.name)} aria-valuemin="0"
             aria-valuemax="100" aria-valuenow=${percent} aria-valuetext=${`${percent}% · ${statusText}`}>
             <div part="progress-bar" class=${status === 'hashing' ? 'hashing' : status}
-              style=${styleMap({transform: `scaleX(${percent / 100})`})}></div>
+              ${scaleX(percent / 100)}></div>
           </div>`}
     </li>`;
   }
