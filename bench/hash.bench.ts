@@ -2,7 +2,7 @@
 // against md5sum on the same on-disk file. Prints a table; the last line is one JSON object.
 // Options: HASH_BENCH_MIB (file size, default 512), HASH_BENCH_RUNS (default 3), HASH_BENCH_TUNE=1 (also try read settings).
 import {execFileSync} from 'node:child_process';
-import {closeSync, existsSync, mkdirSync, openSync, statSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import puppeteer from 'puppeteer-core';
 import {createServer} from 'vite';
@@ -46,6 +46,31 @@ function md5sum(): {ms: number; md5: string} {
   return {ms: performance.now() - started, md5: out.split(' ')[0]!};
 }
 
+/** Resident memory of a process and all its descendants (Linux /proc), in bytes: the browser's whole footprint. */
+function treeRSS(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const pending = [rootPid];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    total += rss.get(pid) ?? 0;
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
 const MBps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,8 +103,13 @@ try {
   await input!.uploadFile(dataFile);
 
   const reference = md5sum().md5; // also warms the page cache
+  const browserPid = browser.process()!.pid!;
+  let peakGrowth = 0;
   const hashInPage = async (run: BenchRun) => {
-    const result: BenchResult = await page.evaluate((r) => window.runHash(r), run);
+    // Memory must stay flat however big the file: sample the browser's footprint while it hashes.
+    const before = treeRSS(browserPid);
+    const sampler = setInterval(() => (peakGrowth = Math.max(peakGrowth, treeRSS(browserPid) - before)), 100);
+    const result: BenchResult = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
     if (result.md5 !== reference) throw new Error(`MD5 mismatch: ${result.md5} in the page, ${reference} from md5sum (${JSON.stringify(run)})`);
     if (run.sliceSize && result.sliceCount !== Math.ceil(bytes / run.sliceSize)) throw new Error(`got ${result.sliceCount} slice MD5s`);
     return result;
@@ -100,6 +130,10 @@ try {
       variants.push({label: `tune sync ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readAhead: 0, readMethod: 'sync'}}});
     }
     variants.push({label: 'tune stream', run: {engine: 'auto', sliceSize, tuning: {readMethod: 'stream'}}});
+    for (const chunkMiB of [1, 4, 16]) {
+      variants.push({label: `tune byob ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
+      variants.push({label: `tune byob ${chunkMiB} MiB, one worker`, run: {engine: 'auto', sliceSize, helpers: false, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
+    }
   }
 
   await hashInPage({engine: 'auto', sliceSize}); // warm-up, not counted
@@ -124,7 +158,8 @@ try {
   console.log(`\nMD5 of ${sizeMiB} MiB on disk (${bytes} bytes), median of ${runs} runs; page variants compute the whole-file MD5 and 16 MiB slice MD5s in workers unless noted\n`);
   console.log(`${'variant'.padEnd(32)} ${'runs'.padStart(4)} ${'MB/s'.padStart(8)} ${'× md5sum'.padStart(9)}   range MB/s`);
   for (const r of rows) console.log(`${r.label.padEnd(32)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(8)} ${String(r.ratio).padStart(9)}   ${r.spread}`);
-  console.log(`\nlongest main-thread timer gap while hashing: ${round(Math.max(...gaps))} ms\n`);
+  console.log(`\nlongest main-thread timer gap while hashing: ${round(Math.max(...gaps))} ms`);
+  console.log(`largest growth of the browser's resident memory while hashing: ${round(peakGrowth / MiB)} MiB\n`);
   const speed = (label: string) => MBps(bytes, median(times.get(label)!));
   console.log(
     JSON.stringify({
@@ -138,6 +173,7 @@ try {
       ratio_default: round(speed('default (auto) + slices') / md5sumMBps, 3),
       ratio_spark: round(speed('spark + slices') / md5sumMBps, 3),
       main_thread_max_gap_ms: round(Math.max(...gaps)),
+      browser_rss_growth_MiB: round(peakGrowth / MiB),
       ...(tune ? {tuning: Object.fromEntries(rows.filter((r) => r.label.startsWith('tune')).map((r) => [r.label, r.MBps]))} : {}),
     }),
   );

@@ -15,6 +15,8 @@ export function readChunks(blob: Blob, tuning: HashTuning): AsyncGenerator<Uint8
       return readStream(blob);
     case 'sync':
       return readSync(blob, tuning.chunkSize);
+    case 'byob':
+      return readIntoBuffer(blob, tuning.chunkSize);
   }
 }
 
@@ -48,6 +50,36 @@ async function* readStream(blob: Blob): AsyncGenerator<Uint8Array> {
       const {done, value} = await reader.read();
       if (done) return;
       yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * The blob's byte stream read into one reused buffer (BYOB): no allocation per chunk. The yielded view is
+ * valid until the next step; a consumer that transfers its buffer away gets a fresh one for the next chunk.
+ */
+async function* readIntoBuffer(blob: Blob, chunkSize: number): AsyncGenerator<Uint8Array> {
+  const reader = blob.stream().getReader({mode: 'byob'});
+  let buffer = new ArrayBuffer(Math.min(chunkSize, Math.max(blob.size, 1)));
+  try {
+    for (;;) {
+      if (buffer.byteLength === 0) buffer = new ArrayBuffer(Math.min(chunkSize, Math.max(blob.size, 1)));
+      let filled = 0;
+      let done = false;
+      while (filled < buffer.byteLength) {
+        const result = await reader.read(new Uint8Array(buffer, filled));
+        if (result.done) {
+          done = true;
+          if (result.value) buffer = result.value.buffer as ArrayBuffer;
+          break;
+        }
+        buffer = result.value.buffer as ArrayBuffer;
+        filled += result.value.byteLength;
+      }
+      if (filled > 0) yield new Uint8Array(buffer, 0, filled);
+      if (done) return;
     }
   } finally {
     reader.releaseLock();

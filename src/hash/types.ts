@@ -27,7 +27,7 @@ export interface FileHash {
 }
 
 /** How a worker reads a Blob; tunable so the benchmark can compare them. */
-export type ReadMethod = 'slices' | 'stream' | 'sync';
+export type ReadMethod = 'slices' | 'stream' | 'sync' | 'byob';
 
 /** Knobs of a hash job that callers of the public API never need to set. */
 export interface HashTuning {

@@ -43,20 +43,23 @@ describe('hashFile', () => {
     {label: 'no read-ahead', chunkSize: 1 << 20, readAhead: 0, readMethod: 'slices'},
     {label: "the blob's stream", chunkSize: 1 << 20, readAhead: 2, readMethod: 'stream'},
     {label: 'FileReaderSync', chunkSize: 777_777, readAhead: 0, readMethod: 'sync'},
+    {label: 'a reused buffer filled from the byte stream', chunkSize: 300_001, readAhead: 0, readMethod: 'byob'},
   ];
   for (const tuning of tunings) {
     it(`stays correct with ${tuning.label}`, async () => {
-      const pool = new HashPool({size: 1, tuning});
-      try {
-        for (const name of ['several slices', 'many slices per read chunk'] as const) {
-          const {size, sliceSize} = fixtureCases.find((c) => c.name === name)!;
-          for (const engine of ['wasm', 'spark'] as const) {
-            const {md5, sliceMD5s} = await pool.run({blob: fileOf(size), sliceSize, engine});
-            expect({md5, sliceMD5s}, `${name}, ${engine}`).to.deep.equal(expectedMD5s[name]);
+      for (const helpers of [true, false]) {
+        const pool = new HashPool({size: 2, helpers, tuning});
+        try {
+          for (const name of ['several slices', 'many slices per read chunk'] as const) {
+            const {size, sliceSize} = fixtureCases.find((c) => c.name === name)!;
+            for (const engine of ['wasm', 'spark'] as const) {
+              const {md5, sliceMD5s} = await pool.run({blob: fileOf(size), sliceSize, engine});
+              expect({md5, sliceMD5s}, `${name}, ${engine}, helpers ${helpers}`).to.deep.equal(expectedMD5s[name]);
+            }
           }
+        } finally {
+          pool.close();
         }
-      } finally {
-        pool.close();
       }
     });
   }
