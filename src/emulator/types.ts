@@ -18,7 +18,7 @@ export interface EmulatorOptions {
   ossSliceSize?: number;
   /** Polls of upload_complete answering not-yet (alternately `completed: false` and code 20103) before success. Default 0. */
   completePolls?: number;
-  /** Completion polls for one upload closer than this are refused with code 429. Default 1000. */
+  /** Completion calls for one upload (upload_complete and upload_async_result alike) closer than this are refused with code 429. Default 1000. */
   minPollIntervalMs?: number;
   /** Lifetime of tokens minted by /api/v1/access_token and issueToken(). Default 90 days. */
   tokenLifetimeMs?: number;
