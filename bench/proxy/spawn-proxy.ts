@@ -9,6 +9,8 @@ export interface ProxyStats {
   peakRss: number;
   /** Peak of heapUsed + arrayBuffers: where buffered bodies would show. */
   peakHeap: number;
+  /** User + system CPU time of the proxy process so far. */
+  cpuMs: number;
 }
 
 export interface ProxyProcess {
@@ -19,9 +21,9 @@ export interface ProxyProcess {
 }
 
 /** Starts bench/proxy/proxy-process.ts in a child process (tsx) and waits until it listens. */
-export async function startProxyProcess(env: {apiBase: string; clientID?: string; clientSecret?: string; prefix?: string}): Promise<ProxyProcess> {
+export async function startProxyProcess(env: {apiBase: string; clientID?: string; clientSecret?: string; prefix?: string; execArgv?: string[]}): Promise<ProxyProcess> {
   const script = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...(env.execArgv ?? []), '--import', 'tsx', script], {
     env: {
       ...process.env,
       PAN_API_BASE: env.apiBase,

@@ -2,6 +2,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {PanServerError, ProxyCode, errorResponse, toErrorResponse} from './envelope.ts';
+import {registerRawBody} from './raw-body.ts';
 
 /** A `(req, res, next?)` handler, as node:http, Express/Connect and Vite's dev server take it. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
@@ -22,28 +23,32 @@ function requestOrigin(req: IncomingMessage): string {
 
 /**
  * The request body as a web stream with backpressure. Unlike `Readable.toWeb`, cancelling it drains
- * the rest instead of destroying the socket, so a refusal can still be answered on it.
+ * the rest instead of destroying the socket, so a refusal can still be answered on it. Nothing is
+ * read until the first pull (high-water mark 0), so the upstream sender may still pipe the socket
+ * directly instead (see raw-body.ts).
  */
 function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   let open = true;
-  return new ReadableStream<Uint8Array>(
+  let listening = false;
+  const stream = new ReadableStream<Uint8Array>(
     {
-      start(controller) {
-        req.on('data', (chunk: Buffer) => {
-          if (!open) return;
-          controller.enqueue(chunk);
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        req.once('end', () => {
-          if (open) controller.close();
-          open = false;
-        });
-        req.once('error', (error) => {
-          if (open) controller.error(error);
-          open = false;
-        });
-      },
-      pull() {
+      pull(controller) {
+        if (!listening) {
+          listening = true;
+          req.on('data', (chunk: Buffer) => {
+            if (!open) return;
+            controller.enqueue(chunk);
+            if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          });
+          req.once('end', () => {
+            if (open) controller.close();
+            open = false;
+          });
+          req.once('error', (error) => {
+            if (open) controller.error(error);
+            open = false;
+          });
+        }
         req.resume();
       },
       cancel() {
@@ -51,8 +56,10 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
         req.resume();
       },
     },
-    new ByteLengthQueuingStrategy({highWaterMark: 1 << 20}),
+    {highWaterMark: 0},
   );
+  registerRawBody(stream, req);
+  return stream;
 }
 
 /** Turns a node request into a Fetch `Request` (streamed body, aborted when the client goes away). */
