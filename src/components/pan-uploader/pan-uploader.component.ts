@@ -47,6 +47,8 @@ const MILESTONES = [25, 50, 75];
 const THUMBNAIL_MAX_BYTES = 25 * 1024 * 1024;
 /** Per-file "done" announcements only for small batches; a big batch gets milestones and a summary. */
 const ANNOUNCE_EACH_UP_TO = 3;
+/** From this many rows on, off-screen rows skip layout and paint (content-visibility). */
+const LONG_LIST = 50;
 
 /**
  * @summary Uploads files from the browser to 123pan (123云盘): the cloud drive or the image host (图床).
@@ -757,7 +759,7 @@ export class PanUploader extends LitElement {
           </ul>`
         : nothing}
       ${tasks.length
-        ? html`<ul part="list" aria-label=${t.fileList}>
+        ? html`<ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
             ${repeat(
               tasks,
               (task) => task.id,
