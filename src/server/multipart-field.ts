@@ -94,7 +94,8 @@ export function multipartFieldCheck(
         const headers = decoder.decode(data.subarray(pos, j));
         const name = /content-disposition:[^\r\n]*?\bname=(?:"([^"]*)"|([^;\s]+))/i.exec(headers);
         pos = j + 4;
-        state = (name?.[1] ?? name?.[2]) === field ? 'value' : 'body';
+        // Any spelling of the field counts: the upstream may match names case-insensitively.
+        state = (name?.[1] ?? name?.[2])?.toLowerCase() === field.toLowerCase() ? 'value' : 'body';
         continue;
       }
       // state === 'value'

@@ -140,11 +140,15 @@ export function createProxy(options: ProxyOptions): PanProxy {
     const method = request.method.toUpperCase();
     const {rule, target} = await route(method, url.pathname.slice(prefix.length), url.search);
 
+    let upstreamTarget = target;
     if (rule.readsFileID && readable === 'uploaded') {
-      const fileID = url.searchParams.get(rule.readsFileID);
-      if (!fileID || !uploaded.has(fileID)) {
-        throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy; only those can be read`);
-      }
+      const name = rule.readsFileID;
+      const values = [...url.searchParams].filter(([key]) => key.toLowerCase() === name.toLowerCase());
+      const fileID = values.length === 1 && values[0]![0] === name ? values[0]![1] : null;
+      if (fileID === null) throw refuse(`${rule.path}: give ${name} exactly once`, 400, ProxyCode.BAD_REQUEST);
+      if (!uploaded.has(fileID)) throw refuse(`${name}=${JSON.stringify(fileID)} was not uploaded through this proxy; only those can be read`);
+      // Forward only what was checked: no second spelling of the id can ride along.
+      upstreamTarget = `${target.split('?')[0]}?${new URLSearchParams({[name]: fileID})}`;
     }
 
     // JSON bodies are small: buffer them (pin check, replay after a 401). Multipart bodies stream.
@@ -161,8 +165,14 @@ export function createProxy(options: ProxyOptions): PanProxy {
             throw refuse(`${rule.path}: the request body is not JSON`, 400, ProxyCode.BAD_REQUEST);
           }
           if (!json || typeof json !== 'object' || Array.isArray(json)) throw refuse(`${rule.path}: the request body must be a JSON object`, 400, ProxyCode.BAD_REQUEST);
-          const refusal = pinRefusal(rule.pin.kind, rule.pin.field, json[rule.pin.field]);
-          if (refusal) throw refuse(`${rule.path}: ${refusal}`);
+          // 123pan may read keys case-insensitively (Go's encoding/json does): every spelling must pass.
+          const field = rule.pin.field;
+          const spellings = Object.keys(json).filter((key) => key.toLowerCase() === field.toLowerCase());
+          for (const key of spellings.length > 0 ? spellings : [field]) {
+            const refusal = pinRefusal(rule.pin.kind, key === field ? field : key, json[key]);
+            if (refusal) throw refuse(`${rule.path}: ${refusal}`);
+          }
+          if (!(field in json)) throw refuse(`${rule.path}: ${pinRefusal(rule.pin.kind, field, undefined)}`);
           body = JSON.stringify(json); // forward exactly what was checked (no duplicate keys)
         }
       } else {
@@ -185,7 +195,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
       }
       const length = request.headers.get('content-length');
       if (length && typeof body !== 'string' && body && !rule.pin) headers.set('content-length', length);
-      return doFetch(target, {method, headers, body, redirect: 'manual', signal: request.signal, duplex: 'half'} as RequestInit);
+      return doFetch(upstreamTarget, {method, headers, body, redirect: 'manual', signal: request.signal, duplex: 'half'} as RequestInit);
     };
 
     let token = await broker.getToken(request.signal);

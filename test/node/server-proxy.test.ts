@@ -202,6 +202,15 @@ describe('proxy', () => {
     assert.equal(res.status, 403);
     assert.match(((await res.json()) as Envelope).message, /fileId="31337" was not uploaded through this proxy/);
     assert.equal(forwarded('/api/v1/file/download_info').length, 0);
+    // Upload one, then try to smuggle another id beside it.
+    await post('/pan-api/upload/v2/file/upload_complete', {preuploadID: 'pre-1'});
+    for (const query of ['fileId=4242&fileId=31337', 'fileId=4242&FILEID=31337', 'fileid=4242']) {
+      const smuggled = await fetch(`${origin}/pan-api/api/v1/file/download_info?${query}`);
+      assert.equal(smuggled.status, 400, query);
+      assert.match(((await smuggled.json()) as Envelope).message, /give fileId exactly once/);
+    }
+    assert.equal((await fetch(`${origin}/pan-api/api/v1/file/download_info?fileId=4242&extra=1`)).status, 200);
+    assert.equal(forwarded('/api/v1/file/download_info').at(-1)!.search, '?fileId=4242', 'only the checked id goes upstream');
     proxy = makeProxy({readableFileIDs: 'any'});
     assert.equal((await fetch(`${origin}/pan-api/api/v1/file/download_info?fileId=31337`)).status, 200);
   });
@@ -246,6 +255,10 @@ describe('proxy', () => {
     assert.equal(sneaky.status, 200);
     assert.deepEqual(JSON.parse(forwarded('/upload/v2/file/create')[0]!.text), {parentFileID: 12, filename: 'a'});
     assert.equal((await post('/pan-api/upload/v1/oss/file/create', {parentFileID: 'img-folder', filename: 'a.png', type: 1})).status, 200);
+    // Nor can another spelling of the key, which a case-insensitive decoder upstream would honour.
+    const spelled = await post('/pan-api/upload/v2/file/create', {parentFileID: 12, PARENTFILEID: 0, filename: 'a'});
+    assert.equal(spelled.status, 403);
+    assert.match(((await spelled.json()) as Envelope).message, /PARENTFILEID 0/);
   });
 
   it('pins the folder of single-step uploads while the multipart body streams', async () => {
@@ -280,6 +293,7 @@ describe('proxy', () => {
       [body('0', true), /parentFileID "0": this server only uploads into drive folder 12/],
       [body('3', false), /parentFileID "3"/],
       [body(undefined, true), /field parentFileID is missing/],
+      [Buffer.concat([part('parentfileid', '0'), body('12', true)]), /parentFileID "0"/],
     ] as const) {
       const res = await send(bad);
       assert.equal(res.status, 403);
