@@ -6,6 +6,15 @@ import {cleanup, file, mount, part, parts, record, settle} from './element/fixtu
 
 const live = (el: Element) => el.shadowRoot!.querySelector('[role="status"]')!.textContent!.replace(/\u200b/g, '');
 
+// The events are typed in HTMLElementEventMap: this fails to compile if a detail loses a field.
+const typedSuccess = (e: HTMLElementEventMap['pan-upload-success']): Array<string | number | boolean | undefined> => [
+  e.detail.fileID,
+  e.detail.etag,
+  e.detail.downloadURL,
+  e.detail.reused,
+];
+void typedSuccess;
+
 describe('<pan-uploader> registration', () => {
   it('defines the tag once and survives the script loading twice', async () => {
     expect(customElements.get('pan-uploader')).to.equal(PanUploader);
@@ -138,6 +147,41 @@ describe('<pan-uploader> rendering', () => {
         `3 moving rows → median ${median.toFixed(1)} ms per repaint (two frames included)`,
     );
     expect(median).to.be.below(120);
+  });
+});
+
+describe('<pan-uploader> styling hooks', () => {
+  afterEach(cleanup);
+
+  it('takes ::part rules, --pan-* custom properties and slotted text from the page', async () => {
+    const style = document.createElement('style');
+    style.textContent = `
+      .fixture pan-uploader-fake::part(dropzone) { border-color: rgb(1, 2, 3); }
+      .fixture pan-uploader-fake { --pan-color-accent: rgb(10, 20, 30); --pan-radius: 3px; }`;
+    document.head.append(style);
+    try {
+      const el = await mount(
+        '<pan-uploader-fake><span slot="drop-title">Drop invoices</span><em slot="empty">Nothing yet</em></pan-uploader-fake>',
+      );
+      expect(getComputedStyle(part(el, 'dropzone')!).borderTopColor).to.equal('rgb(1, 2, 3)');
+      expect(getComputedStyle(part(el, 'choose-files')!).backgroundColor).to.equal('rgb(10, 20, 30)');
+      expect(getComputedStyle(el).borderTopLeftRadius).to.equal('3px');
+      const titleSlot = part(el, 'drop-title')!.querySelector('slot')!;
+      expect(titleSlot.assignedElements()[0].textContent).to.equal('Drop invoices');
+      expect(part(el, 'empty')!.querySelector('slot')!.assignedElements()[0].textContent).to.equal('Nothing yet');
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('follows the page when it sets color-scheme on the element', async () => {
+    const el = await mount('<pan-uploader-fake></pan-uploader-fake>');
+    el.style.colorScheme = 'light';
+    const light = getComputedStyle(el).backgroundColor;
+    el.style.colorScheme = 'dark';
+    const dark = getComputedStyle(el).backgroundColor;
+    expect(light).to.equal('rgb(255, 255, 255)');
+    expect(dark).to.equal('rgb(23, 26, 33)');
   });
 });
 
@@ -467,6 +511,19 @@ describe('<pan-uploader> i18n', () => {
     expect(parts(el, 'reason')[0].textContent).to.equal('文件名包含 " \\ / : * ? | > < 中的字符。');
     expect(part(el, 'error')!.textContent).to.contain('未登录 123云盘');
     expect(part(el, 'retry-button')!.getAttribute('aria-label')).to.equal('重试：a.bin');
+  });
+
+  it('inherits lang across a shadow root', async () => {
+    const outer = document.createElement('div');
+    outer.className = 'fixture';
+    outer.setAttribute('lang', 'zh-CN');
+    const inner = document.createElement('div');
+    outer.append(inner);
+    document.body.append(outer);
+    const el = document.createElement('pan-uploader-fake');
+    inner.attachShadow({mode: 'open'}).append(el);
+    await el.updateComplete;
+    expect(part(el, 'choose-files')!.textContent).to.equal('选择文件');
   });
 
   it('inherits lang from the page and follows changes to it', async () => {

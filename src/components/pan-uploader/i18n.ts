@@ -34,7 +34,6 @@ export interface Strings {
   instant: string;
   resumed: string;
   rejected: string;
-  thumbnail: string;
   status: Record<UploadStatus, string>;
   reject: Record<RejectKey, string>;
   error: Record<ErrorKey, string>;
@@ -88,7 +87,6 @@ const en: Strings = {
   instant: 'instant upload: already on 123pan',
   resumed: 'continued from an earlier upload',
   rejected: 'Not added',
-  thumbnail: 'Preview',
   status: {
     queued: 'Waiting',
     hashing: 'Checking file',
@@ -178,7 +176,6 @@ const zhCN: Strings = {
   instant: '秒传：123云盘中已有此文件',
   resumed: '已从上次中断处继续',
   rejected: '未添加',
-  thumbnail: '预览',
   status: {
     queued: '等待中',
     hashing: '正在校验文件',

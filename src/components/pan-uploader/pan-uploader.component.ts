@@ -53,6 +53,11 @@ const LONG_LIST = 50;
 /**
  * @summary Uploads files from the browser to 123pan (123云盘): the cloud drive or the image host (图床).
  *
+ * Drop files (or folders, with `directory`) anywhere on it, paste them, or pick them. Files are checked
+ * before anything is sent, uploaded by the headless `UploadManager`, and listed with their progress.
+ * Its value in a form is the uploaded files' fileIDs. It follows the OS light/dark preference; set
+ * `color-scheme: light` or `dark` on it to choose.
+ *
  * @event {CustomEvent<PanFileAddedDetail>} pan-file-added - A file passed the checks and joined the queue. Detail: `{id, name, relativePath, size}`.
  * @event {CustomEvent<PanFileRejectedDetail>} pan-file-rejected - A file was refused before anything was sent. Detail: `{name, reason, key, relativePath, size}`.
  * @event {CustomEvent<PanUploadStartDetail>} pan-upload-start - A file started uploading. Detail: `{id, name, size}`.
@@ -582,8 +587,18 @@ export class PanUploader extends LitElement {
     if (!this.internals.validity.valid) this.syncValidity();
   }
 
+  /** The nearest `lang` above the element, crossing shadow roots (the element may sit in another component). */
   private readInheritedLang(): void {
-    const from = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang ?? '';
+    let node: Element | null = this.parentElement ?? ((this.getRootNode() as ShadowRoot).host ?? null);
+    let from = '';
+    while (node) {
+      const found = node.closest('[lang]');
+      if (found) {
+        from = found.getAttribute('lang') ?? '';
+        break;
+      }
+      node = (node.getRootNode() as ShadowRoot).host ?? null;
+    }
     if (from !== this.inheritedLang) this.inheritedLang = from;
   }
 
@@ -872,6 +887,7 @@ export class PanUploader extends LitElement {
             ? html`<span part="eta">${t.eta(formatDuration(t, task.etaSeconds))}</span>`
             : nothing}
           ${status === 'done' && task.reused ? html`<span part="note">${t.instant}</span>` : nothing}
+          ${task.resumed && status !== 'done' ? html`<span part="note">${t.resumed}</span>` : nothing}
           ${status === 'done' && task.downloadURL
             ? html`<a part="link" href=${task.downloadURL} target="_blank" rel="noopener noreferrer"
                 aria-label=${t.actionOn(t.openLink, task.name)}>${t.openLink}</a>`
