@@ -28,6 +28,9 @@ const concurrency = Number(process.env.UPLOAD_BENCH_CONCURRENCY ?? 3);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url));
 const SINGLE_CREATE = '/upload/v2/file/single/create';
+/** For iterating on one part: UPLOAD_BENCH_ONLY=small (or drive, image). The JSON line then lacks the others. */
+const only = process.env.UPLOAD_BENCH_ONLY;
+const wanted = (name: string) => !only || only.split(',').includes(name);
 
 /** Pseudo-random bytes (xorshift): MD5's speed does not depend on content, but compression and dedup could. */
 function ensureFile(path: string, bytes: number, seed: number): string {
@@ -297,6 +300,7 @@ try {
   }
 
   // (1) the big file to the drive, v2 slices
+  if (wanted('drive')) {
   const floor = await floorDrive(bigPath);
   process.stderr.write(`floor drive: md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s\n`);
   const bigMd5 = (await md5sum(bigPath)).md5;
@@ -308,8 +312,10 @@ try {
     note: `hash ${seconds(big.result.hashMs)} s; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests)`,
   });
   process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
+  }
 
   // (1b) the largest image the image host takes
+  if (wanted('image')) {
   const imageName = imagePath.split('/').pop()!;
   const imageFloor = await floorImage(imagePath, imageName);
   const imageMd5 = (await md5sum(imagePath)).md5;
@@ -320,8 +326,10 @@ try {
     note: `hash ${seconds(image.result.hashMs)} s; floor = md5sum ${seconds(imageFloor.md5Ms)} s + curl ${seconds(imageFloor.sendMs)} s`,
   });
   process.stderr.write(`image host: ${seconds(image.result.ms)} s\n`);
+  }
 
   // (2) many small files: single-step, limited by the server's QPS for single/create (the client told the same limit)
+  if (wanted('small')) {
   emulator.configure({qps: {[SINGLE_CREATE]: smallQps}});
   const expected = new Map(smallPaths.map((p) => [p.split('/').pop()!, createHash('md5').update(readFileSync(p)).digest('hex')]));
   const small = await upload(smallPaths, {target: 'drive', parentID: 0, rateLimits: {[SINGLE_CREATE]: smallQps}});
@@ -330,8 +338,9 @@ try {
   rows.push({
     scenario: `${smallCount} files of 100–300 KB`, files: smallCount, bytes: smallBytes, ms: small.result.ms, requests: small.requests, peakMB: small.peakMB,
     failures: checkStored(small.result, expected),
-    note: `single-step; server allows ${smallQps}/s on single/create; ${refused} answered 429`,
+    note: `single-step; server allows ${smallQps}/s on single/create; ${refused} answered 429; mean ms per file by status ${JSON.stringify(small.result.meanMsByStatus)}`,
   });
+  }
 
   // ---- report ----
   console.log(`\nUpload benchmark: headless Chromium → emulator on loopback (concurrency ${concurrency}); idle browser memory (PSS) ${round(idleMB, 0)} MB\n`);
@@ -346,7 +355,10 @@ try {
   console.log('');
   for (const r of rows) console.log(`${r.scenario}: ${r.note}`);
   console.log('');
-  const [bigRow, imageRow, smallRow] = rows as [Row, Row, Row];
+  const find = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix));
+  const bigRow = find('drive') ?? ({} as Row);
+  const imageRow = find('image') ?? ({} as Row);
+  const smallRow = find(`${smallCount} files`) ?? ({} as Row);
   console.log(
     JSON.stringify({
       big_MiB: bigMiB,

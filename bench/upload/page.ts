@@ -16,6 +16,8 @@ export interface UploadRunResult {
   failed: number;
   errors: string[];
   files: {name: string; size: number; etag?: string; fileID?: number | string; status: string}[];
+  /** Mean milliseconds a file spent in each status (where the time goes). */
+  meanMsByStatus: Record<string, number>;
 }
 
 declare global {
@@ -30,8 +32,14 @@ window.runUpload = async ({options, accessToken}) => {
   const errors: string[] = [];
   let hashedAt = 0;
   const started = performance.now();
+  const entered = new Map<string, number>();
+  const spent: Record<string, number> = {};
   manager.addEventListener('status-change', (e) => {
-    if (e.detail.previous === 'hashing') hashedAt = performance.now();
+    const now = performance.now();
+    const {task, previous} = e.detail;
+    if (previous === 'hashing') hashedAt = now;
+    spent[previous] = (spent[previous] ?? 0) + now - (entered.get(task.id) ?? started);
+    entered.set(task.id, now);
   });
   manager.addEventListener('upload-error', (e) => errors.push(`${e.detail.task.name}: ${e.detail.error.key} ${e.detail.error.message}`));
   const done = new Promise<{succeeded: number; failed: number}>((resolve) => manager.addEventListener('queue-complete', (e) => resolve(e.detail), {once: true}));
@@ -46,6 +54,7 @@ window.runUpload = async ({options, accessToken}) => {
     succeeded,
     failed,
     errors: errors.slice(0, 10),
+    meanMsByStatus: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Math.round((v / manager.tasks.length) * 10) / 10])),
     files: manager.tasks.map((t) => ({name: t.name, size: t.size, etag: t.etag, fileID: t.fileID, status: t.status})),
   };
 };

@@ -48,6 +48,8 @@ const GUESSED_SLICE_SIZE: Record<UploadFlow, number> = {v2: 16 * 1024 ** 2, v1: 
 const ACTIVE: ReadonlySet<UploadStatus> = new Set([UploadStatus.HASHING, UploadStatus.CREATING, UploadStatus.UPLOADING, UploadStatus.COMPLETING]);
 const FINISHED: ReadonlySet<UploadStatus> = new Set([UploadStatus.DONE, UploadStatus.ERROR, UploadStatus.CANCELED]);
 
+const CLIENT_OPTIONS = ['apiBase', 'tokenUrl', 'tokenProvider', 'rateLimits', 'retryDelays', 'completeTimeoutMs', 'pollIntervalMs', 'driveLink', 'resumeDatabase', 'resumeMaxAgeMs'] as const;
+
 const PAUSE = Symbol('paused');
 const CANCEL = Symbol('canceled');
 const DISPOSE = Symbol('disposed');
@@ -56,6 +58,9 @@ interface Job {
   task: UploadTask;
   /** name + path + size + date: the same file twice in the queue is refused. */
   identity: string;
+  /** The destination as it was when the file was added: later option changes do not move it. */
+  parentID: number | string;
+  duplicate: 1 | 2;
   controller?: AbortController;
   run?: Promise<void>;
   /** Where the scheduler stands: hashing or hashed-and-waiting counts as "the one ahead". */
@@ -116,6 +121,7 @@ export class UploadManager extends EventTarget {
   constructor(options: Partial<UploadManagerOptions> = {}) {
     super();
     this.options = {...DEFAULT_OPTIONS, ...withoutUndefined(options)};
+    this.check(this.options);
     this.sliceSlots = new Semaphore(this.options.concurrency);
     this.fileSlots = new Semaphore(this.options.concurrency);
     this.rebuild();
@@ -127,20 +133,32 @@ export class UploadManager extends EventTarget {
 
   /** Changes apply to files that start from now on; running uploads keep what they started with. */
   setOptions(patch: Partial<UploadManagerOptions>): void {
-    this.options = {...this.options, ...withoutUndefined(patch)};
-    this.sliceSlots.setLimit(this.options.concurrency);
-    this.fileSlots.setLimit(this.options.concurrency);
-    this.rebuild();
+    const previous = this.options;
+    const next = {...previous, ...withoutUndefined(patch)};
+    this.check(next);
+    this.options = next;
+    this.sliceSlots.setLimit(next.concurrency);
+    this.fileSlots.setLimit(next.concurrency);
+    // A new client drops its cached token and rate-limit state: only when what it was built from changed.
+    if (CLIENT_OPTIONS.some((k) => previous[k] !== next[k])) this.rebuild();
+    else if (previous.resumeDatabase !== next.resumeDatabase || previous.resumeMaxAgeMs !== next.resumeMaxAgeMs) {
+      this.store.close();
+      this.store = new ResumeStore(next.resumeDatabase, next.resumeMaxAgeMs);
+    }
     this.pump();
   }
 
-  private rebuild(): void {
-    const o = this.options;
+  /** Bad options are refused by name, before anything is sent. */
+  private check(o: UploadManagerOptions): void {
     if (!Number.isFinite(o.concurrency) || o.concurrency < 1) throw new RangeError(`concurrency must be a whole number ≥ 1, got ${String(o.concurrency)}`);
     if (o.duplicate !== 'keep' && o.duplicate !== 'overwrite') throw new RangeError(`duplicate must be "keep" or "overwrite", got ${JSON.stringify(o.duplicate)}`);
     if (o.target !== 'drive' && o.target !== 'image') throw new RangeError(`target must be "drive" or "image", got ${JSON.stringify(o.target)}`);
     if (o.target === 'drive' && !Number.isInteger(Number(o.parentID)))
       throw new RangeError(`parentID must be a drive folder number (0 = root), got ${JSON.stringify(o.parentID)}`);
+  }
+
+  private rebuild(): void {
+    const o = this.options;
     this.client = new PanClient({
       apiBase: o.apiBase,
       tokenProvider: o.tokenProvider,
@@ -193,6 +211,8 @@ export class UploadManager extends EventTarget {
       this.jobs.push({
         task,
         identity,
+        parentID: o.target === 'drive' ? Number(o.parentID) : o.parentID === 0 ? '' : String(o.parentID),
+        duplicate: o.duplicate === 'overwrite' ? 2 : 1,
         stage: 'idle',
         sessionFromRecord: false,
         confirmed: new Set(),
@@ -367,9 +387,13 @@ export class UploadManager extends EventTarget {
       const info = this.fileInfo(job);
       let fileID: number | string | undefined;
       let reused = false;
+      let recordChecked = false;
       for (;;) {
         try {
-          if (!job.session && flow !== 'single' && o.resume) await this.loadRecord(job, flow);
+          if (!job.session && flow !== 'single' && o.resume && !recordChecked) {
+            recordChecked = true;
+            await this.loadRecord(job, flow);
+          }
           if (!job.session) {
             this.setStatus(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING);
             const created = await this.create(job, protocol, info, signal);
@@ -445,16 +469,14 @@ export class UploadManager extends EventTarget {
 
   private fileInfo(job: Job): FileInfo {
     const {task} = job;
-    const o = this.options;
-    const drive = task.target === 'drive';
-    const containDir = drive && task.relativePath !== '';
+    const containDir = task.target === 'drive' && task.relativePath !== '';
     return {
       filename: containDir ? `/${task.relativePath}/${task.name}` : task.name,
       containDir,
-      parentID: drive ? Number(o.parentID) : o.parentID === 0 ? '' : String(o.parentID),
+      parentID: job.parentID,
       etag: job.md5!,
       size: task.size,
-      duplicate: o.duplicate === 'overwrite' ? 2 : 1,
+      duplicate: job.duplicate,
     };
   }
 
@@ -568,7 +590,7 @@ export class UploadManager extends EventTarget {
 
   private recordKey(job: Job): string {
     const {task} = job;
-    return resumeKey({name: task.name, relativePath: task.relativePath, size: task.size, lastModified: task.file.lastModified, target: task.target, parent: this.options.parentID});
+    return resumeKey({name: task.name, relativePath: task.relativePath, size: task.size, lastModified: task.file.lastModified, target: task.target, parent: job.parentID});
   }
 
   private async loadRecord(job: Job, flow: UploadFlow): Promise<void> {
@@ -630,7 +652,7 @@ export class UploadManager extends EventTarget {
       lastModified: task.file.lastModified,
       etag: job.md5!,
       target: task.target,
-      parent: this.options.parentID,
+      parent: job.parentID,
       flow: session.flow,
       preuploadID: session.preuploadID,
       sliceSize: session.sliceSize,
