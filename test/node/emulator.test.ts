@@ -348,6 +348,9 @@ describe('v2 slices', () => {
     assert.ok(downloadUrl.startsWith(server.storageOrigin));
     const body = new Uint8Array(await (await fetch(downloadUrl)).arrayBuffer());
     assert.equal(md5(body), md5(data));
+    const missing = await fetch(`${server.storageOrigin}/file/99999/x.bin`);
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /NoSuchKey/);
   });
 });
 
@@ -414,6 +417,15 @@ describe('reuse and names', () => {
     const fileID = await uploadV2(original);
     await refused('/upload/v2/file/create', {parentFileID: 0, filename: 'a.bin', etag: md5(bytes(100, 2)), size: 100}, Code.NAME_EXISTS, /duplicate/);
     assert.deepEqual(server.emulator.files().map((f) => [f.fileID, f.md5]), [[fileID, md5(original)]]);
+  });
+
+  it('decides the name again at completion: a clash that appeared meanwhile fails an upload without duplicate', async () => {
+    const slow = bytes(100, 1);
+    const {preuploadID} = await createV2(slow);
+    await sendSlice(preuploadID, 1, slow);
+    const winner = await uploadV2(bytes(100, 2));
+    await refused('/upload/v2/file/upload_complete', {preuploadID}, Code.NAME_EXISTS);
+    assert.deepEqual(server.emulator.files().map((f) => [f.fileID, f.md5]), [[winner, md5(bytes(100, 2))]]);
   });
 
   it('duplicate 1 keeps both with a suffix; duplicate 2 overwrites', async () => {
