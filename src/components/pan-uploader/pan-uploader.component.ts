@@ -541,6 +541,8 @@ export class PanUploader extends LitElement {
     this.syncForm(false);
   }
 
+  // Uploads keep running while the element is detached (moving it in the DOM must not cancel them);
+  // a host that drops it for good calls cancel() first.
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.langObserver?.disconnect();
