@@ -62,6 +62,17 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   return stream;
 }
 
+/**
+ * A body parser mounted before the proxy (e.g. `express.json()`) has already read the stream and
+ * left `req.body`: use that rather than wait for bytes that will never come.
+ */
+function alreadyParsed(req: IncomingMessage): string | Uint8Array | null {
+  const parsed = (req as IncomingMessage & {body?: unknown}).body;
+  if (parsed === undefined || parsed === null) return null;
+  if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed;
+  return JSON.stringify(parsed);
+}
+
 /** Turns a node request into a Fetch `Request` (streamed body, aborted when the client goes away). */
 export function toFetchRequest(req: IncomingMessage, res: ServerResponse, publicOrigin?: string): Request {
   const controller = new AbortController();
@@ -81,7 +92,7 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse, public
   return new Request(`${publicOrigin ?? requestOrigin(req)}${fullUrl(req)}`, {
     method,
     headers,
-    body: hasBody ? bodyStream(req) : null,
+    body: hasBody ? (req.readableEnded ? alreadyParsed(req) : bodyStream(req)) : null,
     signal: controller.signal,
     duplex: 'half',
   } as RequestInit);

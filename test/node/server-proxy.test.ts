@@ -373,6 +373,21 @@ describe('proxy', () => {
     } finally {
       mounted.close();
     }
+    // Mounted after a JSON body parser, which has read the stream already.
+    const parsedFirst = createServer(async (req, res) => {
+      let text = '';
+      for await (const chunk of req as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+      (req as IncomingMessage & {body?: unknown}).body = JSON.parse(text);
+      proxy.handle(req, res);
+    });
+    const parsedBase = await listen(parsedFirst);
+    try {
+      const res = await fetch(`${parsedBase}/pan-api/upload/v2/file/upload_complete`, {method: 'POST', body: '{"preuploadID":"parsed"}'});
+      assert.equal(((await res.json()) as Envelope).data.fileID, 4242);
+      assert.deepEqual(JSON.parse(forwarded('/upload/v2/file/upload_complete').at(-1)!.text), {preuploadID: 'parsed'});
+    } finally {
+      parsedFirst.close();
+    }
   });
 
   it('Fetch form: same rules, links in answers point at the request origin', async () => {
