@@ -193,8 +193,9 @@ export function createProxy(options: ProxyOptions): PanProxy {
         const value = request.headers.get(name);
         if (value) headers.set(name, value);
       }
+      // An untouched streamed body keeps its length; a checked one may be cut short, so it goes chunked.
       const length = request.headers.get('content-length');
-      if (length && typeof body !== 'string' && body && !rule.pin) headers.set('content-length', length);
+      if (length && body !== null && body === request.body) headers.set('content-length', length);
       return doFetch(upstreamTarget, {method, headers, body, redirect: 'manual', signal: request.signal, duplex: 'half'} as RequestInit);
     };
 
