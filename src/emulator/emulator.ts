@@ -4,7 +4,7 @@
  */
 import {HttpHandler, type RequestHandler} from 'msw';
 import {ApiError, Code} from './codes.ts';
-import {type Ctx, type OriginName, type Route, routes} from './routes.ts';
+import {type Ctx, type OriginName, type Route, routes, s3Error} from './routes.ts';
 import {type Settings, State, randomString} from './state.ts';
 import {MemoryBlobStore} from './store.ts';
 import type {Emulator, EmulatorOptions, Fault, RequestLogEntry, StoredFile, StoredFolder} from './types.ts';
@@ -97,9 +97,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function takeFault(path: string): Fault | undefined {
     for (const entry of faults) {
-      const p = entry.fault.path;
-      const hit = p === '*' || p === path || (p.endsWith('*') && path.startsWith(p.slice(0, -1)));
-      if (!hit || entry.remaining <= 0) continue;
+      if (!pathMatches(entry.fault.path, path) || entry.remaining <= 0) continue;
       if (Math.random() >= (entry.fault.rate ?? 1)) continue;
       entry.remaining--;
       return entry.fault;
@@ -107,17 +105,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return undefined;
   }
 
+  /** Paths, prefixes ending in '*' and '*' itself, as faults match them. */
+  const pathMatches = (pattern: string, path: string) =>
+    pattern === '*' || pattern === path || (pattern.endsWith('*') && path.startsWith(pattern.slice(0, -1)));
+
   function checkQps(path: string): void {
-    const limit = settings.qps[path];
-    if (limit === undefined) return;
+    // A prefix key ('/presigned/*') is one bucket shared by every path under it.
+    const key = path in settings.qps ? path : Object.keys(settings.qps).find((k) => k.endsWith('*') && pathMatches(k, path));
+    if (key === undefined) return;
+    const limit = settings.qps[key];
     const now = Date.now();
-    const recent = (hits.get(path) ?? []).filter((t) => now - t < 1000);
+    const recent = (hits.get(key) ?? []).filter((t) => now - t < 1000);
     if (recent.length >= limit) {
-      hits.set(path, recent);
-      throw new ApiError(Code.TOO_MANY_REQUESTS, `too many requests: ${path} allows ${limit} per second`);
+      hits.set(key, recent);
+      throw new ApiError(Code.TOO_MANY_REQUESTS, `too many requests: ${key} allows ${limit} per second`);
     }
     recent.push(now);
-    hits.set(path, recent);
+    hits.set(key, recent);
   }
 
   function checkAuth(request: Request, auth: Route['auth']): void {
@@ -199,7 +203,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         code = Code.OK;
       }
     } catch (error) {
-      if (error instanceof ApiError) {
+      if (error instanceof ApiError && originOf(url) === 'storage') {
+        // Storage answers like S3, never with an envelope a client could mistake for HTTP 200 success.
+        response =
+          error.code === Code.TOO_MANY_REQUESTS
+            ? s3Error(503, 'SlowDown', error.message)
+            : s3Error(error.httpStatus === 404 ? 404 : 400, error.httpStatus === 404 ? 'NoSuchKey' : 'InvalidRequest', error.message);
+      } else if (error instanceof ApiError) {
         response = envelope(error.code, error.message, null, error.httpStatus);
         code = error.code;
       } else if (request.signal.aborted) {

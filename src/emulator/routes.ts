@@ -257,7 +257,7 @@ async function withFile<T>(ctx: Ctx, file: StoredBlob | undefined, check: () => 
 
 // ---- storage answers (S3-like: XML errors, empty success)
 
-function s3Error(status: number, code: string, message: string): Response {
+export function s3Error(status: number, code: string, message: string): Response {
   return new Response(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`, {
     status,
     headers: {'Content-Type': 'application/xml'},

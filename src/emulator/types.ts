@@ -25,7 +25,10 @@ export interface EmulatorOptions {
   /** Credentials /api/v1/access_token accepts. Defaults 'test-client' / 'test-secret'. */
   clientID?: string;
   clientSecret?: string;
-  /** Requests per second allowed per endpoint path, e.g. {'/upload/v2/file/create': 5}; beyond it: code 429. */
+  /**
+   * Requests per second allowed per endpoint path, e.g. {'/upload/v2/file/create': 5}; beyond it: code 429.
+   * A key ending in '*' ('/presigned/*') is one limit shared by every path under it.
+   */
   qps?: Record<string, number>;
   /**
    * How `servers` and the single-step domain are written: 'https://host', 'http://host', or bare 'host'.

@@ -641,6 +641,19 @@ describe('knobs', () => {
     assert.equal((await call('/upload/v2/file/domain')).json.code, 0);
   });
 
+  it('a QPS key ending in * limits every path under it together; storage answers HTTP 503 SlowDown as S3 does', async () => {
+    server.emulator.configure({qps: {'/presigned/*': 1}});
+    const data = bytes(2000);
+    const created = await ok('/upload/v1/file/create', {parentFileID: 0, filename: 'q.bin', etag: md5(data), size: data.length});
+    const urls = [];
+    for (const n of [1, 2]) urls.push((await ok('/upload/v1/file/get_upload_url', {preuploadID: created.preuploadID, sliceNo: n})).presignedURL);
+    const parts = slicesOf(data);
+    assert.equal((await fetch(urls[0], {method: 'PUT', body: parts[0]})).status, 200);
+    const limited = await fetch(urls[1], {method: 'PUT', body: parts[1]});
+    assert.equal(limited.status, 503);
+    assert.match(await limited.text(), /<Code>SlowDown<\/Code>/);
+  });
+
   it('token lifetime: a token expires mid-upload and a fresh one continues it', async () => {
     server.emulator.configure({tokenLifetimeMs: 150});
     token = server.emulator.issueToken().accessToken;
