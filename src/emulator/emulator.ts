@@ -169,6 +169,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
     let resetAfter = false;
     const fault = takeFault(url.pathname);
+    const storage = originOf(url) === 'storage';
+    // On storage, envelope faults come back as S3 would fail: never as HTTP 200.
+    if (storage && (fault?.kind === 'code1' || fault?.kind === '429' || fault?.kind === '401')) {
+      const [status, s3code] = ({code1: [500, 'InternalError'], '429': [503, 'SlowDown'], '401': [403, 'AccessDenied']} as const)[fault.kind];
+      return finish(withCors(s3Error(status, s3code, `injected fault ${fault.kind}`), request));
+    }
     switch (fault?.kind) {
       case 'drop':
         return finish(Response.error());
@@ -203,7 +209,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         code = Code.OK;
       }
     } catch (error) {
-      if (error instanceof ApiError && originOf(url) === 'storage') {
+      if (error instanceof ApiError && storage) {
         // Storage answers like S3, never with an envelope a client could mistake for HTTP 200 success.
         response =
           error.code === Code.TOO_MANY_REQUESTS

@@ -50,6 +50,7 @@ export interface EmulatorOptions {
  * - '429' / '401': HTTP 429 / 401 with the matching envelope code (the body-only variants come from
  *   the real QPS limit and real token checks, which answer HTTP 200)
  * - slow: answered normally after `delayMs` (default 2000)
+ * On the storage origin (presigned PUTs, downloads) code1 / 429 / 401 answer as S3 fails: HTTP 500 / 503 / 403.
  */
 export interface Fault {
   path: string;

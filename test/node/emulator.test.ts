@@ -709,6 +709,19 @@ describe('faults', () => {
     assert.throws(() => server.emulator.fault({path: '*', kind: 'boom' as never}), /fault.kind/);
   });
 
+  it('on the storage origin, envelope faults fail as S3 does: never HTTP 200', async () => {
+    const data = bytes(100);
+    const created = await ok('/upload/v1/file/create', {parentFileID: 0, filename: 's.bin', etag: md5(data), size: 100});
+    const {presignedURL} = await ok('/upload/v1/file/get_upload_url', {preuploadID: created.preuploadID, sliceNo: 1});
+    const statuses = [];
+    for (const kind of ['code1', '429', '401'] as const) {
+      server.emulator.fault({path: '/presigned/*', kind, times: 1});
+      statuses.push((await fetch(presignedURL, {method: 'PUT', body: data})).status);
+    }
+    assert.deepEqual(statuses, [500, 503, 403]);
+    assert.equal((await fetch(presignedURL, {method: 'PUT', body: data})).status, 200);
+  });
+
   it('times counts matching requests; clearFaults removes the rest', async () => {
     server.emulator.fault({path: '/upload/v2/file/domain', kind: 'code1', times: 2});
     const codes = [];
