@@ -21,7 +21,7 @@ import {
   typedFormFields,
 } from './fields.ts';
 import {MultipartError, multipartBoundary, parseMultipart} from './multipart.ts';
-import {type ID, type Node, rootOf, type Settings, type State, type Target, type Upload} from './state.ts';
+import {type ID, type Node, type Settings, type State, type Target, type Upload} from './state.ts';
 import type {BlobWriter, StoredBlob} from './store.ts';
 
 export type OriginName = 'api' | 'upload' | 'storage';
@@ -657,4 +657,3 @@ async function asyncResult(ctx: Ctx, flow: 'v1' | 'oss'): Promise<unknown> {
   return {completed: true, fileID: result.node.id};
 }
 
-export {rootOf};
