@@ -1,4 +1,4 @@
-// The demo page (index.html) in development, and the library build of src/index.ts.
+// The demo page (index.html) in development, and the library build: the element entry and the React wrapper.
 import {defineConfig} from 'vite';
 
 export default defineConfig({
@@ -9,13 +9,14 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     lib: {
-      entry: 'src/index.ts',
+      // The wrapper imports the element through a shared chunk, so a page that uses both registers it once.
+      entry: {index: 'src/index.ts', 'react/index': 'src/react/index.ts'},
       formats: ['es'],
-      fileName: 'index',
     },
     rollupOptions: {
-      // Lit stays a peer for whoever bundles the package; the hashing engines are bundled in.
-      external: [/^lit($|\/)/, /^@lit\//],
+      // Lit and React stay peers for whoever bundles the package; the hashing engines are bundled in.
+      external: [/^lit($|\/)/, /^@lit\//, /^react($|\/)/, /^react-dom($|\/)/],
+      output: {chunkFileNames: 'chunks/[name]-[hash].js'},
     },
   },
 });
