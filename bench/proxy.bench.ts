@@ -10,6 +10,7 @@
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {request} from 'node:http';
+import {availableParallelism, loadavg} from 'node:os';
 import {startEmulatorServer} from '../src/emulator/node.ts';
 import {startProxyProcess} from './proxy/spawn-proxy.ts';
 
@@ -122,16 +123,21 @@ try {
   await upload(`${proxy.origin}/pan-api`, makeFileOfSlices(1), 'warm-proxy.bin');
   await proxy.resetStats();
 
-  const rows: {run: number; mode: string; MBps: number}[] = [];
+  const rows: {run: number; mode: string; MBps: number; proxyCpuMsPerGB?: number}[] = [];
+  const loadBefore = loadavg()[0]!;
   for (let run = 1; run <= runs; run++) {
     for (const mode of run % 2 ? ['direct', 'proxy'] : ['proxy', 'direct']) {
       const file = makeFile(run * 2 + (mode === 'proxy' ? 1 : 0));
-      const MBps = mode === 'direct'
-        ? await upload(pan.apiOrigin, file, `direct-${run}.bin`, accessToken)
-        : await upload(`${proxy.origin}/pan-api`, file, `proxy-${run}.bin`);
-      rows.push({run, mode, MBps});
+      if (mode === 'direct') {
+        rows.push({run, mode, MBps: await upload(pan.apiOrigin, file, `direct-${run}.bin`, accessToken)});
+      } else {
+        const cpuBefore = (await proxy.stats()).cpuMs;
+        const MBps = await upload(`${proxy.origin}/pan-api`, file, `proxy-${run}.bin`);
+        rows.push({run, mode, MBps, proxyCpuMsPerGB: ((await proxy.stats()).cpuMs - cpuBefore) / (file.size / 1e9)});
+      }
     }
   }
+  const loadAfter = loadavg()[0]!;
   const stats = await proxy.stats();
   // The median: a 2-core machine shared with other work has the odd slow run either way.
   const median = (mode: string) => {
@@ -143,9 +149,10 @@ try {
   const proxied = median('proxy');
 
   console.log(`v2 slices of ${sizeMiB} MiB files, sliceSize 16 MiB, ${concurrency} in flight, ${runs} runs each (MB = 10^6 bytes)`);
-  console.log('run | mode   | MB/s');
-  console.log('----|--------|-------');
-  for (const r of rows) console.log(`${String(r.run).padEnd(3)} | ${r.mode.padEnd(6)} | ${r.MBps.toFixed(1)}`);
+  console.log(`machine: ${availableParallelism()} cores, 1-minute load ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (the three processes share them)`);
+  console.log('run | mode   | MB/s   | proxy CPU ms per GB');
+  console.log('----|--------|--------|--------------------');
+  for (const r of rows) console.log(`${String(r.run).padEnd(3)} | ${r.mode.padEnd(6)} | ${r.MBps.toFixed(1).padStart(6)} | ${r.proxyCpuMsPerGB === undefined ? '' : r.proxyCpuMsPerGB.toFixed(0)}`);
   console.log(`median direct ${direct.toFixed(1)} MB/s, through the proxy ${proxied.toFixed(1)} MB/s, ratio ${(proxied / direct).toFixed(3)}; proxy peak RSS ${(stats.peakRss / MiB).toFixed(0)} MiB`);
   console.log(JSON.stringify({
     direct_MBps: Number(direct.toFixed(1)),
