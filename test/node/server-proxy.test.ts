@@ -407,5 +407,12 @@ describe('proxy', () => {
     assert.equal(((await res.json()) as Envelope).code, 0);
     const [sent] = forwarded('/upload/v2/file/slice');
     assert.equal(sent!.md5, createHash('md5').update(slice).digest('hex'));
+
+    // On an edge runtime the upstream is the platform's own fetch.
+    proxy = makeProxy({fetch: globalThis.fetch});
+    const edgeCreate = (await (await proxy.fetch(new Request('https://edge.test/pan-api/upload/v2/file/create', {method: 'POST', body: JSON.stringify({parentFileID: 0})}))).json()) as Envelope;
+    const edgeSlice = await proxy.fetch(new Request(`${edgeCreate.data.servers[0]}/upload/v2/file/slice`, {method: 'POST', body: new Blob([slice]).stream(), duplex: 'half'} as RequestInit));
+    assert.equal(((await edgeSlice.json()) as Envelope).code, 0);
+    assert.equal(forwarded('/upload/v2/file/slice').at(-1)!.md5, createHash('md5').update(slice).digest('hex'));
   });
 });
