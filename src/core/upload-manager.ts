@@ -50,6 +50,9 @@ const FINISHED: ReadonlySet<UploadStatus> = new Set([UploadStatus.DONE, UploadSt
 
 const CLIENT_OPTIONS = ['apiBase', 'tokenUrl', 'tokenProvider', 'rateLimits', 'retryDelays', 'completeTimeoutMs', 'pollIntervalMs', 'driveLink', 'resumeDatabase', 'resumeMaxAgeMs'] as const;
 
+/** How many bytes of small files may be hashed ahead of those being sent. */
+const AHEAD_BYTES = 8 * 1024 * 1024;
+
 const PAUSE = Symbol('paused');
 const CANCEL = Symbol('canceled');
 const DISPOSE = Symbol('disposed');
@@ -337,7 +340,9 @@ export class UploadManager extends EventTarget {
     if (!this.started) return;
     for (const job of this.jobs) {
       if (job.task.status !== UploadStatus.QUEUED || job.run) continue;
-      if (this.jobs.some((j) => j.stage === 'ahead')) break;
+      const ahead = this.jobs.filter((j) => j.stage === 'ahead');
+      // One file ahead; more only while they are small (many small files would otherwise wait on hashing).
+      if (ahead.length >= this.options.concurrency || (ahead.length > 0 && ahead.reduce((n, j) => n + j.task.size, 0) + job.task.size > AHEAD_BYTES)) break;
       this.launch(job);
     }
     this.checkDrained();
@@ -375,9 +380,8 @@ export class UploadManager extends EventTarget {
     const protocol = this.protocols[flow];
     let holdsFile = false;
     try {
-      this.setStatus(job, UploadStatus.HASHING);
-      this.emit('upload-start', {task});
-      if (!job.md5) await this.hash(job, flow, signal);
+      if (job.md5) this.emit('upload-start', {task});
+      else await this.hash(job, flow, signal);
       await this.fileSlots.acquire(signal);
       holdsFile = true;
       this.setStatus(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING);
@@ -448,8 +452,11 @@ export class UploadManager extends EventTarget {
 
   private async hash(job: Job, flow: UploadFlow, signal: AbortSignal): Promise<void> {
     const {task} = job;
+    // A file waiting for the hashing slot is still 'queued': 'hashing' means its bytes are being read.
     await this.hashSlots.acquire(signal);
     try {
+      this.setStatus(job, UploadStatus.HASHING);
+      this.emit('upload-start', {task});
       const sliceSize = flow === 'single' ? undefined : (this.sliceSizeSeen[flow] ?? GUESSED_SLICE_SIZE[flow]);
       job.meter.reset();
       const result = await hashFile(task.file, {
