@@ -4,6 +4,7 @@ import {esbuildPlugin} from '@web/dev-server-esbuild';
 import {chromeLauncher} from '@web/test-runner-chrome';
 import {findChrome, chromeArgs} from './scripts/chrome-path.mjs';
 import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
+import {reactEsm} from './test/browser/react/react-esm.mjs';
 
 const require = createRequire(import.meta.url);
 const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8');
@@ -38,7 +39,7 @@ export default {
   testsFinishTimeout: 300_000,
   testFramework: {config: {timeout: 20_000}},
   middleware: [mswWorkerMiddleware, strictCspMiddleware],
-  plugins: [sparkMd5AsModule, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
+  plugins: [sparkMd5AsModule, reactEsm, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
   browsers: [
     chromeLauncher({
       launchOptions: {executablePath: findChrome(), headless: true, args: chromeArgs},
