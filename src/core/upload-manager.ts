@@ -484,6 +484,7 @@ export class UploadManager extends EventTarget {
       etag: job.md5!,
       size: task.size,
       duplicate: job.duplicate,
+      ...(task.target === 'image' && task.relativePath ? {relativePath: task.relativePath} : {}),
     };
   }
 

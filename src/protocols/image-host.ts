@@ -4,6 +4,7 @@
  */
 import {checkSliceSize} from './drive-v2.ts';
 import {UploadError, isAbort} from './errors.ts';
+import {ImageFolders} from './image-folders.ts';
 import {PresignedSteps, isRealID} from './presigned.ts';
 import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
 
@@ -11,16 +12,20 @@ export class ImageHostProtocol implements UploadProtocol {
   readonly flow = 'image' as const;
   private readonly deps: ProtocolDeps;
   private readonly steps: PresignedSteps;
+  private readonly folders: ImageFolders;
   constructor(deps: ProtocolDeps) {
     this.deps = deps;
     this.steps = new PresignedSteps(deps, '/upload/v1/oss/file');
+    this.folders = new ImageFolders(deps.client);
   }
 
   async create(_file: Blob, info: FileInfo, {signal}: RequestOptions): Promise<CreateResult> {
     // No duplicate or containDir here: the image host documents neither (same etag + size in a folder replaces).
+    const root = String(info.parentID ?? '');
+    const parentFileID = info.relativePath ? await this.folders.resolve(root, info.relativePath, signal) : root;
     const data = await this.deps.client.call<{fileID?: string; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/oss/file/create', {
       method: 'POST',
-      json: {parentFileID: String(info.parentID ?? ''), filename: info.filename, etag: info.etag, size: info.size, type: 1},
+      json: {parentFileID, filename: info.filename, etag: info.etag, size: info.size, type: 1},
       signal,
     });
     if (data.reuse && isRealID(data.fileID)) return {kind: 'done', fileID: data.fileID, reused: true};

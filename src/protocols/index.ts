@@ -8,6 +8,7 @@ import type {ProtocolDeps, UploadProtocol} from './types.ts';
 
 export * from './types.ts';
 export {UploadError, isAbort} from './errors.ts';
+export {ImageFolders} from './image-folders.ts';
 export {pollUntil, sleep, MIN_POLL_INTERVAL_MS} from './poll.ts';
 export {DriveV2Protocol, DriveSingleProtocol, DriveV1Protocol, ImageHostProtocol, SINGLE_STEP_MAX_SIZE};
 

@@ -17,6 +17,8 @@ export interface FileInfo {
   size: number;
   /** 1 = keep both (the new one gets a suffix), 2 = overwrite. */
   duplicate: 1 | 2;
+  /** Image host: folders ("a/b") to find or make under parentID, which has no containDir. */
+  relativePath?: string;
 }
 
 /** An upload 123pan has opened: what the slices and the completion are sent against. */

@@ -157,6 +157,25 @@ describe('UploadManager through the emulator', function () {
     expect(files.find((f) => f.path === '/album/two/same.txt')?.md5).to.equal(b.md5);
   });
 
+  it('a folder upload to the image host makes each folder once and keeps same-named images apart', async () => {
+    const m = manager({target: 'image', parentID: ''});
+    const a = makeFile('same.png', 3 * KiB, 30, 'image/png');
+    const b = makeFile('same.png', 4 * KiB, 31, 'image/png');
+    const c = makeFile('other.png', 5 * KiB, 32, 'image/png');
+    m.addFiles([
+      {file: a.file, relativePath: 'album/one'},
+      {file: b.file, relativePath: 'album/two'},
+      {file: c.file, relativePath: 'album/one'},
+    ]);
+    expect(await drained(m)).to.deep.equal({succeeded: 3, failed: 0});
+    const files = emulator.files();
+    expect(files.find((f) => f.path === '/album/one/same.png')?.md5).to.equal(a.md5);
+    expect(files.find((f) => f.path === '/album/two/same.png')?.md5).to.equal(b.md5);
+    expect(files.find((f) => f.path === '/album/one/other.png')?.md5).to.equal(c.md5);
+    expect(emulator.folders().map((f) => f.name).sort()).to.deep.equal(['album', 'one', 'two']);
+    expect(paths('/upload/v1/oss/file/mkdir')).to.have.length(3);
+  });
+
   it('duplicate: keep gives the new file a new name, overwrite replaces', async () => {
     const one = makeFile('dup.txt', 2 * KiB, 8, 'text/plain');
     const two = makeFile('dup.txt', 2 * KiB, 9, 'text/plain');

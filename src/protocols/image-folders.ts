@@ -1,0 +1,65 @@
+/**
+ * Image-host folders for a folder upload: the image host has no containDir, so each folder of a
+ * relative path is found (list) or made (mkdir) once, and shared by every file that lands in it.
+ */
+import type {PanClient} from '../api/index.ts';
+import {UploadError} from './errors.ts';
+
+interface ListData {
+  lastFileId: string;
+  fileList: {fileId: string; filename: string; type: number}[] | null;
+}
+
+export class ImageFolders {
+  private readonly client: PanClient;
+  /** `${parentID}/${name}` → the folder's id, so files of one folder never race to create it twice. */
+  private readonly known = new Map<string, Promise<string>>();
+  constructor(client: PanClient) {
+    this.client = client;
+  }
+
+  /** The id of `relativePath` ("a/b") under `parentID`, made where missing. */
+  async resolve(parentID: string, relativePath: string, signal: AbortSignal): Promise<string> {
+    let at = parentID;
+    for (const name of relativePath.split('/').filter(Boolean)) {
+      const key = `${at}/${name}`;
+      let id = this.known.get(key);
+      if (!id) {
+        id = this.findOrMake(at, name, signal);
+        this.known.set(key, id);
+        // A failed lookup must not stick: the next file tries again.
+        id.catch(() => this.known.delete(key));
+      }
+      at = await id;
+    }
+    return at;
+  }
+
+  private async findOrMake(parentID: string, name: string, signal: AbortSignal): Promise<string> {
+    const existing = await this.find(parentID, name, signal);
+    if (existing) return existing;
+    const data = await this.client.call<{list?: {filename: string; dirID: string}[]}>('/upload/v1/oss/file/mkdir', {
+      method: 'POST',
+      json: {name: [name], parentID, type: 1},
+      signal,
+    });
+    const made = data?.list?.find((d) => d.filename === name) ?? data?.list?.[0];
+    if (!made?.dirID) throw new UploadError('server', `image host mkdir answered no dirID for folder "${name}"`);
+    return String(made.dirID);
+  }
+
+  private async find(parentID: string, name: string, signal: AbortSignal): Promise<string | undefined> {
+    let lastFileId: string | undefined;
+    for (;;) {
+      const page: ListData = await this.client.call<ListData>('/api/v1/oss/file/list', {
+        method: 'POST',
+        json: {parentFileId: parentID, limit: 100, type: 1, ...(lastFileId ? {lastFileId} : {})},
+        signal,
+      });
+      const hit = (page?.fileList ?? []).find((f) => f.type === 1 && f.filename === name);
+      if (hit) return String(hit.fileId);
+      if (!page?.lastFileId || page.lastFileId === '-1') return undefined;
+      lastFileId = page.lastFileId;
+    }
+  }
+}
