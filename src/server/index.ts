@@ -1,15 +1,27 @@
 /**
- * `pan-uploader/server`: the backend hook for Node (and Fetch-API runtimes).
+ * `pan-uploader/server`: the backend hook for Node (and Fetch-API runtimes). The client secret stays
+ * here; nothing in this package logs a secret or a token.
  *
- * Token mode: {@link createTokenBroker} + {@link createTokenHandler} at the element's `token-url`.
- * Proxy mode: {@link createProxy} at the element's `api-base` (e.g. `/pan-api`); the browser never
- * holds a token, and only upload endpoints reach 123pan.
+ * Proxy mode (recommended): {@link createProxy} mounted at the element's `api-base`; the browser
+ * never holds a token and only upload endpoints reach 123pan.
+ * Token mode: {@link createTokenHandler} at the element's `token-url` hands the page the account's
+ * token (a key to the whole account: guard it with `authorize`).
  *
  * @example
+ * import express from 'express';
+ * import {createProxy, createTokenBroker, createTokenHandler} from 'pan-uploader/server';
+ *
+ * const app = express();
  * const broker = createTokenBroker({clientID: process.env.PAN123_CLIENT_ID, clientSecret: process.env.PAN123_CLIENT_SECRET});
- * const proxy = createProxy({broker, prefix: '/pan-api', pinParentID: {drive: 0}, authorize: (req) => isEditor(req)});
- * app.use(proxy.handle);                                    // Express / Connect / Vite: server.middlewares.use(proxy.handle)
- * app.get('/pan/token', createTokenHandler(broker, {authorize: (req) => isEditor(req)}).handle);
+ * const isEditor = (req) => Boolean(req.session?.user?.editor);
+ * // Proxy mode: <pan-uploader api-base="/pan-api">. Mount before any body parser.
+ * app.use(createProxy({broker, prefix: '/pan-api', pinParentID: {drive: 0}, authorize: isEditor}).handle);
+ * // Token mode: <pan-uploader token-url="/pan/token">.
+ * app.get('/pan/token', createTokenHandler(broker, {authorize: isEditor}).handle);
+ * app.listen(3000);
+ *
+ * Vite dev server: `configureServer(server) { server.middlewares.use(proxy.handle) }`.
+ * Fetch runtimes: `export default {fetch: createProxy({broker, fetch: globalThis.fetch}).fetch}`.
  */
 export {createTokenBroker, TokenMintError, DEFAULT_API_BASE} from './token-broker.ts';
 export type {TokenBroker, TokenBrokerOptions, BrokerToken} from './token-broker.ts';
