@@ -22,6 +22,8 @@ export const Code = {
   MD5_MISMATCH: 5062,
   /** upload_complete before every slice arrived. */
   SLICES_MISSING: 5063,
+  /** Image host: 3 copy tasks are already waiting or running. */
+  TASK_LIMIT: 5064,
   /** The file, folder or preuploadID does not exist. */
   NOT_FOUND: 5066,
   /** "file is being verified, retry after 1 second". */

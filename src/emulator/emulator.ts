@@ -4,6 +4,7 @@
  */
 import {HttpHandler, type RequestHandler} from 'msw';
 import {ApiError, Code} from './codes.ts';
+import {ossTaskRoutes} from './oss-tasks.ts';
 import {type Ctx, type OriginName, type Route, routes, s3Error} from './routes.ts';
 import {type Settings, State, randomString} from './state.ts';
 import {MemoryBlobStore} from './store.ts';
@@ -24,6 +25,7 @@ const DEFAULTS: Settings = {
   clientSecret: 'test-secret',
   qps: {},
   serverScheme: 'https',
+  ossTaskMs: 2000,
 };
 
 const ALLOW_HEADERS = 'Authorization, Platform, Content-Type, Content-MD5, X-Requested-With';
@@ -33,7 +35,7 @@ function checkOptions(patch: Partial<EmulatorOptions>): void {
     const v = patch[key];
     if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new TypeError(`emulator option ${key} must be a positive integer, got ${v}`);
   }
-  for (const key of ['completePolls', 'minPollIntervalMs', 'tokenLifetimeMs'] as const) {
+  for (const key of ['completePolls', 'minPollIntervalMs', 'tokenLifetimeMs', 'ossTaskMs'] as const) {
     const v = patch[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new TypeError(`emulator option ${key} must be a number >= 0, got ${v}`);
   }
@@ -200,6 +202,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!route) throw new ApiError(Code.NO_ENDPOINT, `no endpoint ${request.method} ${url.pathname} on ${url.origin}`, 404);
       checkQps(url.pathname);
       checkAuth(request, route.auth);
+      await state.ossTasks.settle();
       const ctx: Ctx = {request, url, state, settings, params, issueToken};
       const data = await route.run(ctx);
       if (data instanceof Response) {
@@ -232,7 +235,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   const handlers: RequestHandler[] = [
-    ...routes.map(
+    ...[...routes, ...ossTaskRoutes].map(
       (route) =>
         new HttpHandler(
           route.method,
@@ -271,6 +274,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return [...state.nodes.values()].filter((n) => n.dir).map((n) => ({id: n.id, target: n.target, parentID: n.parentID, name: n.name}));
     },
     requests,
+    addRemote(url, source) {
+      state.ossTasks.addRemote(url, source);
+    },
+    get callbacks() {
+      return state.ossTasks.callbacks;
+    },
     reset() {
       requests.length = 0;
       faults = [];

@@ -56,7 +56,7 @@ const JSON_LIMIT = 1 * MiB;
 
 const bad = (message: string) => new ApiError(Code.BAD_PARAM, message);
 
-async function readJson(request: Request): Promise<Fields> {
+export async function readJson(request: Request): Promise<Fields> {
   let bytes: Uint8Array;
   try {
     bytes = await readAll(request, JSON_LIMIT);
@@ -74,7 +74,7 @@ async function readJson(request: Request): Promise<Fields> {
   return body as Fields;
 }
 
-function query(ctx: Ctx, known: readonly string[]): Fields {
+export function query(ctx: Ctx, known: readonly string[]): Fields {
   const fields: Fields = Object.fromEntries(ctx.url.searchParams);
   checkKeys(fields, known);
   return fields;
@@ -591,6 +591,10 @@ export const routes: Route[] = [
         return node;
       });
       for (const node of nodes) {
+        // A folder cannot go into itself or below itself.
+        for (let at: ID = to; at !== ''; at = ctx.state.get('image', at)?.parentID ?? '') {
+          if (at === node.id) throw bad(`toParentFileID: "${node.name}" cannot be moved into itself or one of its own folders`);
+        }
         if (ctx.state.children('image', to).some((n) => n.name === node.name && n !== node)) {
           throw new ApiError(Code.NAME_EXISTS, `"${node.name}" already exists in the destination folder`);
         }

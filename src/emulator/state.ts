@@ -3,6 +3,7 @@
  * The rules about names (clash, duplicate 1/2, image replacement) and completion live here.
  */
 import {ApiError, Code} from './codes.ts';
+import {OssTasks} from './oss-tasks.ts';
 import type {BlobStore, StoredBlob} from './store.ts';
 import type {EmulatorOptions} from './types.ts';
 
@@ -62,6 +63,8 @@ export class State {
   uploads = new Map<string, Upload>();
   byStorageKey = new Map<string, Upload>();
   tokens = new Map<string, number>();
+  /** The image host's offline-migration and copy tasks. */
+  readonly ossTasks = new OssTasks(this);
   private blobRefs = new Map<string, number>();
   private nextDriveID = 10_000_001;
 
@@ -79,6 +82,7 @@ export class State {
     this.uploads.clear();
     this.byStorageKey.clear();
     this.tokens.clear();
+    this.ossTasks.clear();
     this.blobRefs.clear();
     await this.store.clear();
   }

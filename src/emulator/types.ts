@@ -37,6 +37,25 @@ export interface EmulatorOptions {
   serverScheme?: 'https' | 'http' | 'none';
   /** Where uploaded bytes live. Default: in memory. */
   store?: BlobStore;
+  /** How long an image-host offline migration or copy task runs once started (copy tasks run one at a time). Default 2000. */
+  ossTaskMs?: number;
+}
+
+/**
+ * What a URL serves to the image host's offline migration (there is no network: other URLs fail as an
+ * unreachable host would). `bytes` is served with HTTP 200 (a string as UTF-8, e.g. an SVG); `status`
+ * makes the URL answer that HTTP error; `retries` makes the task show status 3 (retrying) that many
+ * rounds of ossTaskMs before it downloads.
+ */
+export type RemoteSource =
+  | {bytes: Uint8Array | ArrayBuffer | string; contentType?: string; retries?: number}
+  | {status: number; retries?: number};
+
+/** The POST the offline migration makes to a task's callBackUrl when it ends. */
+export interface OfflineCallback {
+  callBackUrl: string;
+  /** status 0 = downloaded, 1 = failed. */
+  body: {url: string; status: 0 | 1; failReason: string; fileID: string};
 }
 
 /**
@@ -108,6 +127,10 @@ export interface Emulator {
   folders(): StoredFolder[];
   /** Every request answered, in order. */
   readonly requests: RequestLogEntry[];
-  /** Drops files, uploads, tokens, faults and the log. */
+  /** Registers what a URL serves to the offline migration (image-host URL import). */
+  addRemote(url: string, source: RemoteSource): void;
+  /** Callbacks the offline migration made (to callBackUrl), in order. */
+  readonly callbacks: readonly OfflineCallback[];
+  /** Drops files, uploads, tasks, remote URLs, tokens, faults and the log. */
   reset(): void;
 }

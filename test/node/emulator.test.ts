@@ -126,6 +126,7 @@ describe('options', () => {
       clientSecret: 'test-secret',
       qps: {},
       serverScheme: 'https',
+      ossTaskMs: 2000,
     });
     assert.throws(() => createEmulator({sliceSize: 0}), /sliceSize/);
     assert.throws(() => createEmulator({apiOrigin: 'https://x.example/api'}), /apiOrigin/);
