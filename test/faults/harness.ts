@@ -1,0 +1,283 @@
+/**
+ * What one fault case works with: its own emulator (three loopback servers), its own token broker, token
+ * endpoint and same-origin proxy mounted on the shared Vite server under /case/<id>/, and its own incognito
+ * browser context. Everything the page shows the world is recorded so the judge can look for leaks.
+ */
+import {createHash} from 'node:crypto';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core';
+import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
+import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
+import {createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
+import {fileBytes, type FileSpec} from './bytes.ts';
+import type {FaultHarness, RecordedEvent, RenderedRow, TaskSummary} from './page.ts';
+
+export type Mode = 'token' | 'proxy';
+type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Per-case handlers the Vite middleware dispatches to, by the /case/<id>/ prefix. */
+export const mounts = new Map<string, {token: Handler; proxy: Handler; tokenRequests: number}>();
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const md5Of = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+
+/** A file handed to the element, with what the suite expects of it. */
+export interface Given {
+  name: string;
+  size: number;
+  /** MD5 of the bytes; '' for files never read (refused by size). */
+  md5: string;
+  expect: 'success' | 'error' | 'rejected';
+  /** For error/rejected: the reason the message must give. */
+  reason?: RegExp;
+}
+
+export function given(spec: FileSpec, expect: Given['expect'] = 'success', reason?: RegExp): Given {
+  return {name: spec.name, size: spec.size, md5: md5Of(fileBytes(spec.size, spec.seed)), expect, reason};
+}
+
+export interface FileOutcome {
+  given: Given;
+  outcome: 'success' | 'error' | 'rejected' | 'none' | 'unfinished';
+  /** Names the file and gives the reason (error or refusal). */
+  clear: boolean;
+  text: string;
+  task?: TaskSummary;
+}
+
+export class CaseContext {
+  page!: Page;
+  private browserContext!: BrowserContext;
+  readonly tokens = new Set<string>();
+  readonly console: string[] = [];
+  readonly pageRequests: {url: string; authorization?: string; method: string}[] = [];
+  readonly failedRequests: string[] = [];
+  readonly jsonBodies: {url: string; body: string}[] = [];
+  mode: Mode = 'token';
+  private consumedTasks = new Set<string>();
+  private consumedRejections = new Set<number>();
+
+  private constructor(
+    readonly id: string,
+    readonly emu: EmulatorServer,
+    readonly origin: string,
+    private readonly browser: Browser,
+  ) {}
+
+  static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}): Promise<CaseContext> {
+    // 1 MiB slices: a 17 MiB file (just above the single-step size) becomes 17 slices to fault.
+    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, ...options});
+    const ctx = new CaseContext(id, emu, origin, browser);
+    ctx.remount();
+    return ctx;
+  }
+
+  /** A fresh broker, token endpoint and proxy for this case (after an emulator reset its tokens are gone). */
+  remount(): void {
+    const record = async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (String(input instanceof Request ? input.url : input).endsWith('/api/v1/access_token')) {
+        const body = (await response.clone().json()) as {data?: {accessToken?: string}};
+        if (body.data?.accessToken) this.tokens.add(body.data.accessToken);
+      }
+      return response;
+    };
+    const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: this.emu.apiOrigin, fetch: record as typeof fetch});
+    const tokens = createTokenHandler(broker);
+    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`});
+    const entry = {
+      tokenRequests: mounts.get(this.id)?.tokenRequests ?? 0,
+      token: ((req, res, next) => {
+        entry.tokenRequests++;
+        tokens.handle(req, res, next);
+      }) as Handler,
+      proxy: proxy.handle as Handler,
+    };
+    mounts.set(this.id, entry);
+  }
+
+  get tokenRequests(): number {
+    return mounts.get(this.id)?.tokenRequests ?? 0;
+  }
+
+  // ---- the emulator, through its control API ----
+
+  async control<T = unknown>(path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.emu.apiOrigin}/__emulator/${path}`, body === undefined ? {} : {method: 'POST', body: JSON.stringify(body)});
+    if (!response.ok) throw new Error(`emulator ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+  fault(f: Fault) {
+    return this.control('fault', f);
+  }
+  clearFaults() {
+    return this.control('clear-faults', {});
+  }
+  configure(o: Partial<EmulatorOptions>) {
+    return this.control('configure', o);
+  }
+  async files(): Promise<StoredFile[]> {
+    return (await this.control<{files: StoredFile[]}>('files')).files;
+  }
+  async requests(): Promise<RequestLogEntry[]> {
+    return (await this.control<{requests: RequestLogEntry[]}>('requests')).requests;
+  }
+
+  // ---- the page ----
+
+  async openPage(options: {csp?: boolean; context?: BrowserContext} = {}): Promise<Page> {
+    this.browserContext ??= options.context ?? (await this.browser.createBrowserContext());
+    const page = await this.browserContext.newPage();
+    this.watch(page);
+    await page.goto(`${this.origin}/test/faults/${options.csp ? 'csp' : 'page'}.html?case=${this.id}`);
+    await page.waitForSelector('html[data-ready]');
+    this.page = page;
+    return page;
+  }
+
+  get context(): BrowserContext {
+    return this.browserContext;
+  }
+
+  /** Records what the page prints, asks for and receives, to look for tokens in it later. */
+  watch(page: Page): void {
+    page.on('console', (message) => this.console.push(message.text()));
+    page.on('pageerror', (error) => this.console.push(`pageerror: ${(error as Error).message}`));
+    page.on('request', (request) => {
+      this.pageRequests.push({url: request.url(), method: request.method(), authorization: request.headers().authorization});
+    });
+    page.on('requestfailed', (request) => this.failedRequests.push(request.url()));
+    page.on('response', (response) => {
+      const url = response.url();
+      if (!/json/.test(response.headers()['content-type'] ?? '') || url.includes('/__emulator/')) return;
+      // The token endpoint answers with the token: that is its job in token mode.
+      if (url.includes('/pan/token')) return;
+      response.text().then(
+        (body) => this.jsonBodies.push({url, body}),
+        () => undefined,
+      );
+    });
+  }
+
+  attributes(mode: Mode, extra: Record<string, string | boolean> = {}): Record<string, string | boolean> {
+    this.mode = mode;
+    const base: Record<string, string> =
+      mode === 'token'
+        ? {'token-url': `/case/${this.id}/pan/token`, 'api-base': this.emu.apiOrigin}
+        : {'api-base': `${this.origin}/case/${this.id}/pan-api`};
+    return {multiple: true, ...base, ...extra};
+  }
+
+  async mount(mode: Mode, extra: Record<string, string | boolean> = {}, page = this.page): Promise<void> {
+    const attrs = this.attributes(mode, extra);
+    await page.evaluate((a) => (window as unknown as {faults: FaultHarness}).faults.mount(a), attrs);
+  }
+
+  async add(specs: FileSpec[], page = this.page): Promise<void> {
+    await page.evaluate((s) => (window as unknown as {faults: FaultHarness}).faults.add(s), specs);
+  }
+
+  /** Files from disk, set on the element's own <input type=file> as a user picking them would. */
+  async pick(paths: string[], page = this.page): Promise<void> {
+    const input = (await page.evaluateHandle(() => (window as unknown as {faults: FaultHarness}).faults.picker())) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(...paths);
+    await input.dispose();
+  }
+
+  tasks(page = this.page): Promise<TaskSummary[]> {
+    return page.evaluate(() => (window as unknown as {faults: FaultHarness}).faults.tasks());
+  }
+  events(page = this.page): Promise<RecordedEvent[]> {
+    return page.evaluate(() => (window as unknown as {faults: FaultHarness}).faults.events());
+  }
+  rendered(page = this.page): Promise<{rows: RenderedRow[]; injected: number; xss: boolean}> {
+    return page.evaluate(() => (window as unknown as {faults: FaultHarness}).faults.rendered());
+  }
+  uploadedBytes(page = this.page): Promise<number> {
+    return page.evaluate(() => (window as unknown as {faults: FaultHarness}).faults.uploadedBytes());
+  }
+
+  /** Waits until `count` files ended (done, error, canceled or refused) and nothing runs. */
+  async settle(count: number, timeoutMs = 60_000, page = this.page): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const [tasks, events] = await Promise.all([this.tasks(page), this.events(page)]);
+      const rejected = events.filter((e) => e.type === 'pan-file-rejected').length;
+      const ended = tasks.filter((t) => t.status === 'done' || t.status === 'error' || t.status === 'canceled').length;
+      if (ended === tasks.length && ended + rejected >= count) return true;
+      await sleep(100);
+    }
+    return false;
+  }
+
+  /** Waits until the element reports at least `bytes` uploaded (progress events of the uploading phase). */
+  async waitUploaded(bytes: number, timeoutMs = 60_000, page = this.page): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.uploadedBytes(page)) < bytes) {
+      if (Date.now() > deadline) throw new Error(`the upload did not reach ${bytes} bytes within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  /**
+   * What became of each given file in this page: matched to a task (by name and size, in order) or to a
+   * refusal. Errors and refusals must name the file and give the reason.
+   */
+  async outcomes(list: Given[], page = this.page): Promise<FileOutcome[]> {
+    const [tasks, events] = await Promise.all([this.tasks(page), this.events(page)]);
+    const rejections = events.filter((e) => e.type === 'pan-file-rejected').map((e) => e.detail as {name: string; reason: string; size: number});
+    const errors = events.filter((e) => e.type === 'pan-upload-error').map((e) => e.detail as {id: string; name: string; message: string});
+    return list.map((g) => {
+      const task = tasks.find((t) => !this.consumedTasks.has(t.id) && t.name === g.name && t.size === g.size);
+      if (task) {
+        this.consumedTasks.add(task.id);
+        if (task.status === 'done') return {given: g, outcome: 'success', clear: true, text: `fileID ${task.fileID}`, task};
+        if (task.status === 'error') {
+          const detail = errors.find((e) => e.id === task.id);
+          const text = detail ? `${detail.name}: ${detail.message}` : '';
+          const clear = !!detail && detail.name === g.name && detail.message.length > 0 && (!g.reason || g.reason.test(detail.message));
+          return {given: g, outcome: 'error', clear, text, task};
+        }
+        return {given: g, outcome: 'unfinished', clear: false, text: task.status, task};
+      }
+      const index = rejections.findIndex((r, i) => !this.consumedRejections.has(i) && r.name === g.name && r.size === g.size);
+      if (index >= 0) {
+        this.consumedRejections.add(index);
+        const r = rejections[index]!;
+        const clear = r.reason.includes(g.name) && (!g.reason || g.reason.test(r.reason));
+        return {given: g, outcome: 'rejected', clear, text: r.reason};
+      }
+      return {given: g, outcome: 'none', clear: false, text: 'no success, error or refusal'};
+    });
+  }
+
+  /** Where the token could have leaked to in the browser: storage, URLs, event details, console, JSON answers. */
+  async leaks(pages: Page[] = [this.page]): Promise<string[]> {
+    const found: string[] = [];
+    const places: [string, string][] = [];
+    for (const page of pages) {
+      if (page.isClosed()) continue;
+      const storage = await page.evaluate(() => (window as unknown as {faults: FaultHarness}).faults.storage());
+      places.push(['localStorage', storage.local], ['sessionStorage', storage.session], ['IndexedDB', storage.indexedDB]);
+      places.push(['event details', JSON.stringify(await this.events(page))]);
+    }
+    places.push(['URLs', this.pageRequests.map((r) => r.url).join('\n')]);
+    places.push(['console', this.console.join('\n')]);
+    places.push(['JSON answers', this.jsonBodies.map((b) => b.body).join('\n')]);
+    for (const token of this.tokens) {
+      for (const [where, text] of places) if (text.includes(token)) found.push(`token in ${where}`);
+    }
+    if (this.mode === 'proxy') {
+      const withAuth = this.pageRequests.filter((r) => r.authorization);
+      if (withAuth.length) found.push(`proxy mode: ${withAuth.length} browser requests carried Authorization`);
+      if (this.tokenRequests) found.push(`proxy mode: the page asked the token endpoint ${this.tokenRequests} times`);
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.browserContext?.close().catch(() => undefined);
+    mounts.delete(this.id);
+    await this.emu.close();
+  }
+}
