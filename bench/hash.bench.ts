@@ -3,6 +3,7 @@
 // Options: HASH_BENCH_MIB (file size, default 512), HASH_BENCH_RUNS (default 3), HASH_BENCH_TUNE=1 (also try read settings).
 import {execFileSync} from 'node:child_process';
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import puppeteer from 'puppeteer-core';
 import {createServer} from 'vite';
@@ -40,35 +41,47 @@ function ensureDataFile(): void {
   closeSync(fd);
 }
 
-function md5sum(): {ms: number; md5: string} {
+function md5sum(): {ms: number; cpu: number; md5: string} {
+  const cpuBefore = childrenCPU();
   const started = performance.now();
   const out = execFileSync('md5sum', [dataFile], {encoding: 'utf8'});
-  return {ms: performance.now() - started, md5: out.split(' ')[0]!};
+  return {ms: performance.now() - started, cpu: childrenCPU() - cpuBefore, md5: out.split(' ')[0]!};
 }
 
-/** Resident memory of a process and all its descendants (Linux /proc), in bytes: the browser's whole footprint. */
-function treeRSS(rootPid: number): number {
+/** Resident memory (bytes) and CPU time used so far (s) by a process and all its descendants, from Linux /proc. */
+function treeStats(rootPid: number): {rss: number; cpu: number} {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+  const own = new Map<number, {rss: number; cpu: number}>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which may hold spaces: state is field 3, so field n is at n - 3.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      own.set(Number(entry), {rss: fields[21]! * 4096, cpu: (fields[11]! + fields[12]!) / ticksPerSecond});
+      children.set(fields[1]!, [...(children.get(fields[1]!) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
   }
-  let total = 0;
+  const total = {rss: 0, cpu: 0};
   const pending = [rootPid];
   while (pending.length > 0) {
     const pid = pending.pop()!;
-    total += rss.get(pid) ?? 0;
+    total.rss += own.get(pid)?.rss ?? 0;
+    total.cpu += own.get(pid)?.cpu ?? 0;
     pending.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}));
+
+/** CPU seconds of this process's finished children (cutime + cstime). */
+function childrenCPU(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return (fields[13]! + fields[14]!) / ticksPerSecond;
 }
 
 const MBps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
@@ -107,9 +120,11 @@ try {
   let peakGrowth = 0;
   const hashInPage = async (run: BenchRun) => {
     // Memory must stay flat however big the file: sample the browser's footprint while it hashes.
-    const before = treeRSS(browserPid);
-    const sampler = setInterval(() => (peakGrowth = Math.max(peakGrowth, treeRSS(browserPid) - before)), 100);
-    const result: BenchResult = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
+    const before = treeStats(browserPid);
+    const sampler = setInterval(() => (peakGrowth = Math.max(peakGrowth, treeStats(browserPid).rss - before.rss)), 100);
+    const result: BenchResult & {cpu?: number} = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
+    // CPU time of the whole browser, start-up of the workers included: on a busy machine wall time is noise, CPU cost is not.
+    result.cpu = treeStats(browserPid).cpu - before.cpu;
     if (result.md5 !== reference) throw new Error(`MD5 mismatch: ${result.md5} in the page, ${reference} from md5sum (${JSON.stringify(run)})`);
     if (run.sliceSize && result.sliceCount !== Math.ceil(bytes / run.sliceSize)) throw new Error(`got ${result.sliceCount} slice MD5s`);
     return result;
@@ -123,58 +138,80 @@ try {
     {label: 'spark + slices', run: {engine: 'spark', sliceSize}},
   ];
   if (tune) {
-    for (const chunkMiB of [2, 4, 8, 16]) {
-      for (const readAhead of [1, 2, 3]) {
-        variants.push({label: `tune slices ${chunkMiB} MiB ×${readAhead}`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readAhead, readMethod: 'slices'}}});
-      }
-      variants.push({label: `tune sync ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readAhead: 0, readMethod: 'sync'}}});
+    for (const [chunkMiB, readAhead] of [[2, 2], [4, 1], [4, 2], [4, 3], [8, 1], [8, 2], [16, 1]] as const) {
+      variants.push({label: `tune slices ${chunkMiB} MiB, ${readAhead} ahead`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readAhead, readMethod: 'slices'}}});
+    }
+    for (const chunkMiB of [4, 16]) {
+      variants.push({label: `tune sync ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'sync'}}});
     }
     variants.push({label: 'tune stream', run: {engine: 'auto', sliceSize, tuning: {readMethod: 'stream'}}});
-    for (const chunkMiB of [1, 4, 16]) {
+    for (const chunkMiB of [1, 4]) {
       variants.push({label: `tune byob ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
-      variants.push({label: `tune byob ${chunkMiB} MiB, one worker`, run: {engine: 'auto', sliceSize, helpers: false, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
     }
   }
 
   await hashInPage({engine: 'auto', sliceSize}); // warm-up, not counted
-  const times = new Map<string, number[]>([['md5sum', []], ...variants.map((v) => [v.label, []] as [string, number[]])]);
-  const gaps: number[] = [];
+  const samples = new Map<string, {ms: number[]; cpu: number[]}>();
+  for (const label of ['md5sum', ...variants.map((v) => v.label)]) samples.set(label, {ms: [], cpu: []});
+  let longTasks = 0;
+  let longestTask = 0;
   for (let i = 0; i < runs; i++) {
     // Alternate md5sum and each page variant, so drift in the machine's load hits all alike.
     for (const {label, run} of variants) {
-      times.get('md5sum')!.push(md5sum().ms);
+      const reference = md5sum();
+      samples.get('md5sum')!.ms.push(reference.ms);
+      samples.get('md5sum')!.cpu.push(reference.cpu);
       const result = await hashInPage(run);
-      times.get(label)!.push(result.ms);
-      gaps.push(result.longestMainThreadGapMs);
-      process.stderr.write(`run ${i + 1}/${runs} ${label}: ${round(MBps(bytes, result.ms))} MB/s\n`);
+      samples.get(label)!.ms.push(result.ms);
+      samples.get(label)!.cpu.push(result.cpu!);
+      longTasks += result.longTasks;
+      longestTask = Math.max(longestTask, result.longestTaskMs);
+      process.stderr.write(`run ${i + 1}/${runs} ${label}: ${round(MBps(bytes, result.ms))} MB/s, ${round(result.cpu!, 2)} CPU-s\n`);
     }
   }
 
-  const md5sumMBps = MBps(bytes, median(times.get('md5sum')!));
-  const rows = [...times].map(([label, ms]) => {
-    const speed = MBps(bytes, median(ms));
-    return {label, runs: ms.length, MBps: round(speed), ratio: round(speed / md5sumMBps, 2), spread: `${round(MBps(bytes, Math.max(...ms)))}–${round(MBps(bytes, Math.min(...ms)))}`};
-  });
-  console.log(`\nMD5 of ${sizeMiB} MiB on disk (${bytes} bytes), median of ${runs} runs; page variants compute the whole-file MD5 and 16 MiB slice MD5s in workers unless noted\n`);
-  console.log(`${'variant'.padEnd(32)} ${'runs'.padStart(4)} ${'MB/s'.padStart(8)} ${'× md5sum'.padStart(9)}   range MB/s`);
-  for (const r of rows) console.log(`${r.label.padEnd(32)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(8)} ${String(r.ratio).padStart(9)}   ${r.spread}`);
-  console.log(`\nlongest main-thread timer gap while hashing: ${round(Math.max(...gaps))} ms`);
+  // Wall-clock speed, and speed per CPU-second (bytes over CPU time): the second is what a busy machine cannot blur.
+  const speed = (label: string) => MBps(bytes, median(samples.get(label)!.ms));
+  const cpuSpeed = (label: string) => MBps(bytes, 1000 * median(samples.get(label)!.cpu));
+  const md5sumMBps = speed('md5sum');
+  const md5sumCpuMBps = cpuSpeed('md5sum');
+  const rows = [...samples].map(([label, {ms}]) => ({
+    label,
+    runs: ms.length,
+    MBps: round(speed(label)),
+    ratio: round(speed(label) / md5sumMBps, 2),
+    range: `${round(MBps(bytes, Math.max(...ms)))}–${round(MBps(bytes, Math.min(...ms)))}`,
+    cpuMBps: round(cpuSpeed(label)),
+    cpuRatio: round(cpuSpeed(label) / md5sumCpuMBps, 2),
+  }));
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`\nMD5 of ${sizeMiB} MiB on disk, median of ${runs} runs, load average ${load} on ${availableParallelism()} cores.`);
+  console.log('Page variants compute the whole-file MD5 and 16 MiB slice MD5s in workers unless noted.\n');
+  console.log(`${'variant'.padEnd(34)} ${'runs'.padStart(4)} ${'MB/s'.padStart(7)} ${'×md5sum'.padStart(8)} ${'range MB/s'.padStart(14)} ${'MB/CPU-s'.padStart(9)} ${'×md5sum'.padStart(8)}`);
+  for (const r of rows) {
+    console.log(`${r.label.padEnd(34)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(7)} ${String(r.ratio).padStart(8)} ${r.range.padStart(14)} ${String(r.cpuMBps).padStart(9)} ${String(r.cpuRatio).padStart(8)}`);
+  }
+  console.log(`\nmain-thread long tasks (> 50 ms) while hashing, all runs: ${longTasks}${longTasks ? ` (longest ${round(longestTask)} ms)` : ''}`);
   console.log(`largest growth of the browser's resident memory while hashing: ${round(peakGrowth / MiB)} MiB\n`);
-  const speed = (label: string) => MBps(bytes, median(times.get(label)!));
   console.log(
     JSON.stringify({
       file_MiB: sizeMiB,
       runs,
+      load_average: load,
       md5sum_MBps: round(md5sumMBps),
       default_MBps: round(speed('default (auto) + slices')),
       default_one_worker_MBps: round(speed('auto + slices, one worker')),
       whole_only_MBps: round(speed('auto, whole file only')),
       spark_MBps: round(speed('spark + slices')),
       ratio_default: round(speed('default (auto) + slices') / md5sumMBps, 3),
+      ratio_whole_only: round(speed('auto, whole file only') / md5sumMBps, 3),
       ratio_spark: round(speed('spark + slices') / md5sumMBps, 3),
-      main_thread_max_gap_ms: round(Math.max(...gaps)),
+      md5sum_MB_per_cpu_s: round(md5sumCpuMBps),
+      default_MB_per_cpu_s: round(cpuSpeed('default (auto) + slices')),
+      whole_only_MB_per_cpu_s: round(cpuSpeed('auto, whole file only')),
+      main_thread_long_tasks: longTasks,
       browser_rss_growth_MiB: round(peakGrowth / MiB),
-      ...(tune ? {tuning: Object.fromEntries(rows.filter((r) => r.label.startsWith('tune')).map((r) => [r.label, r.MBps]))} : {}),
+      ...(tune ? {tuning: Object.fromEntries(rows.filter((r) => r.label.startsWith('tune')).map((r) => [r.label, {MBps: r.MBps, MB_per_cpu_s: r.cpuMBps}]))} : {}),
     }),
   );
 } finally {

@@ -30,8 +30,12 @@ interface QueuedJob extends HashJob {
   reject(reason: unknown): void;
 }
 
-/** Chunks of a few MiB with two more in flight: measured by bench/hash.bench.ts. */
-export const defaultTuning: HashTuning = {chunkSize: 4 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
+/**
+ * 8 MiB reads with two more in flight (at most 40 MiB per job, counting two chunks at the slice worker). Chosen with
+ * `HASH_BENCH_TUNE=1 npm run bench:hash`: 4–16 MiB chunks, 1–3 ahead, FileReaderSync, streams and BYOB reads all
+ * cost within 10% of each other in CPU per byte; this was among the fastest and divides 16 MiB slices evenly.
+ */
+export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
 
 function createMD5Worker(): Worker {
   return new Worker(new URL('./md5.worker.ts', import.meta.url), {type: 'module'});
