@@ -153,6 +153,8 @@ try {
   console.log('run | mode   | MB/s   | proxy CPU ms per GB');
   console.log('----|--------|--------|--------------------');
   for (const r of rows) console.log(`${String(r.run).padEnd(3)} | ${r.mode.padEnd(6)} | ${r.MBps.toFixed(1).padStart(6)} | ${r.proxyCpuMsPerGB === undefined ? '' : r.proxyCpuMsPerGB.toFixed(0)}`);
+  const best = (mode: string) => Math.max(...rows.filter((r) => r.mode === mode).map((r) => r.MBps));
+  console.log(`best run: direct ${best('direct').toFixed(1)} MB/s, through the proxy ${best('proxy').toFixed(1)} MB/s, ratio ${(best('proxy') / best('direct')).toFixed(3)} (the least disturbed runs)`);
   console.log(`median direct ${direct.toFixed(1)} MB/s, through the proxy ${proxied.toFixed(1)} MB/s, ratio ${(proxied / direct).toFixed(3)}; proxy peak RSS ${(stats.peakRss / MiB).toFixed(0)} MiB`);
   console.log(JSON.stringify({
     direct_MBps: Number(direct.toFixed(1)),
