@@ -457,7 +457,7 @@ export const cases: Case[] = [
     expected: 'success, name shown verbatim',
     fast: true,
     async run(ctx) {
-      const name = "&lt;b&gt;bold&lt;/b&gt; 'quoted' & ${x} &amp; {{y}}.txt";
+      const name = "&lt;b&gt;bold&lt;&#47;b&gt; 'quoted' & ${x} &amp; {{y}}.txt";
       const result = await upload(ctx, {specs: [spec(name, 3000)]});
       const rendered = await ctx.rendered();
       result.checks!.push(['the row shows the name verbatim, no markup made', rendered.rows.some((r) => r.name.includes(name)) && rendered.injected === 0 && !rendered.xss]);
@@ -582,9 +582,11 @@ export const cases: Case[] = [
     fast: true,
     async run(ctx) {
       const result = await upload(ctx, {specs: [spec('token-v2.bin', V2), spec('token-small.txt', 777)], faults: [{path: SLICE, kind: '401', times: 1}]});
+      const image = spec('token.png', 4000, 'image/png');
       await ctx.mount('token', {target: 'image'});
-      await ctx.add([spec('token.png', 4000, 'image/png')]);
+      await ctx.add([image]);
       await ctx.settle(1);
+      result.files.push(...(await ctx.outcomes([given(image)])));
       result.checks!.push(['a token was handed to the page', ctx.tokenRequests > 0 && ctx.tokens.size > 0]);
       return result;
     },
