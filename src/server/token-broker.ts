@@ -44,6 +44,16 @@ export interface TokenBroker {
 /** Thrown when 123pan (or the custom source) will not give a token. Never contains the secret. */
 export class TokenMintError extends PanServerError {}
 
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, {once: true});
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function expiryMs(expiredAt: string | number): number {
   const ms = typeof expiredAt === 'number' ? expiredAt : Date.parse(expiredAt);
   return Number.isFinite(ms) ? ms : NaN;
@@ -151,22 +161,23 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     }
   };
 
+  // The shared mint is not tied to any one caller's signal: a caller that gives up only stops waiting.
   const singleFlight = (signal?: AbortSignal): Promise<BrokerToken> => {
-    inflight ??= mint(signal).finally(() => {
+    inflight ??= mint().finally(() => {
       inflight = null;
     });
-    return inflight;
+    return untilAborted(inflight, signal);
   };
 
   return {
     async getToken(signal) {
-      if (inflight) return inflight;
+      if (inflight) return untilAborted(inflight, signal);
       const current = await store.get(key);
       if (current && isFresh(current)) return {accessToken: current.accessToken, expiredAt: current.expiredAt};
       return singleFlight(signal);
     },
     async refresh(staleToken, signal) {
-      if (inflight) return inflight;
+      if (inflight) return untilAborted(inflight, signal);
       const current = await store.get(key);
       if (current && isFresh(current)) {
         // Already replaced by someone else, or too new to be the culprit of a 401 race: keep it.

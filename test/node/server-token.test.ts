@@ -15,6 +15,7 @@ function fakeMinter(opts: {lifetimeMs?: number; delayMs?: number; answer?: () =>
     const url = String(input);
     calls.push({url, headers: new Headers(init?.headers), body: JSON.parse(String(init?.body))});
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    init?.signal?.throwIfAborted(); // like fetch: an aborted request gives no answer
     n += 1;
     const body = opts.answer?.() ?? {
       code: 0,
@@ -72,6 +73,18 @@ describe('token broker', () => {
     const tokens = await Promise.all(Array.from({length: 50}, () => broker.getToken()));
     assert.equal(minter.mints, 1);
     assert.ok(tokens.every((t) => t.accessToken === 'token-1'));
+  });
+
+  it('a caller giving up does not cancel the shared mint for the others', async () => {
+    const minter = fakeMinter({delayMs: 40});
+    const broker = createTokenBroker({clientID: 'c', clientSecret: SECRET, fetch: minter.fetch});
+    const quitter = new AbortController();
+    const gaveUp = broker.getToken(quitter.signal);
+    const waiting = Array.from({length: 5}, () => broker.getToken());
+    quitter.abort(new Error('page closed'));
+    await assert.rejects(gaveUp, /page closed/);
+    assert.ok((await Promise.all(waiting)).every((t) => t.accessToken === 'token-1'));
+    assert.equal(minter.mints, 1);
   });
 
   it('re-mints once after a 401, shared by every caller holding the stale token', async () => {
