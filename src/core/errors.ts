@@ -3,7 +3,7 @@ import type {ErrorKey, UploadErrorInfo} from './types.ts';
 
 const KEYS: readonly ErrorKey[] = [
   'network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found',
-  'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'unknown',
+  'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'url-failed', 'unknown',
 ];
 
 export function toErrorInfo(error: unknown): UploadErrorInfo {

@@ -34,7 +34,9 @@ export type RejectKey =
   | 'not-accepted'
   | 'not-image'
   | 'too-many-files'
-  | 'already-queued';
+  | 'already-queued'
+  /** A URL to import that is not an http(s) address. */
+  | 'bad-url';
 
 /** Why an upload failed. The UI translates the key; `message` is plain English. */
 export type ErrorKey =
@@ -51,6 +53,8 @@ export type ErrorKey =
   | 'mixed-content'
   | 'hash-failed'
   | 'refused'
+  /** The image host's offline migration could not fetch or store the image at a URL. */
+  | 'url-failed'
   | 'unknown';
 
 export interface RejectedFile {

@@ -109,6 +109,7 @@ const en: Strings = {
     'not-image': 'The image host accepts only PNG, GIF, JPEG, TIFF, WebP, SVG and BMP images.',
     'too-many-files': 'Too many files: the limit has been reached.',
     'already-queued': 'This file is already in the list.',
+    'bad-url': 'Paste a web address starting with http:// or https://.',
   },
   error: {
     network: 'The network connection failed.',
@@ -124,6 +125,7 @@ const en: Strings = {
     'mixed-content': 'The upload server uses plain HTTP, which this secure page cannot reach.',
     'hash-failed': 'The file could not be read to compute its checksum.',
     refused: '123pan refused the upload.',
+    'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',
     unknown: 'Something went wrong.',
   },
   traceID: 'Trace ID',
@@ -198,6 +200,7 @@ const zhCN: Strings = {
     'not-image': '图床只接受 PNG、GIF、JPEG、TIFF、WebP、SVG 和 BMP 图片。',
     'too-many-files': '文件过多：已达到数量上限。',
     'already-queued': '此文件已在列表中。',
+    'bad-url': '请粘贴以 http:// 或 https:// 开头的网址。',
   },
   error: {
     network: '网络连接失败。',
@@ -213,6 +216,7 @@ const zhCN: Strings = {
     'mixed-content': '上传服务器使用不安全的 HTTP，安全页面无法访问。',
     'hash-failed': '无法读取文件以计算校验值。',
     refused: '123云盘拒绝了此次上传。',
+    'url-failed': '123云盘无法从此网址下载图片：网址可能无法访问、不是图片，或超过 100 MB。',
     unknown: '出现了未知错误。',
   },
   traceID: '追踪 ID',
