@@ -5,3 +5,4 @@ export {PanUploader, type UploadEngine} from './components/pan-uploader/pan-uplo
 export type * from './components/pan-uploader/events.ts';
 export {resolveLocale, type Locale} from './components/pan-uploader/i18n.ts';
 export * from './core/index.ts';
+export * from './oss/index.ts';

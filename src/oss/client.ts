@@ -6,7 +6,7 @@ import {PanClient, type PanClientOptions} from '../api/index.ts';
 import {copyFromDrive} from './copy-from-drive.ts';
 import {OssInputError} from './errors.ts';
 import {importFromURL} from './import-from-url.ts';
-import type {CopyOptions, CopyResult, ImportOptions, ImportResult, ListOptions, ListPage, OssFile, RequestInit} from './types.ts';
+import type {CopyOptions, CopyResult, ImportOptions, ImportResult, ListOptions, ListPage, OssFile, OssRequestOptions} from './types.ts';
 
 /** "参数长度最大不超过100": move and delete take at most this many ids per request. */
 export const OSS_BATCH_SIZE = 100;
@@ -53,13 +53,13 @@ export class ImageHostClient {
     }
   }
 
-  detail(fileID: string, {signal}: RequestInit = {}): Promise<OssFile> {
+  detail(fileID: string, {signal}: OssRequestOptions = {}): Promise<OssFile> {
     if (typeof fileID !== 'string' || fileID === '') throw new OssInputError('bad-input', `fileID must be a non-empty image-host id (a string), got ${JSON.stringify(fileID)}`);
     return this.client.call<OssFile>('/api/v1/oss/file/detail', {method: 'GET', query: {fileID}, signal});
   }
 
   /** Makes folders (names must be new in the parent); answers their dirIDs. */
-  async mkdir(name: string | readonly string[], parentID = '', {signal}: RequestInit = {}): Promise<{filename: string; dirID: string}[]> {
+  async mkdir(name: string | readonly string[], parentID = '', {signal}: OssRequestOptions = {}): Promise<{filename: string; dirID: string}[]> {
     const names = typeof name === 'string' ? [name] : [...name];
     if (names.length === 0) throw new OssInputError('bad-input', 'mkdir: name must hold at least one folder name');
     checkFolderID(parentID, 'parentID');
@@ -73,13 +73,13 @@ export class ImageHostClient {
   }
 
   /** Moves files and folders into `toParentFileID` ('' = root), 100 per request, in order. */
-  async move(fileIDs: readonly string[], toParentFileID: string, {signal}: RequestInit = {}): Promise<void> {
+  async move(fileIDs: readonly string[], toParentFileID: string, {signal}: OssRequestOptions = {}): Promise<void> {
     checkFolderID(toParentFileID, 'toParentFileID');
     await this.batched('/api/v1/oss/file/move', checkIDs(fileIDs, 'move'), (ids) => ({fileIDs: ids, toParentFileID}), signal);
   }
 
   /** Deletes files and folders, 100 per request, in order. */
-  async delete(fileIDs: readonly string[], {signal}: RequestInit = {}): Promise<void> {
+  async delete(fileIDs: readonly string[], {signal}: OssRequestOptions = {}): Promise<void> {
     await this.batched('/api/v1/oss/file/delete', checkIDs(fileIDs, 'delete'), (ids) => ({fileIDs: ids}), signal);
   }
 

@@ -23,11 +23,11 @@ export interface OssFile {
   extension: string;
 }
 
-export interface RequestInit {
+export interface OssRequestOptions {
   signal?: AbortSignal;
 }
 
-export interface ListOptions extends RequestInit {
+export interface ListOptions extends OssRequestOptions {
   /** Entries per request, 1..100 (default 100). */
   limit?: number;
   /** Only entries created at or after / before these Unix times (seconds). */
@@ -41,7 +41,7 @@ export interface ListPage {
   fileList: OssFile[];
 }
 
-export interface TaskOptions extends RequestInit {
+export interface TaskOptions extends OssRequestOptions {
   /** Between polls of the task, ms; never below 1000 (123pan asks for at least a second). */
   pollIntervalMs?: number;
   /** Give up waiting after this long, ms. */
