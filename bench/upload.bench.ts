@@ -12,7 +12,7 @@ import {promisify} from 'node:util';
 import puppeteer from 'puppeteer-core';
 import {createServer} from 'vite';
 import {startEmulatorServer} from '../src/emulator/node.ts';
-import type {UploadRun, UploadRunResult} from './upload/page.ts';
+import type {RawRun, UploadRun, UploadRunResult} from './upload/page.ts';
 
 const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
   new URL('../scripts/chrome-path.mjs', import.meta.url).href
@@ -286,6 +286,7 @@ interface Row {
   note: string;
 }
 const rows: Row[] = [];
+let rawBrowserMs: number | undefined;
 
 try {
   const page = await browser.newPage();
@@ -321,12 +322,23 @@ try {
   const bigMd5 = (await md5sum(bigPath)).md5;
   const big = await upload([bigPath], {target: 'drive', parentID: 0, driveFlow: 'v2'});
   const bigName = bigPath.split('/').pop()!;
-  rows.push({
+  const bigRow: Row = {
     scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: big.result.ms, requests: big.requests, floorMs: floor.ms, peakMB: big.peakMB,
     failures: checkStored(big.result, new Map([[bigName, bigMd5]])),
     note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests)`,
-  });
+  };
+  rows.push(bigRow);
   process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
+
+  // The browser's own floor: the same slices by bare XHR from the page (MD5s given), no engine.
+  emulator.reset();
+  const {accessToken} = emulator.issueToken();
+  await settle();
+  const raw = await page.evaluate((r: RawRun) => window.rawUpload(r), {
+    apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s: cutSlices(bigPath, 16 * MiB).map((s) => s.md5), concurrency,
+  } as RawRun);
+  rawBrowserMs = raw.ms;
+  bigRow.note += `; bare XHR from the page (no hashing, no engine) ${seconds(raw.ms)} s`;
   }
 
   // (1b) the largest image the image host takes
@@ -383,6 +395,7 @@ try {
       big_s: seconds(bigRow.ms),
       floor_s: seconds(bigRow.floorMs!),
       ratio_big: round(bigRow.ms / bigRow.floorMs!, 3),
+      bare_xhr_s: rawBrowserMs === undefined ? null : seconds(rawBrowserMs),
       image_s: seconds(imageRow.ms),
       image_floor_s: seconds(imageRow.floorMs!),
       ratio_image: round(imageRow.ms / imageRow.floorMs!, 3),

@@ -20,11 +20,61 @@ export interface UploadRunResult {
   meanMsByStatus: Record<string, number>;
 }
 
+/** For the browser's own floor: the same slices by bare XHR, MD5s given, no engine. */
+export interface RawRun {
+  apiBase: string;
+  accessToken: string;
+  etag: string;
+  sliceMD5s: string[];
+  concurrency: number;
+}
+
 declare global {
   interface Window {
     runUpload(run: UploadRun): Promise<UploadRunResult>;
+    rawUpload(run: RawRun): Promise<{ms: number}>;
   }
 }
+
+window.rawUpload = async ({apiBase, accessToken, etag, sliceMD5s, concurrency}) => {
+  const file = document.querySelector<HTMLInputElement>('#files')!.files![0]!;
+  const headers = {Authorization: `Bearer ${accessToken}`, Platform: 'open_platform', 'Content-Type': 'application/json'};
+  const api = async <T>(path: string, json: unknown): Promise<T> => {
+    const body = await (await fetch(`${apiBase}${path}`, {method: 'POST', headers, body: JSON.stringify(json)})).json();
+    if (body.code !== 0) throw new Error(`${path}: ${body.code} ${body.message}`);
+    return body.data as T;
+  };
+  const started = performance.now();
+  const created = await api<{preuploadID: string; sliceSize: number; servers: string[]}>('/upload/v2/file/create', {
+    parentFileID: 0, filename: `raw-${file.name}`, etag, size: file.size, duplicate: 1,
+  });
+  const send = (sliceNo: number) =>
+    new Promise<void>((resolve, reject) => {
+      const form = new FormData();
+      form.append('preuploadID', created.preuploadID);
+      form.append('sliceNo', String(sliceNo));
+      form.append('sliceMD5', sliceMD5s[sliceNo - 1]!);
+      const start = (sliceNo - 1) * created.sliceSize;
+      form.append('slice', file.slice(start, start + created.sliceSize), `slice-${sliceNo}`);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${created.servers[0]}/upload/v2/file/slice`);
+      xhr.setRequestHeader('Authorization', headers.Authorization);
+      xhr.setRequestHeader('Platform', 'open_platform');
+      xhr.onload = () => (JSON.parse(xhr.responseText).code === 0 ? resolve() : reject(new Error(xhr.responseText)));
+      xhr.onerror = () => reject(new Error('network'));
+      xhr.send(form);
+    });
+  let next = 1;
+  await Promise.all(Array.from({length: concurrency}, async () => {
+    while (next <= sliceMD5s.length) await send(next++);
+  }));
+  for (;;) {
+    const done = await api<{completed: boolean; fileID: number}>('/upload/v2/file/upload_complete', {preuploadID: created.preuploadID});
+    if (done.completed && done.fileID) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return {ms: performance.now() - started};
+};
 
 window.runUpload = async ({options, accessToken}) => {
   const input = document.querySelector<HTMLInputElement>('#files')!;
