@@ -83,6 +83,8 @@ export interface UploadTask {
   readonly name: string;
   /** Folder path inside a dropped or picked directory ('' when none), without the name. */
   readonly relativePath: string;
+  /** A URL import: the address 123pan downloads the image from (`file` is then an empty stand-in, `size` 0 until done). */
+  readonly url?: string;
   readonly size: number;
   readonly target: UploadTarget;
   status: UploadStatus;

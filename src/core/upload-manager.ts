@@ -4,6 +4,7 @@
  */
 import {PanClient} from '../api/index.ts';
 import {hashBlob, hashFile} from '../hash/index.ts';
+import {ImageHostClient} from '../oss/index.ts';
 import {chooseFlow, createProtocols, DEFAULT_SINGLE_MAX_SIZE, isAbort} from '../protocols/index.ts';
 import type {FileInfo, LinkResult, ProtocolDeps, UploadProtocol, UploadSession} from '../protocols/index.ts';
 import {toErrorInfo} from './errors.ts';
@@ -22,6 +23,7 @@ import type {
   UploadTask,
 } from './types.ts';
 import {validateFile} from './validate.ts';
+import {checkImport, importPlaceholder, type ImportSource} from './url-import.ts';
 
 export const DEFAULT_OPTIONS: UploadManagerOptions = {
   target: 'drive',
@@ -81,6 +83,8 @@ interface Job {
   emitTimer?: ReturnType<typeof setTimeout>;
   /** Resume-record writes, in order. */
   recordWrites: Promise<void>;
+  /** A URL import (the image host's offline migration) instead of a file's bytes. */
+  importing?: ImportSource;
 }
 
 export interface UploadManager {
@@ -109,6 +113,7 @@ export class UploadManager extends EventTarget {
   private worked = false;
   private client!: PanClient;
   private protocols!: Record<UploadFlow, UploadProtocol>;
+  private oss!: ImageHostClient;
   private store!: ResumeStore;
   /** Slices (and single-step bodies) in flight across all files. */
   private readonly sliceSlots: Semaphore;
@@ -171,6 +176,7 @@ export class UploadManager extends EventTarget {
     });
     const deps: ProtocolDeps = {client: this.client, completeTimeoutMs: o.completeTimeoutMs, pollIntervalMs: o.pollIntervalMs, driveLink: o.driveLink};
     this.protocols = createProtocols(deps);
+    this.oss = new ImageHostClient(this.client);
     this.store?.close();
     this.store = new ResumeStore(o.resumeDatabase, o.resumeMaxAgeMs);
   }
@@ -230,6 +236,63 @@ export class UploadManager extends EventTarget {
     for (const task of added) this.emit('file-added', {task});
     if (added.length && o.autoStart) this.start();
     return {added, rejected};
+  }
+
+  /**
+   * Queues an image URL for the image host to download itself (offline migration); the task runs like
+   * an upload, its progress in percent. Checked before anything is sent: http(s) only, an image format.
+   */
+  importURL(url: string, options: {fileName?: string; callBackUrl?: string} = {}): {added: UploadTask[]; rejected: RejectedFile[]} {
+    const o = this.options;
+    if (o.target !== 'image') throw new RangeError('importURL: URL import goes to the image host; set target to "image"');
+    const live = this.jobs.filter((j) => j.task.status !== UploadStatus.CANCELED);
+    const checked = checkImport(url, options, live.length, o.maxFiles);
+    const identity = JSON.stringify(['url', 'reason' in checked ? url : checked.url]);
+    const refusal: RejectedFile | undefined =
+      'reason' in checked
+        ? checked
+        : live.some((j) => j.identity === identity && j.task.status !== UploadStatus.DONE)
+          ? {name: url, relativePath: '', size: 0, key: 'already-queued', reason: `"${url}" is already in the queue`}
+          : undefined;
+    if (refusal || 'reason' in checked) {
+      this.emit('file-rejected', refusal!);
+      return {added: [], rejected: [refusal!]};
+    }
+    const task: UploadTask = {
+      id: `pan-${Date.now().toString(36)}-${(nextID++).toString(36)}`,
+      file: importPlaceholder(checked.fileName),
+      name: checked.fileName,
+      relativePath: '',
+      url: checked.url,
+      size: 0,
+      target: 'image',
+      status: UploadStatus.QUEUED,
+      phase: 'uploading',
+      loaded: 0,
+      // Percent until 123pan has the image and says its size.
+      total: 100,
+      bytesPerSecond: 0,
+      reused: false,
+      resumed: false,
+    };
+    this.jobs.push({
+      task,
+      identity,
+      parentID: o.parentID === 0 ? '' : String(o.parentID),
+      duplicate: 1,
+      stage: 'idle',
+      sessionFromRecord: false,
+      confirmed: new Set(),
+      inflight: new Map(),
+      meter: new SpeedMeter(),
+      lastEmit: 0,
+      recordWrites: Promise.resolve(),
+      importing: checked,
+    });
+    this.taskList = this.jobs.map((j) => j.task);
+    this.emit('file-added', {task});
+    if (o.autoStart) this.start();
+    return {added: [task], rejected: []};
   }
 
   start(): void {
@@ -373,6 +436,7 @@ export class UploadManager extends EventTarget {
   // ---- one file ----
 
   private async runJob(job: Job, signal: AbortSignal): Promise<void> {
+    if (job.importing) return this.runImport(job, job.importing, signal);
     const {task} = job;
     const o = this.options;
     const flow: UploadFlow = task.flow ?? chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize);
@@ -444,6 +508,53 @@ export class UploadManager extends EventTarget {
       if (holdsFile) this.fileSlots.release();
       job.inflight.clear();
       if (signal.aborted) return; // paused or canceled: the status is already set
+      task.error = toErrorInfo(error);
+      this.setStatus(job, UploadStatus.ERROR);
+      this.emit('upload-error', {task, error: task.error});
+    }
+  }
+
+  /** A URL import: 123pan downloads the image; the task waits (polling) and takes its figures from detail. */
+  private async runImport(job: Job, source: ImportSource, signal: AbortSignal): Promise<void> {
+    const {task} = job;
+    const o = this.options;
+    job.stage = 'sending';
+    try {
+      this.emit('upload-start', {task});
+      // A paused import goes on polling the task it already created.
+      this.setStatus(job, source.taskID === undefined ? UploadStatus.CREATING : UploadStatus.UPLOADING);
+      const result = await this.oss.importFromURL(source.url, {
+        fileName: source.fileName,
+        callBackUrl: source.callBackUrl,
+        // 123pan imports into no root: without a folder it uses its own "来自:离线下载".
+        ...(job.parentID === '' ? {} : {businessDirID: String(job.parentID)}),
+        taskID: source.taskID,
+        pollIntervalMs: o.pollIntervalMs,
+        timeoutMs: o.completeTimeoutMs,
+        signal,
+        onTask: (taskID) => {
+          source.taskID = taskID;
+          this.setStatus(job, UploadStatus.UPLOADING);
+        },
+        onProgress: ({process}) => {
+          task.loaded = process;
+          this.progress(job, 'uploading');
+        },
+      });
+      if (signal.aborted) return;
+      job.stage = 'finishing';
+      (task as {size: number}).size = result.size;
+      task.total = task.loaded = result.size;
+      task.fileID = result.fileID;
+      task.etag = result.etag;
+      if (result.downloadURL) task.downloadURL = result.downloadURL;
+      else task.downloadURLError = 'the image host detail answered without a downloadURL';
+      if (result.userSelfURL) task.userSelfURL = result.userSelfURL;
+      this.setStatus(job, UploadStatus.DONE);
+      this.emit('upload-success', {task});
+    } catch (error) {
+      if (signal.aborted) return; // paused or canceled: the status is already set
+      source.taskID = undefined; // a retry starts a new task
       task.error = toErrorInfo(error);
       this.setStatus(job, UploadStatus.ERROR);
       this.emit('upload-error', {task, error: task.error});
@@ -672,8 +783,10 @@ export class UploadManager extends EventTarget {
   }
 
   private forget(job: Job): void {
-    const key = this.recordKey(job);
-    job.recordWrites = job.recordWrites.then(() => this.store.delete(key));
+    if (this.options.resume) {
+      const key = this.recordKey(job);
+      job.recordWrites = job.recordWrites.then(() => this.store.delete(key));
+    }
     if (job.task.status !== UploadStatus.DONE) {
       // A canceled upload starts from scratch if retried.
       job.session = undefined;
@@ -718,13 +831,16 @@ export class UploadManager extends EventTarget {
       for (const n of job.confirmed) loaded += Math.min(sliceSize, task.size - (n - 1) * sliceSize);
       for (const bytes of job.inflight.values()) loaded += bytes;
       task.loaded = Math.min(task.total, loaded);
-    } else if (phase === 'uploading') {
+    } else if (phase === 'uploading' && !job.importing) {
       task.loaded = Math.min(task.total, [...job.inflight.values()].reduce((a, b) => a + b, 0));
     }
     const now = performance.now();
-    job.meter.add(task.loaded, now);
-    task.bytesPerSecond = job.meter.bytesPerSecond(now);
-    task.etaSeconds = etaSeconds(task.total - task.loaded, task.bytesPerSecond);
+    // A URL import counts percent, not bytes: no speed or time left to show.
+    if (!job.importing) {
+      job.meter.add(task.loaded, now);
+      task.bytesPerSecond = job.meter.bytesPerSecond(now);
+      task.etaSeconds = etaSeconds(task.total - task.loaded, task.bytesPerSecond);
+    }
     if (phase !== 'hashing') this.queueMeter.add(this.totals().loaded, now);
 
     const interval = this.options.progressIntervalMs;
