@@ -43,8 +43,13 @@ export class ResumeStore {
 
   private open(): Promise<IDBDatabase | null> {
     this.db ??= new Promise<IDBDatabase | null>((resolve) => {
-      if (typeof indexedDB === 'undefined') return resolve(null);
-      const request = indexedDB.open(this.dbName, 1);
+      let request: IDBOpenDBRequest;
+      try {
+        // Throws in opaque-origin frames and some private modes.
+        request = indexedDB.open(this.dbName, 1);
+      } catch {
+        return resolve(null);
+      }
       request.onupgradeneeded = () => request.result.createObjectStore(STORE, {keyPath: 'key'});
       request.onsuccess = () => {
         const db = request.result;
