@@ -29,6 +29,16 @@ export default css`
     font-family: var(--pan-font-family, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
     font-size: var(--pan-font-size, 14px);
     line-height: 1.45;
+    /* Inherited text styles reset, so a page theme's italics, capitals or spacing stay outside. */
+    font-style: normal;
+    font-weight: 400;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-indent: 0;
+    text-align: start;
+    text-shadow: none;
+    cursor: auto;
     color: var(--_text);
     background: var(--_bg);
     border: 1px solid var(--_border);
@@ -43,10 +53,11 @@ export default css`
     border-style: solid;
     cursor: not-allowed;
   }
+  /* border-box set, not inherited: a page may force the host's own box-sizing. */
   *,
   *::before,
   *::after {
-    box-sizing: inherit;
+    box-sizing: border-box;
   }
 
   .visually-hidden {
