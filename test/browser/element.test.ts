@@ -540,8 +540,8 @@ describe('<pan-uploader> i18n', () => {
 
   it('has every reject and error key translated in both languages', async () => {
     const {strings} = await import('../../src/components/pan-uploader/i18n.ts');
-    const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued'];
-    const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'unknown'];
+    const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued', 'bad-url'];
+    const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'url-failed', 'unknown'];
     for (const locale of ['en', 'zh-CN'] as const) {
       const t = strings(locale);
       expect(Object.keys(t.reject).sort()).to.deep.equal([...rejectKeys].sort());

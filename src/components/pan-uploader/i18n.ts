@@ -34,6 +34,11 @@ export interface Strings {
   instant: string;
   resumed: string;
   rejected: string;
+  /** URL import (image host): the field's label, its button, the status while 123pan downloads, the source. */
+  importLabel: string;
+  importButton: string;
+  importing: string;
+  importFrom: (host: string) => string;
   status: Record<UploadStatus, string>;
   reject: Record<RejectKey, string>;
   error: Record<ErrorKey, string>;
@@ -87,6 +92,10 @@ const en: Strings = {
   instant: 'instant upload: already on 123pan',
   resumed: 'continued from an earlier upload',
   rejected: 'Not added',
+  importLabel: 'Or import an image from a web address',
+  importButton: 'Import',
+  importing: '123pan is downloading',
+  importFrom: (host) => `from ${host}`,
   status: {
     queued: 'Waiting',
     hashing: 'Checking file',
@@ -178,6 +187,10 @@ const zhCN: Strings = {
   instant: '秒传：123云盘中已有此文件',
   resumed: '已从上次中断处继续',
   rejected: '未添加',
+  importLabel: '或从网址导入图片',
+  importButton: '导入',
+  importing: '123云盘下载中',
+  importFrom: (host) => `来自 ${host}`,
   status: {
     queued: '等待中',
     hashing: '正在校验文件',

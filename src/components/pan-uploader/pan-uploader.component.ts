@@ -20,6 +20,7 @@ import {icons} from './icons.ts';
 import {parseCount, parseSize} from './parse-size.ts';
 import {scaleX} from './scale-x.ts';
 import styles from './pan-uploader.styles.ts';
+import urlImportStyles from './url-import.styles.ts';
 
 /** What the element needs from the engine: UploadManager's public surface. */
 export interface UploadEngine extends EventTarget {
@@ -34,6 +35,8 @@ export interface UploadEngine extends EventTarget {
   retry(id?: string): unknown;
   remove(id: string): unknown;
   clear(): unknown;
+  /** Image host URL import (UploadManager has it; an engine without it gets no URL field). */
+  importURL?(url: string, options?: {fileName?: string; callBackUrl?: string}): {added: UploadTask[]; rejected: RejectedFile[]};
 }
 
 interface RejectedEntry extends RejectedFile {
@@ -58,6 +61,10 @@ const LONG_LIST = 50;
  * Its value in a form is the uploaded files' fileIDs. It follows the OS light/dark preference; set
  * `color-scheme: light` or `dark` on it to choose.
  *
+ * With `url-import` on the image host, a field below the drop zone takes an image's web address: 123pan
+ * downloads it itself (offline migration), the task shows in the list like an upload, and success emits
+ * `pan-upload-success` with the fileID and download URL.
+ *
  * @event {CustomEvent<PanFileAddedDetail>} pan-file-added - A file passed the checks and joined the queue. Detail: `{id, name, relativePath, size}`.
  * @event {CustomEvent<PanFileRejectedDetail>} pan-file-rejected - A file was refused before anything was sent. Detail: `{name, reason, key, relativePath, size}`.
  * @event {CustomEvent<PanUploadStartDetail>} pan-upload-start - A file started uploading. Detail: `{id, name, size}`.
@@ -77,6 +84,11 @@ const LONG_LIST = 50;
  * @csspart drop-title - The drop zone's heading.
  * @csspart drop-hint - The line under the heading.
  * @csspart pickers - The row of picker buttons.
+ * @csspart url-import - The URL-import form (with `url-import`, image host only).
+ * @csspart url-label - The URL field's label.
+ * @csspart url-input - The field for an image's web address.
+ * @csspart url-submit - The "Import" button.
+ * @csspart source - The host a URL import downloads from.
  * @csspart button - Every button.
  * @csspart choose-files - The "Choose files" button.
  * @csspart choose-folder - The "Choose folder" button (with `directory`).
@@ -141,7 +153,7 @@ const LONG_LIST = 50;
  * @attr {string} lang - Language of the element's text (`en`, `zh-CN`); inherited from the page when absent.
  */
 export class PanUploader extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, urlImportStyles];
   /** @internal */
   static override shadowRootOptions = {...LitElement.shadowRootOptions, delegatesFocus: true};
   /** @internal */
@@ -189,6 +201,9 @@ export class PanUploader extends LitElement {
   /** No picking, dropping, pasting or buttons. */
   @property({type: Boolean, reflect: true}) disabled = false;
 
+  /** Image host only: offer a field where an image's web address is pasted for 123pan to download (URL import). */
+  @property({type: Boolean, attribute: 'url-import', reflect: true}) urlImport = false;
+
   /** Wait for `start()` (or the Upload button) instead of uploading as soon as files are added. */
   @property({type: Boolean, reflect: true}) manual = false;
 
@@ -205,6 +220,7 @@ export class PanUploader extends LitElement {
   @query('input[data-picker="files"]') private filePicker!: HTMLInputElement;
   @query('input[data-picker="folder"]') private folderPicker!: HTMLInputElement;
   @query('[part~="choose-files"]') private chooseButton?: HTMLButtonElement;
+  @query('[part~="url-input"]') private urlInput?: HTMLInputElement;
 
   private readonly internals: ElementInternals;
   private manager?: UploadEngine;
@@ -270,6 +286,17 @@ export class PanUploader extends LitElement {
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
     const result = this.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
+    if (result.added.length && this.manual) this.announce(this.t.announceAdded(result.added.length));
+    return result;
+  }
+  /**
+   * Has the image host download an image from a web address (offline migration); checked first, a
+   * refused address is listed with its reason. Needs target="image".
+   */
+  importURL(url: string, options: {fileName?: string; callBackUrl?: string} = {}): {added: UploadTask[]; rejected: RejectedFile[]} {
+    const engine = this.engine;
+    if (!engine.importURL) throw new Error('<pan-uploader>: this engine cannot import URLs');
+    const result = engine.importURL(url, options);
     if (result.added.length && this.manual) this.announce(this.t.announceAdded(result.added.length));
     return result;
   }
@@ -721,6 +748,8 @@ export class PanUploader extends LitElement {
   // ——— thumbnails ———
 
   private thumbnailFor(task: UploadTask): string | undefined {
+    // A URL import has no local bytes: its preview is the image host's own link, once there is one.
+    if (task.url) return task.status === 'done' && this.target === 'image' ? task.downloadURL : undefined;
     if (!task.file.type.startsWith('image/') || task.size > THUMBNAIL_MAX_BYTES) return undefined;
     let url = this.thumbnails.get(task.id);
     if (!url) {
@@ -769,6 +798,7 @@ export class PanUploader extends LitElement {
               @change=${this.onPicked} />`
           : nothing}
       </div>
+      ${image && this.urlImport ? this.renderURLImport(disabled) : nothing}
       ${tasks.length ? this.renderSummary(tasks) : nothing}
       ${this.rejectedFiles.length
         ? html`<ul part="rejected-list" aria-label=${t.rejectedList}>
@@ -792,6 +822,25 @@ export class PanUploader extends LitElement {
           : html`<p part="empty"><slot name="empty">${t.empty}</slot></p>`}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;
+  }
+
+  private renderURLImport(disabled: boolean): TemplateResult {
+    const t = this.t;
+    return html`<form part="url-import" @submit=${this.onImportSubmit}>
+      <label part="url-label" for="url-input">${t.importLabel}</label>
+      <input part="url-input" id="url-input" type="url" inputmode="url" autocomplete="off" spellcheck="false"
+        placeholder="https://example.com/image.png" ?disabled=${disabled} />
+      <button type="submit" part="button url-submit" ?disabled=${disabled}>${t.importButton}</button>
+    </form>`;
+  }
+
+  private onImportSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = this.urlInput;
+    const url = input?.value.trim() ?? '';
+    if (this.isDisabled || !input || !url) return;
+    // A refused address stays in the field to be corrected; its reason shows in the list.
+    if (this.importURL(url).added.length) input.value = '';
   }
 
   private renderSummary(tasks: readonly UploadTask[]): TemplateResult {
@@ -867,9 +916,12 @@ export class PanUploader extends LitElement {
     const status = task.status;
     const percent = task.status === 'done' ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
     const running = ACTIVE.has(status) && status !== 'queued';
-    const showBytes = status === 'uploading' || status === 'paused' || status === 'completing';
+    // A URL import has no size until 123pan has the image: it shows where it comes from instead.
+    const source = task.url && status !== 'done' ? hostOf(task.url) : undefined;
+    const showBytes = !task.url && (status === 'uploading' || status === 'paused' || status === 'completing');
     const thumbnail = this.thumbnailFor(task);
-    const statusText = status === 'hashing' ? `${t.status.hashing} ${percent}%` : t.status[status];
+    const statusText =
+      status === 'hashing' ? `${t.status.hashing} ${percent}%` : task.url && (status === 'creating' || status === 'uploading') ? t.importing : t.status[status];
     const copied = this.copied?.id === task.id ? this.copied : null;
     const error = status === 'error' ? task.error : undefined;
     return html`<li part="item" class=${status}>
@@ -880,7 +932,9 @@ export class PanUploader extends LitElement {
         <span part="name" title=${joinPath(task.relativePath, task.name)}>${this.renderName(task.relativePath, task.name)}</span>
         <div part="meta">
           <span part="status" class=${status}>${statusText}</span>
-          <span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>
+          ${source !== undefined
+            ? html`<span part="source" title=${task.url!}>${t.importFrom(source)}</span>`
+            : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
           ${status === 'uploading' || status === 'paused' ? html`<span part="percent">${percent}%</span>` : nothing}
           ${status === 'uploading' && task.bytesPerSecond > 0
             ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>`
@@ -965,6 +1019,14 @@ export class PanUploader extends LitElement {
 /** Compares option sets, counting an explicit undefined as a value. */
 function optionsKey(options: Partial<UploadManagerOptions>): string {
   return JSON.stringify(options, (_key, value) => (value === undefined ? null : value));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function joinPath(folder: string, name: string): string {
