@@ -156,4 +156,27 @@ describe('the CMS page: one <script type="module">, an aggressive theme', functi
     expect(stored).to.include({name: 'fair.png', target: 'image'});
     expect(detail.etag).to.equal(stored.md5);
   });
+
+  it("under a CSP without blob: in worker-src, the inlined worker cannot start and the upload fails with 'hash-failed'", async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; worker-src 'self'">
+      <script type="module" src="${bundleURL}"></script><pan-uploader manual></pan-uploader>`;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, {once: true}));
+    document.body.append(frame);
+    try {
+      await loaded;
+      const win = frame.contentWindow as Window & typeof globalThis;
+      await win.customElements.whenDefined('pan-uploader');
+      const el = win.document.querySelector('pan-uploader') as PanUploader;
+      el.tokenProvider = async () => emulator.issueToken();
+      const failed = new Promise<CustomEvent>((resolve) => el.addEventListener('pan-upload-error', (e) => resolve(e as CustomEvent), {once: true}));
+      el.addFiles([new win.File(['blocked'], 'blocked.bin')]);
+      el.start();
+      const {detail} = await failed;
+      expect(detail.key).to.equal('hash-failed');
+      expect(detail.message).to.match(/worker/i);
+    } finally {
+      frame.remove();
+    }
+  });
 });
