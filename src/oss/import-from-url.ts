@@ -2,7 +2,7 @@
  * URL import (offline migration, /api/v1/oss/offline/download): 123pan downloads the image itself.
  * The URL and the name are checked before anything is sent; the task is polled at least a second
  * apart. Its progress answer carries no fileID, so on success the image is found in its folder by
- * name, and detail gives the links.
+ * name; its links come from that listing entry, or from detail when the entry has none.
  */
 import {OssTaskError, OssInputError} from './errors.ts';
 import {checkCallBackUrl, checkImportURL} from './import-url.ts';
@@ -64,7 +64,9 @@ export async function importFromURL(oss: ImageHostClient, url: string, options: 
   if (!found) {
     throw new OssTaskError('not-found', `123pan reported task ${id} done, but "${checked.fileName}" is not in ${folder === undefined ? `"${OFFLINE_DIR_NAME}"` : `folder ${folder}`}`, id);
   }
-  const detail = await oss.detail(found.fileId, {signal});
+  // The listing carries the links already; detail is asked only when it does not (a proxy may allow
+  // listing without reading details of files it did not see uploaded).
+  const detail = found.downloadURL ? found : await oss.detail(found.fileId, {signal});
   const result: ImportResult = {
     taskID: id,
     fileID: detail.fileId,

@@ -61,6 +61,23 @@ export const MANAGEMENT_ENDPOINTS: readonly EndpointRule[] = [
   rule('POST /api/v1/direct-link/enable'),
   rule('POST /api/v1/oss/file/move'),
   rule('POST /api/v1/oss/file/delete'),
+  // image host tasks: URL import (offline migration) and copy from the drive
+  rule('POST /api/v1/oss/offline/download', {pin: {field: 'businessDirID', kind: 'image', body: 'json'}}),
+  rule('GET /api/v1/oss/offline/download/process'),
+  rule('POST /api/v1/oss/source/copy', {pin: {field: 'toParentFileID', kind: 'image', body: 'json'}}),
+  rule('GET /api/v1/oss/source/copy/process'),
+  rule('GET /api/v1/oss/source/copy/fail'),
+];
+
+/**
+ * What `<pan-uploader url-import>` needs through the proxy, for `allow`: start the task, poll it, and
+ * list its folder to find the image (the listing carries its links). With an image pin the import must
+ * name the pinned folder (123pan imports into no root: pin a folder, not "").
+ */
+export const URL_IMPORT_ENDPOINTS: readonly string[] = [
+  'POST /api/v1/oss/offline/download',
+  'GET /api/v1/oss/offline/download/process',
+  'POST /api/v1/oss/file/list',
 ];
 
 /** `"METHOD /path"`, the form `allow` entries take. */

@@ -31,7 +31,7 @@ export {createTokenHandler} from './token-handler.ts';
 export type {TokenHandler, TokenHandlerOptions} from './token-handler.ts';
 export {createProxy} from './proxy.ts';
 export type {PanProxy, ProxyOptions, Authorize} from './proxy.ts';
-export {UPLOAD_ENDPOINTS, MANAGEMENT_ENDPOINTS} from './endpoints.ts';
+export {UPLOAD_ENDPOINTS, MANAGEMENT_ENDPOINTS, URL_IMPORT_ENDPOINTS} from './endpoints.ts';
 export type {EndpointRule, FolderKind} from './endpoints.ts';
 export {PanServerError, ProxyCode} from './envelope.ts';
 export type {PanEnvelope} from './envelope.ts';
