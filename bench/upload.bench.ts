@@ -266,6 +266,9 @@ const vite = await createServer({
   root,
   logLevel: 'error',
   server: {port: 0, host: '127.0.0.1', hmr: false, watch: null},
+  // Its own optimizer cache: another Vite server on this tree (npm start, bench:hash) re-optimizing the shared
+  // one mid-run makes the hash worker's script answer 504 "outdated optimize dep".
+  cacheDir: 'node_modules/.vite-bench-upload',
   optimizeDeps: {include: ['spark-md5', 'hash-wasm', 'lit'], entries: ['bench/upload/index.html']},
 });
 await vite.listen();
