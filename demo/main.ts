@@ -5,6 +5,7 @@
 import '../src/index.ts';
 import type {PanUploader} from '../src/index.ts';
 import {formatBytes} from '../src/components/pan-uploader/i18n.ts';
+import {initImageHostPanel} from './image-host-panel.ts';
 import {pageStrings, type PageLocale, type PageStrings} from './page-strings.ts';
 
 interface DemoConfig {
@@ -12,6 +13,8 @@ interface DemoConfig {
   uploadOrigin: string;
   storageOrigin: string;
   control: string;
+  /** Addresses the emulator serves to the image host's URL import. */
+  remotes?: string[];
 }
 
 const $ = <T extends Element = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -79,6 +82,7 @@ try {
   }
   showEmulatorUp();
   void refreshFiles();
+  initImageHostPanel(config, t);
 } catch (error) {
   status.className = 'emulator-status down';
   status.textContent = t().emulatorDown((error as Error).message);

@@ -47,6 +47,12 @@ export const pageStrings = {
     drive: 'drive',
     image: 'image host',
     footer: 'This page talks to a local 123pan emulator on loopback: nothing leaves this machine.',
+    galleryTitle: 'Image host folder',
+    galleryText: 'Listed through the headless ImageHostClient, 100 entries a page. Paste an image address into the uploader above (url-import), or import one the emulator serves:',
+    galleryUp: 'Up',
+    galleryEmpty: 'This folder is empty.',
+    folder: 'folder',
+    importThis: 'Import',
   },
   'zh-CN': {
     language: '语言',
@@ -95,6 +101,12 @@ export const pageStrings = {
     drive: '云盘',
     image: '图床',
     footer: '本页面连接的是本机回环地址上的 123云盘模拟器：数据不会离开这台机器。',
+    galleryTitle: '图床文件夹',
+    galleryText: '通过无界面的 ImageHostClient 列出，每页 100 项。可把图片网址粘贴到上方上传组件（url-import），或导入模拟器提供的网址：',
+    galleryUp: '上一级',
+    galleryEmpty: '此文件夹是空的。',
+    folder: '文件夹',
+    importThis: '导入',
   },
 };
 

@@ -840,8 +840,8 @@ export class UploadManager extends EventTarget {
       job.meter.add(task.loaded, now);
       task.bytesPerSecond = job.meter.bytesPerSecond(now);
       task.etaSeconds = etaSeconds(task.total - task.loaded, task.bytesPerSecond);
+      if (phase !== 'hashing') this.queueMeter.add(this.totals().loaded, now);
     }
-    if (phase !== 'hashing') this.queueMeter.add(this.totals().loaded, now);
 
     const interval = this.options.progressIntervalMs;
     const send = () => {
