@@ -13,6 +13,8 @@
  *   POST /__emulator/reset
  *   POST /__emulator/token          body: {lifetimeMs?} → {accessToken, expiredAt}
  *   POST /__emulator/expire-tokens
+ *   POST /__emulator/remote         body: {url, text? | base64?, contentType?, status?, retries?} (what a URL serves to URL import)
+ *   GET  /__emulator/callbacks      → {callbacks: OfflineCallback[]}
  */
 import {once} from 'node:events';
 import {mkdir, mkdtemp, rm} from 'node:fs/promises';
@@ -189,6 +191,14 @@ async function controlApi(emulator: Emulator, req: IncomingMessage, res: ServerR
       case 'POST /expire-tokens':
         emulator.expireTokens();
         return reply(200, {ok: true});
+      case 'POST /remote': {
+        const {url, text, base64, contentType, status, retries} = body;
+        if (status !== undefined) emulator.addRemote(url, {status, retries});
+        else emulator.addRemote(url, {bytes: base64 !== undefined ? new Uint8Array(Buffer.from(String(base64), 'base64')) : text, contentType, retries});
+        return reply(200, {ok: true});
+      }
+      case 'GET /callbacks':
+        return reply(200, {callbacks: emulator.callbacks});
       default:
         return reply(404, {error: `no control endpoint ${route}`});
     }

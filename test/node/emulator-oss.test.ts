@@ -193,6 +193,24 @@ describe('offline migration (URL import)', () => {
     await ok(`/api/v1/oss/offline/download/process?taskID=${taskID}`);
   });
 
+  it('the Node host registers remotes and shows callbacks through its control API', async () => {
+    const control = (path: string, body?: unknown) =>
+      fetch(`${server.apiOrigin}/__emulator/${path}`, {method: body ? 'POST' : 'GET', headers: {'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)});
+    assert.equal((await control('remote', {url: 'https://example.com/c.png', base64: Buffer.from(PNG).toString('base64'), contentType: 'image/png'})).status, 200);
+    assert.equal((await control('remote', {url: 'https://example.com/gone.png', status: 410})).status, 200);
+    const refusedRemote = await control('remote', {url: 'ftp://example.com/x.png', text: 'x'});
+    assert.equal(refusedRemote.status, 400);
+    assert.match(((await refusedRemote.json()) as {error: string}).error, /http or https/);
+    const ok1 = await ok('/api/v1/oss/offline/download', {url: 'https://example.com/c.png', callBackUrl: 'https://app.example.com/cb', type: 1});
+    const ok2 = await ok('/api/v1/oss/offline/download', {url: 'https://example.com/gone.png', type: 1});
+    await sleep(TASK_MS + 20);
+    assert.equal((await ok(`/api/v1/oss/offline/download/process?taskID=${ok1.taskID}`)).status, 2);
+    assert.equal((await ok(`/api/v1/oss/offline/download/process?taskID=${ok2.taskID}`)).status, 1);
+    assert.equal(server.emulator.files()[0].md5, md5(PNG));
+    const {callbacks} = (await (await control('callbacks')).json()) as {callbacks: {body: {status: number}}[]};
+    assert.deepEqual(callbacks.map((c) => c.body.status), [0]);
+  });
+
   it('addRemote refuses what no URL could serve', () => {
     assert.throws(() => server.emulator.addRemote('file:///etc/passwd', {bytes: 'x'}), /http or https/);
     assert.throws(() => server.emulator.addRemote('https://e.com/a.png', {status: 200}), /400\.\.599/);
