@@ -301,6 +301,24 @@ export const cases: Case[] = [
       return result;
     },
   },
+  {
+    name: 'server: tokens revoked mid-upload 3 times (token-url)',
+    expected: 'success with fresh tokens',
+    async run(ctx) {
+      const result = await upload(ctx, {
+        specs: [spec('revoked-token-url.bin', V2)],
+        faults: [{path: SLICE, kind: 'slow', delayMs: 600}],
+        async during(c) {
+          for (let i = 1; i <= 3; i++) {
+            await c.waitUploaded(i * 4 * MiB);
+            await c.control('expire-tokens', {});
+          }
+        },
+      });
+      result.checks!.push([`four tokens were used (${ctx.tokens.size})`, ctx.tokens.size >= 4]);
+      return result;
+    },
+  },
   sliceFaultCase('server: HTTP 401 on slices (token refreshed)', '401', [{path: SLICE, kind: '401', times: 2}]),
   {
     name: 'server: preuploadID refused after a reload',

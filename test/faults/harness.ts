@@ -214,6 +214,9 @@ export class CaseContext {
   async waitUploaded(bytes: number, timeoutMs = 60_000, page = this.page): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await this.uploadedBytes(page)) < bytes) {
+      // A file that already failed will not get there: let the case judge the failure.
+      const tasks = await this.tasks(page);
+      if (tasks.length && tasks.every((t) => t.status === 'done' || t.status === 'error' || t.status === 'canceled')) return;
       if (Date.now() > deadline) throw new Error(`the upload did not reach ${bytes} bytes within ${timeoutMs} ms`);
       await sleep(50);
     }

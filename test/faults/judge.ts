@@ -83,7 +83,9 @@ export async function judge(ctx: CaseContext, result: CaseResult): Promise<Verdi
     const i = remaining.findIndex((s) => key(s) === key(e));
     if (i >= 0) remaining.splice(i, 1);
     else {
-      lost.add(e.name);
+      // A file that failed with a clear message is not lost: the user knows and can retry it.
+      const reported = files.some((f) => f.given.name === e.name && f.outcome !== 'success' && f.outcome !== 'none' && f.outcome !== 'unfinished' && f.clear);
+      if (!reported) lost.add(e.name);
       problems.push(`the server lacks ${e.name.slice(0, 40)} (${e.size} bytes, MD5 ${e.md5})`);
     }
   }
