@@ -157,4 +157,35 @@ describe('<pan-uploader url-import>', function () {
     expect(emulator.requests.filter((r) => r.path === '/api/v1/oss/offline/download')).to.have.length(1);
     expect(emulator.files()).to.have.length(1);
   });
+
+  describe('UploadManager.importURL (headless)', () => {
+    const manager = (options: Partial<UploadManagerOptions> = {}) =>
+      new UploadManager({target: 'image', tokenProvider: async () => emulator.issueToken(), retryDelays: [20], resumeDatabase: `oss-headless-${Math.random()}`, ...options});
+    const settled = (m: UploadManager) => new Promise<void>((resolve) => m.addEventListener('queue-complete', () => resolve(), {once: true}));
+
+    it('is for the image host only', () => {
+      expect(() => manager({target: 'drive'}).importURL('https://images.example.org/a.png')).to.throw(RangeError, /image host/);
+    });
+
+    it('refuses the same address twice while it runs; a retry after a failure starts a new 123pan task', async () => {
+      const url = 'https://images.example.org/later.png';
+      const m = manager();
+      const first = settled(m);
+      const {added} = m.importURL(url, {callBackUrl: 'https://app.example.org/cb'});
+      expect(m.importURL(url).rejected.map((r) => r.key)).to.deep.equal(['already-queued']);
+      await first;
+      expect(added[0]!.status).to.equal('error');
+      expect(added[0]!.error!.key).to.equal('url-failed');
+      emulator.addRemote(url, {bytes: PNG});
+      const second = settled(m);
+      m.retry(added[0]!.id);
+      await second;
+      expect(added[0]!).to.include({status: 'done', size: PNG.length, etag: md5(PNG)});
+      expect(emulator.requests.filter((r) => r.path === '/api/v1/oss/offline/download')).to.have.length(2);
+      expect(emulator.callbacks.map((c) => [c.callBackUrl, c.body.status])).to.deep.equal([
+        ['https://app.example.org/cb', 1],
+        ['https://app.example.org/cb', 0],
+      ]);
+    });
+  });
 });
