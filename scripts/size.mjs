@@ -5,11 +5,12 @@ import {gzipSync} from 'node:zlib';
 import {build, minifySync} from 'vite';
 
 /**
- * min+gzip bytes the entry may weigh. The target is 30 KB; the entry measured 33.4 KB when this
- * check was added (the element, the engine and the API client outweigh Lit), so the budget is that
- * rounded up: it stops growth, and comes down as the code is cut.
+ * min+gzip bytes the entry may weigh. The target is 30 KB. The entry measured 33.4 KB when this check
+ * was added and 38.4 KB once the image host's URL import and drive copy joined the engine (the element,
+ * the engine and the API client outweigh Lit), so the budget is that rounded up: it stops growth, and
+ * comes down as the code is cut.
  */
-export const BUDGET = 34 * 1024;
+export const BUDGET = 39 * 1024;
 
 const entry = 'src/index.ts';
 
