@@ -276,6 +276,12 @@ const address = vite.httpServer!.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const browser = await puppeteer.launch({executablePath: findChrome(), args: chromeArgs, protocolTimeout: 1_200_000});
 const browserPid = browser.process()!.pid!;
+// Stopped early (Ctrl-C, kill): take the browser and the servers down with us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled([browser.close(), vite.close(), server.close()]).then(() => process.exit(130));
+  });
+}
 
 interface Row {
   scenario: string;

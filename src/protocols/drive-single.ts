@@ -5,6 +5,7 @@
  */
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError} from './errors.ts';
+import {raceAbort} from './poll.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, UploadProtocol} from './types.ts';
 
 /** 123pan's cap on single-step uploads. */
@@ -20,14 +21,15 @@ export class DriveSingleProtocol implements UploadProtocol {
   }
 
   private uploadDomain(signal: AbortSignal): Promise<string> {
-    this.domain ??= this.deps.client.call<string[]>('/upload/v2/file/domain', {method: 'GET', signal}).then((list) => {
+    // Without a signal: the answer is shared, and one file paused must not fail the others' lookup.
+    this.domain ??= this.deps.client.call<string[]>('/upload/v2/file/domain', {method: 'GET'}).then((list) => {
       if (!Array.isArray(list) || !list[0]) throw new UploadError('server', 'upload/v2/file/domain answered no upload domain');
       // Kept as given: postForm upgrades http on an https page and explains when that fails.
       return list[0];
     });
     // A failed or aborted lookup must not stick for the next file.
     this.domain.catch(() => (this.domain = undefined));
-    return this.domain;
+    return raceAbort(this.domain, signal);
   }
 
   async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<CreateResult> {

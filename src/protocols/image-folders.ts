@@ -4,6 +4,7 @@
  */
 import type {PanClient} from '../api/index.ts';
 import {UploadError} from './errors.ts';
+import {raceAbort} from './poll.ts';
 
 interface ListData {
   lastFileId: string;
@@ -25,36 +26,35 @@ export class ImageFolders {
       const key = `${at}/${name}`;
       let id = this.known.get(key);
       if (!id) {
-        id = this.findOrMake(at, name, signal);
+        // Without a signal: files of this folder share the work, and one paused must not fail the rest.
+        id = this.findOrMake(at, name);
         this.known.set(key, id);
         // A failed lookup must not stick: the next file tries again.
         id.catch(() => this.known.delete(key));
       }
-      at = await id;
+      at = await raceAbort(id, signal);
     }
     return at;
   }
 
-  private async findOrMake(parentID: string, name: string, signal: AbortSignal): Promise<string> {
-    const existing = await this.find(parentID, name, signal);
+  private async findOrMake(parentID: string, name: string): Promise<string> {
+    const existing = await this.find(parentID, name);
     if (existing) return existing;
     const data = await this.client.call<{list?: {filename: string; dirID: string}[]}>('/upload/v1/oss/file/mkdir', {
       method: 'POST',
       json: {name: [name], parentID, type: 1},
-      signal,
     });
     const made = data?.list?.find((d) => d.filename === name) ?? data?.list?.[0];
     if (!made?.dirID) throw new UploadError('server', `image host mkdir answered no dirID for folder "${name}"`);
     return String(made.dirID);
   }
 
-  private async find(parentID: string, name: string, signal: AbortSignal): Promise<string | undefined> {
+  private async find(parentID: string, name: string): Promise<string | undefined> {
     let lastFileId: string | undefined;
     for (;;) {
       const page: ListData = await this.client.call<ListData>('/api/v1/oss/file/list', {
         method: 'POST',
         json: {parentFileId: parentID, limit: 100, type: 1, ...(lastFileId ? {lastFileId} : {})},
-        signal,
       });
       const hit = (page?.fileList ?? []).find((f) => f.type === 1 && f.filename === name);
       if (hit) return String(hit.fileId);

@@ -20,6 +20,19 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Waits for a promise shared by several files, but lets this file's signal end its own wait:
+ * the shared work must not be aborted because one of the files was paused.
+ */
+export function raceAbort<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, {once: true});
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** 20103: "file is being verified, retry after 1 second". */
 export const CODE_VERIFYING = 20103;
 

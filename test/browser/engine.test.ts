@@ -263,6 +263,25 @@ describe('UploadManager through the emulator', function () {
     expect(emulator.files()).to.deep.equal([]);
   });
 
+  it('pausing one file does not fail others waiting on the same shared lookup (single-step domain)', async () => {
+    emulator.fault({path: '/upload/v2/file/domain', kind: 'slow', delayMs: 800});
+    const m = manager();
+    const a = makeFile('shared-a.txt', 2 * KiB, 40, 'text/plain');
+    const b = makeFile('shared-b.txt', 2 * KiB, 41, 'text/plain');
+    const [first, second] = m.addFiles([a.file, b.file]).added;
+    await status(m, UploadStatus.UPLOADING);
+    await new Promise((r) => setTimeout(r, 100));
+    m.pause(first.id);
+    await next(m, 'upload-success');
+    expect(second.status).to.equal('done');
+    expect(second.error).to.equal(undefined);
+    expect(first.status).to.equal('paused');
+    m.resume(first.id);
+    await drained(m);
+    expect(emulator.files().map((f) => f.md5).sort()).to.deep.equal([a.md5, b.md5].sort());
+    expect(paths('/upload/v2/file/domain')).to.have.length(1);
+  });
+
   it('pause stops sending; resume continues from the confirmed slices', async () => {
     const m = manager({driveFlow: 'v2', concurrency: 1});
     const {file, md5} = makeFile('pause.bin', 6 * 64 * KiB, 16);
