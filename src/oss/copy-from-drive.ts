@@ -5,7 +5,7 @@
  */
 import type {PanClient} from '../api/index.ts';
 import {OssInputError} from './errors.ts';
-import {pollTask} from './poll-task.ts';
+import {createTask, pollTask} from './poll-task.ts';
 import type {CopyFailure, CopyOptions, CopyResult, CopyTaskResult, CopyTaskStatus} from './types.ts';
 
 /** "fileIDs长度限制:100". */
@@ -43,13 +43,16 @@ export async function copyFromDrive(
     while (next < chunks.length) {
       const index = next++;
       const chunk = chunks[index]!;
-      const {taskID} = await client.call<{taskID: string}>('/api/v1/oss/source/copy', {
-        method: 'POST',
-        json: {fileIDs: chunk, toParentFileID, sourceType: '1', type: 1},
-        signal: local.signal,
-        // A refused create must not be re-sent blindly: it may have made a task after all.
-        retry: false,
-      });
+      const {taskID} = await createTask(
+        () =>
+          client.call<{taskID: string}>('/api/v1/oss/source/copy', {
+            method: 'POST',
+            json: {fileIDs: chunk, toParentFileID, sourceType: '1', type: 1},
+            signal: local.signal,
+            retry: false,
+          }),
+        local.signal,
+      );
       const end = await pollTask(
         async () => {
           const data = await client.call<{status: number; failMsg: string}>('/api/v1/oss/source/copy/process', {method: 'GET', query: {taskID}, signal: local.signal});

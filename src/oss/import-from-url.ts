@@ -6,7 +6,7 @@
  */
 import {OssTaskError, OssInputError} from './errors.ts';
 import {checkCallBackUrl, checkImportURL} from './import-url.ts';
-import {pollTask} from './poll-task.ts';
+import {createTask, pollTask} from './poll-task.ts';
 import type {ImageHostClient} from './client.ts';
 import type {ImportOptions, ImportResult, OssFile} from './types.ts';
 
@@ -31,7 +31,7 @@ export async function importFromURL(oss: ImageHostClient, url: string, options: 
     if (businessDirID !== undefined) json.businessDirID = businessDirID;
     if (callBackUrl !== undefined) json.callBackUrl = callBackUrl;
     // Not re-sent on a lost answer: a second task would download the image twice.
-    const data = await oss.client.call<{taskID: number}>('/api/v1/oss/offline/download', {method: 'POST', json, signal, retry: false});
+    const data = await createTask(() => oss.client.call<{taskID: number}>('/api/v1/oss/offline/download', {method: 'POST', json, signal, retry: false}), signal);
     taskID = data.taskID;
   }
   const id = taskID;

@@ -1,5 +1,5 @@
-/** Waiting for an image-host task: polls at least a second apart, until it ends or a deadline passes. */
-import {PanApiError} from '../api/index.ts';
+/** Image-host tasks: made once (only a refused request is sent again), then polled at least a second apart. */
+import {isRateLimitError, PanApiError} from '../api/index.ts';
 import {sleep} from '../api/abort.ts';
 import {OssTaskError} from './errors.ts';
 
@@ -33,5 +33,20 @@ export async function pollTask<T>(
       });
     }
     await sleep(interval, options.signal);
+  }
+}
+
+/**
+ * Creating a task is not idempotent: a lost answer may still have made one, so nothing is re-sent
+ * blindly. Only a 429 (refused before anything was made) goes again, after the client's cool-down.
+ */
+export async function createTask<T>(send: () => Promise<T>, signal?: AbortSignal, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isRateLimitError(error) || attempt >= attempts) throw error;
+      await sleep(MIN_TASK_POLL_MS * attempt, signal);
+    }
   }
 }

@@ -230,6 +230,19 @@ describe('ImageHostClient against the emulator', () => {
       expect(result.downloadURL).to.be.a('string');
     });
 
+    it('creates a task once: a 429 is sent again, a lost answer is not (it may have made a task)', async () => {
+      emulator.addRemote(URL_PNG, {bytes: PNG});
+      emulator.fault({path: '/api/v1/oss/offline/download', kind: '429', times: 1});
+      await oss.importFromURL(URL_PNG, {fileName: 'after-429.png'});
+      expect(requestsTo('/api/v1/oss/offline/download').map((r) => r.code)).to.deep.equal([429, 0]);
+
+      emulator.requests.length = 0;
+      emulator.fault({path: '/api/v1/oss/offline/download', kind: 'reset', times: 1});
+      const error = await oss.importFromURL(URL_PNG, {fileName: 'lost.png'}).then(() => undefined, (e: unknown) => e);
+      expect((error as {code?: unknown}).code).to.equal('network');
+      expect(requestsTo('/api/v1/oss/offline/download')).to.have.length(1);
+    });
+
     it('a URL 123pan cannot fetch ends in OssTaskError url-failed, naming the URL', async () => {
       const error = await oss.importFromURL('https://gone.example.com/a.jpg').then(() => undefined, (e: unknown) => e);
       expect(error).to.be.instanceOf(OssTaskError);

@@ -10,6 +10,9 @@ import type {PanFileRejectedDetail, PanUploadErrorDetail, PanUploadProgressDetai
 import {UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../src/core/types.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import 'axe-core';
+
+const axe = (window as unknown as {axe: {run(context: Element, options?: object): Promise<{violations: {id: string; help: string}[]}>}}).axe;
 
 const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: 300});
 const worker = setupWorker(...emulator.handlers);
@@ -97,6 +100,20 @@ describe('<pan-uploader url-import>', function () {
     expect([...new FormData(el.closest('form')!).getAll('images')]).to.deep.equal([stored.fileID]);
     await frame();
     expect(part<HTMLImageElement>(el, 'thumbnail')!.src, 'the preview is the image host link').to.equal(detail.downloadURL);
+  });
+
+  it('passes axe with the URL field, a finished import and a failed one in the list', async () => {
+    emulator.addRemote('https://images.example.org/ok.png', {bytes: PNG});
+    const el = await mount('<pan-uploader-importing target="image" url-import multiple></pan-uploader-importing>');
+    const done = new Promise<void>((resolve) => el.addEventListener('pan-queue-complete', () => resolve(), {once: true}));
+    await paste(el, 'https://images.example.org/ok.png');
+    await paste(el, 'https://unreachable.example.net/no.png');
+    await paste(el, 'mailto:someone@example.org');
+    await done;
+    await frame();
+    expect(el.tasks.map((t) => t.status)).to.deep.equal(['done', 'error']);
+    const {violations} = await axe.run(el, {resultTypes: ['violations']});
+    expect(violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
   });
 
   it('imports into parent-id, the folder given', async () => {
