@@ -246,17 +246,14 @@ export class UploadManager extends EventTarget {
     const o = this.options;
     if (o.target !== 'image') throw new RangeError('importURL: URL import goes to the image host; set target to "image"');
     const live = this.jobs.filter((j) => j.task.status !== UploadStatus.CANCELED);
-    const checked = checkImport(url, options, live.length, o.maxFiles);
+    let checked = checkImport(url, options, live.length, o.maxFiles);
     const identity = JSON.stringify(['url', 'reason' in checked ? url : checked.url]);
-    const refusal: RejectedFile | undefined =
-      'reason' in checked
-        ? checked
-        : live.some((j) => j.identity === identity && j.task.status !== UploadStatus.DONE)
-          ? {name: url, relativePath: '', size: 0, key: 'already-queued', reason: `"${url}" is already in the queue`}
-          : undefined;
-    if (refusal || 'reason' in checked) {
-      this.emit('file-rejected', refusal!);
-      return {added: [], rejected: [refusal!]};
+    if (!('reason' in checked) && live.some((j) => j.identity === identity && j.task.status !== UploadStatus.DONE)) {
+      checked = {name: url, relativePath: '', size: 0, key: 'already-queued', reason: `"${url}" is already in the queue`};
+    }
+    if ('reason' in checked) {
+      this.emit('file-rejected', checked);
+      return {added: [], rejected: [checked]};
     }
     const task: UploadTask = {
       id: `pan-${Date.now().toString(36)}-${(nextID++).toString(36)}`,
