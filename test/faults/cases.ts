@@ -83,6 +83,11 @@ async function upload(ctx: CaseContext, plan: Plan): Promise<CaseResult> {
   const files = await ctx.outcomes(plan.specs.map((s) => given(s, plan.expect ?? 'success', plan.reason)));
   const log = await ctx.requests();
   const checks: [string, boolean][] = [['every file ended within the time limit', settled]];
+  if (plan.expect === 'error') {
+    // What the user sees: the file's row with the reason under it.
+    const {rows} = await ctx.rendered();
+    for (const s of plan.specs) checks.push([`the row of ${s.name} shows why it failed`, rows.some((r) => !r.rejected && r.title === s.name && r.error.length > 0)]);
+  }
   for (const f of plan.faults ?? []) if (f.kind !== 'slow') checks.push([`fault ${f.kind} on ${f.path} struck`, struck(log, f)]);
   return {files, checks};
 }
@@ -124,7 +129,6 @@ export const cases: Case[] = [
   {
     name: 'network: 10% of slice requests dropped',
     expected: 'success, bytes intact',
-    fast: true,
     run: (ctx) => upload(ctx, {specs: [spec('drop-a.bin', V2), spec('drop-b.bin', V2 + 12345)], faults: rate(SLICE, 'drop', 0.1)}),
   },
   {
@@ -408,7 +412,7 @@ export const cases: Case[] = [
   },
   {
     name: 'page: two tabs upload the same file',
-    expected: 'both succeed (keep both), bytes intact',
+    expected: 'both succeed, every copy intact',
     async run(ctx) {
       const file = spec('two-tabs.bin', V2 + 100);
       const first = await ctx.openPage();
@@ -420,12 +424,23 @@ export const cases: Case[] = [
       const settled = (await ctx.settle(1, 60_000, first)) && (await ctx.settle(1, 60_000, second));
       const g = given(file);
       const files = [...(await ctx.outcomes([g], first)), ...(await ctx.outcomes([g], second))];
-      // duplicate="keep": the second copy is kept beside the first under a suffixed name.
-      const stored = [
-        {name: 'two-tabs.bin', md5: g.md5, size: g.size},
-        {name: 'two-tabs(1).bin', md5: g.md5, size: g.size},
-      ];
-      return {files, stored, pages: [first, second], checks: [['both tabs ended within the time limit', settled]]};
+      // The tabs share IndexedDB: the second may continue the first one's recorded upload (one file, one fileID),
+      // or upload on its own, which duplicate="keep" keeps beside the first under a suffix. Either way every
+      // copy must hold the file's bytes, and each tab's fileID must be a file the server holds (judge.ts).
+      const names = (await ctx.files()).map((f) => f.name).sort();
+      const ids = new Set(files.map((f) => String(f.task?.fileID)));
+      const stored = names.map((name) => ({name, md5: g.md5, size: g.size}));
+      return {
+        files,
+        stored,
+        pages: [first, second],
+        note: ids.size === 1 ? 'one upload shared' : 'both kept',
+        checks: [
+          ['both tabs ended within the time limit', settled],
+          [`the file under its name, at most one suffixed copy (${names.join(', ')})`, names.includes('two-tabs.bin') && names.length <= 2 && names.every((n) => n === 'two-tabs.bin' || n === 'two-tabs(1).bin')],
+          ['one stored file per distinct fileID', names.length === ids.size],
+        ],
+      };
     },
   },
 
@@ -593,6 +608,26 @@ export const cases: Case[] = [
   },
 
   // ---- credentials and CSP ----
+  {
+    // The leak search itself must be able to fail: a page that does leak the token is caught everywhere.
+    name: 'credentials: a token planted by the page is found',
+    expected: 'the leak search finds every planted copy',
+    fast: true,
+    async run(ctx) {
+      const result = await upload(ctx, {specs: [spec('planted.txt', 100)]});
+      await ctx.page.evaluate(async (url) => {
+        const {accessToken} = (await (await fetch(url)).json()) as {accessToken: string};
+        localStorage.setItem('leak', accessToken);
+        sessionStorage.setItem('leak', accessToken);
+        console.log(`leak ${accessToken}`);
+        document.dispatchEvent(new CustomEvent('pan-upload-error', {detail: {id: 'x', name: 'x', message: accessToken}}));
+        await fetch(`/leak?t=${accessToken}`).catch(() => undefined);
+      }, `/case/${ctx.id}/pan/token`);
+      await sleep(200);
+      result.planted = ['token in localStorage', 'token in sessionStorage', 'token in event details', 'token in URLs', 'token in console'];
+      return result;
+    },
+  },
   {
     name: 'csp: strict page (no wasm, no inline) uploads with pure-JS MD5',
     expected: 'success, WebAssembly blocked',

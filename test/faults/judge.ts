@@ -26,6 +26,8 @@ export interface CaseResult {
   pages?: Page[];
   /** A word for the outcome column when it is more than the files' outcomes (e.g. "resumed"). */
   note?: string;
+  /** The case planted the token in these places on purpose: the leak search must find exactly them. */
+  planted?: string[];
 }
 
 export interface Verdict {
@@ -102,7 +104,14 @@ export async function judge(ctx: CaseContext, result: CaseResult): Promise<Verdi
     }
   }
 
-  for (const leak of await ctx.leaks(result.pages)) problems.push(leak);
+  const leaks = await ctx.leaks(result.pages);
+  if (result.planted) {
+    const missed = result.planted.filter((p) => !leaks.includes(p));
+    if (missed.length) problems.push(`the leak search missed a planted token: ${missed.join(', ')}`);
+    for (const leak of leaks) if (!result.planted.includes(leak)) problems.push(leak);
+  } else {
+    for (const leak of leaks) problems.push(leak);
+  }
   for (const [what, held] of result.checks ?? []) if (!held) problems.push(`check failed: ${what}`);
 
   const counts = new Map<string, number>();
