@@ -1,6 +1,7 @@
 // npm run bench:hash — MD5 throughput in headless Chromium (whole file + 16 MiB slice MD5s, in a worker)
 // against md5sum on the same on-disk file. Prints a table; the last line is one JSON object.
-// Options: HASH_BENCH_MIB (file size, default 512), HASH_BENCH_RUNS (default 3), HASH_BENCH_TUNE=1 (also try read settings).
+// Options: HASH_BENCH_MIB (file size, default 512), HASH_BENCH_RUNS (default 3), HASH_BENCH_TUNE=1 (also try read settings),
+// HASH_BENCH_ONLY=text (only the variants whose label contains it; the JSON line then needs the default variant).
 import {execFileSync} from 'node:child_process';
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
@@ -18,6 +19,7 @@ const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.HASH_BENCH_MIB ?? 512);
 const runs = Number(process.env.HASH_BENCH_RUNS ?? 3);
 const tune = process.env.HASH_BENCH_TUNE === '1';
+const only = process.env.HASH_BENCH_ONLY; // run just the variants whose label contains this
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url));
 const dataFile = `${dataDir}hash-${sizeMiB}MiB.bin`;
@@ -48,7 +50,7 @@ function md5sum(): {ms: number; cpu: number; md5: string} {
   return {ms: performance.now() - started, cpu: childrenCPU() - cpuBefore, md5: out.split(' ')[0]!};
 }
 
-/** Resident memory (bytes) and CPU time used so far (s) by a process and all its descendants, from Linux /proc. */
+/** Resident memory (bytes, not counting mapped files) and CPU time used so far (s) by a process and all its descendants, from Linux /proc. */
 function treeStats(rootPid: number): {rss: number; cpu: number} {
   const children = new Map<number, number[]>();
   const own = new Map<number, {rss: number; cpu: number}>();
@@ -58,7 +60,10 @@ function treeStats(rootPid: number): {rss: number; cpu: number} {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // Fields after the command name, which may hold spaces: state is field 3, so field n is at n - 3.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-      own.set(Number(entry), {rss: fields[21]! * 4096, cpu: (fields[11]! + fields[12]!) / ticksPerSecond});
+      // Anonymous and shared memory only: pages of the file itself, mapped by the browser to read it, are page cache.
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      own.set(Number(entry), {rss: kB('RssAnon') + kB('RssShmem'), cpu: (fields[11]! + fields[12]!) / ticksPerSecond});
       children.set(fields[1]!, [...(children.get(fields[1]!) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
@@ -121,10 +126,13 @@ try {
   const hashInPage = async (run: BenchRun) => {
     // Memory must stay flat however big the file: sample the browser's footprint while it hashes.
     const before = treeStats(browserPid);
-    const sampler = setInterval(() => (peakGrowth = Math.max(peakGrowth, treeStats(browserPid).rss - before.rss)), 100);
-    const result: BenchResult & {cpu?: number} = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
+    let growth = 0;
+    const sampler = setInterval(() => (growth = Math.max(growth, treeStats(browserPid).rss - before.rss)), 100);
+    const result: BenchResult & {cpu?: number; rssGrowth?: number} = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
     // CPU time of the whole browser, start-up of the workers included: on a busy machine wall time is noise, CPU cost is not.
     result.cpu = treeStats(browserPid).cpu - before.cpu;
+    result.rssGrowth = growth;
+    peakGrowth = Math.max(peakGrowth, growth);
     if (result.md5 !== reference) throw new Error(`MD5 mismatch: ${result.md5} in the page, ${reference} from md5sum (${JSON.stringify(run)})`);
     if (run.sliceSize && result.sliceCount !== Math.ceil(bytes / run.sliceSize)) throw new Error(`got ${result.sliceCount} slice MD5s`);
     return result;
@@ -145,14 +153,15 @@ try {
       variants.push({label: `tune sync ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'sync'}}});
     }
     variants.push({label: 'tune stream', run: {engine: 'auto', sliceSize, tuning: {readMethod: 'stream'}}});
-    for (const chunkMiB of [1, 4]) {
+    for (const chunkMiB of [1, 4, 8]) {
       variants.push({label: `tune byob ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
     }
   }
 
+  if (only) variants.splice(0, variants.length, ...variants.filter((v) => v.label.includes(only)));
   await hashInPage({engine: 'auto', sliceSize}); // warm-up, not counted
-  const samples = new Map<string, {ms: number[]; cpu: number[]}>();
-  for (const label of ['md5sum', ...variants.map((v) => v.label)]) samples.set(label, {ms: [], cpu: []});
+  const samples = new Map<string, {ms: number[]; cpu: number[]; rss: number[]}>();
+  for (const label of ['md5sum', ...variants.map((v) => v.label)]) samples.set(label, {ms: [], cpu: [], rss: []});
   let longTasks = 0;
   let longestTask = 0;
   for (let i = 0; i < runs; i++) {
@@ -164,6 +173,7 @@ try {
       const result = await hashInPage(run);
       samples.get(label)!.ms.push(result.ms);
       samples.get(label)!.cpu.push(result.cpu!);
+      samples.get(label)!.rss.push(result.rssGrowth!);
       longTasks += result.longTasks;
       longestTask = Math.max(longestTask, result.longestTaskMs);
       process.stderr.write(`run ${i + 1}/${runs} ${label}: ${round(MBps(bytes, result.ms))} MB/s, ${round(result.cpu!, 2)} CPU-s\n`);
@@ -171,11 +181,11 @@ try {
   }
 
   // Wall-clock speed, and speed per CPU-second (bytes over CPU time): the second is what a busy machine cannot blur.
-  const speed = (label: string) => MBps(bytes, median(samples.get(label)!.ms));
-  const cpuSpeed = (label: string) => MBps(bytes, 1000 * median(samples.get(label)!.cpu));
+  const speed = (label: string) => MBps(bytes, median(samples.get(label)?.ms ?? []));
+  const cpuSpeed = (label: string) => MBps(bytes, 1000 * median(samples.get(label)?.cpu ?? []));
   const md5sumMBps = speed('md5sum');
   const md5sumCpuMBps = cpuSpeed('md5sum');
-  const rows = [...samples].map(([label, {ms}]) => ({
+  const rows = [...samples].map(([label, {ms, rss}]) => ({
     label,
     runs: ms.length,
     MBps: round(speed(label)),
@@ -183,16 +193,17 @@ try {
     range: `${round(MBps(bytes, Math.max(...ms)))}–${round(MBps(bytes, Math.min(...ms)))}`,
     cpuMBps: round(cpuSpeed(label)),
     cpuRatio: round(cpuSpeed(label) / md5sumCpuMBps, 2),
+    rssMiB: rss.length ? String(round(Math.max(...rss) / MiB)) : '',
   }));
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`\nMD5 of ${sizeMiB} MiB on disk, median of ${runs} runs, load average ${load} on ${availableParallelism()} cores.`);
   console.log('Page variants compute the whole-file MD5 and 16 MiB slice MD5s in workers unless noted.\n');
-  console.log(`${'variant'.padEnd(34)} ${'runs'.padStart(4)} ${'MB/s'.padStart(7)} ${'×md5sum'.padStart(8)} ${'range MB/s'.padStart(14)} ${'MB/CPU-s'.padStart(9)} ${'×md5sum'.padStart(8)}`);
+  console.log(`${'variant'.padEnd(34)} ${'runs'.padStart(4)} ${'MB/s'.padStart(7)} ${'×md5sum'.padStart(8)} ${'range MB/s'.padStart(14)} ${'MB/CPU-s'.padStart(9)} ${'×md5sum'.padStart(8)} ${'RSS +MiB'.padStart(9)}`);
   for (const r of rows) {
-    console.log(`${r.label.padEnd(34)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(7)} ${String(r.ratio).padStart(8)} ${r.range.padStart(14)} ${String(r.cpuMBps).padStart(9)} ${String(r.cpuRatio).padStart(8)}`);
+    console.log(`${r.label.padEnd(34)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(7)} ${String(r.ratio).padStart(8)} ${r.range.padStart(14)} ${String(r.cpuMBps).padStart(9)} ${String(r.cpuRatio).padStart(8)} ${r.rssMiB.padStart(9)}`);
   }
   console.log(`\nmain-thread long tasks (> 50 ms) while hashing, all runs: ${longTasks}${longTasks ? ` (longest ${round(longestTask)} ms)` : ''}`);
-  console.log(`largest growth of the browser's resident memory while hashing: ${round(peakGrowth / MiB)} MiB\n`);
+  console.log(`largest growth of the browser's memory (anonymous + shared, resident) while hashing: ${round(peakGrowth / MiB)} MiB\n`);
   console.log(
     JSON.stringify({
       file_MiB: sizeMiB,

@@ -23,11 +23,15 @@ class RemoteSlices {
   private wake: (() => void) | undefined;
   private readonly result: Promise<string[]>;
 
-  constructor(private readonly port: MessagePort) {
+  constructor(
+    private readonly port: MessagePort,
+    private readonly recycle: (buffer: ArrayBuffer) => void,
+  ) {
     this.result = new Promise((resolve, reject) => {
       port.onmessage = ({data}: MessageEvent<SliceFeedReply>) => {
         if (data.type === 'ack') {
           this.outstanding -= 1;
+          this.recycle(data.bytes);
           this.wake?.();
         } else if (data.type === 'done') {
           resolve(data.sliceMD5s);
@@ -44,15 +48,14 @@ class RemoteSlices {
     this.post({type: 'start', engine, sliceSize});
   }
 
-  /** Hands the chunk over (transferred, not copied); the caller must not touch it afterwards. */
+  /** Hands the chunk's buffer over (transferred, not copied); the caller must not touch it afterwards. */
   async send(chunk: Uint8Array): Promise<void> {
     while (this.outstanding >= maxChunksAtHelper) {
       await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.result]);
     }
-    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-    const bytes = (whole ? chunk.buffer : chunk.slice().buffer) as ArrayBuffer;
+    const bytes = chunk.buffer as ArrayBuffer;
     this.outstanding += 1;
-    this.port.postMessage({type: 'chunk', bytes} satisfies SliceFeed, [bytes]);
+    this.port.postMessage({type: 'chunk', bytes, offset: chunk.byteOffset, length: chunk.byteLength} satisfies SliceFeed, [bytes]);
   }
 
   finish(): Promise<string[]> {
@@ -70,15 +73,21 @@ async function hash(request: HashRequest): Promise<HashReply> {
   const whole = await createMD5Hasher(request.engine);
   // A blob that fits in one slice is its own single slice: no second hash pass.
   const sliced = sliceSize !== undefined && blob.size > sliceSize;
-  const remote = sliced && helper ? new RemoteSlices(helper) : undefined;
+  // Buffers the reader may fill again, handed back once both hashes are done with them (BYOB reads only).
+  const spare: ArrayBuffer[] = [];
+  const recycle = (buffer: ArrayBuffer) => {
+    if (request.readMethod === 'byob') spare.push(buffer);
+  };
+  const remote = sliced && helper ? new RemoteSlices(helper, recycle) : undefined;
   const local = sliced && !remote ? new SliceHasher(await createMD5Hasher(whole.engine), sliceSize) : undefined;
   remote?.start(whole.engine, sliceSize!);
   let loaded = 0;
-  for await (const chunk of readChunks(blob, request)) {
+  for await (const chunk of readChunks(blob, request, spare)) {
     whole.update(chunk);
     loaded += chunk.length;
     local?.update(chunk);
     if (remote) await remote.send(chunk);
+    else recycle(chunk.buffer as ArrayBuffer);
     scope.postMessage({type: 'progress', jobID, loaded});
   }
   if (loaded !== blob.size) throw new Error(`read ${loaded} bytes of ${blob.size}: the file changed while it was read`);
@@ -102,8 +111,8 @@ function hashSlicesFrom(port: MessagePort): void {
       // Messages are handled in order only if each waits for the same promise; the hasher is ready after the first.
       const hasher = await slices!;
       if (data.type === 'chunk') {
-        hasher.update(new Uint8Array(data.bytes));
-        reply({type: 'ack'});
+        hasher.update(new Uint8Array(data.bytes, data.offset, data.length));
+        port.postMessage({type: 'ack', bytes: data.bytes} satisfies SliceFeedReply, [data.bytes]);
       } else {
         reply({type: 'done', sliceMD5s: hasher.finish()});
         port.close();

@@ -6,8 +6,10 @@ declare const FileReaderSync: {new (): {readAsArrayBuffer(blob: Blob): ArrayBuff
 /**
  * Yields `blob` as consecutive chunks, reading ahead while the caller hashes the current one.
  * At most `readAhead + 1` chunks are held at once, so memory stays flat whatever the blob's size.
+ * With 'byob', chunks are read into buffers taken from `spare`, and the caller puts each buffer back
+ * there when done with it, so no memory is allocated per chunk at all.
  */
-export function readChunks(blob: Blob, tuning: HashTuning): AsyncGenerator<Uint8Array> | Generator<Uint8Array> {
+export function readChunks(blob: Blob, tuning: HashTuning, spare: ArrayBuffer[] = []): AsyncGenerator<Uint8Array> | Generator<Uint8Array> {
   switch (tuning.readMethod) {
     case 'slices':
       return readSlices(blob, tuning.chunkSize, tuning.readAhead);
@@ -16,7 +18,7 @@ export function readChunks(blob: Blob, tuning: HashTuning): AsyncGenerator<Uint8
     case 'sync':
       return readSync(blob, tuning.chunkSize);
     case 'byob':
-      return readIntoBuffer(blob, tuning.chunkSize);
+      return readIntoBuffers(blob, tuning.chunkSize, spare);
   }
 }
 
@@ -56,29 +58,27 @@ async function* readStream(blob: Blob): AsyncGenerator<Uint8Array> {
   }
 }
 
-/**
- * The blob's byte stream read into one reused buffer (BYOB): no allocation per chunk. The yielded view is
- * valid until the next step; a consumer that transfers its buffer away gets a fresh one for the next chunk.
- */
-async function* readIntoBuffer(blob: Blob, chunkSize: number): AsyncGenerator<Uint8Array> {
+/** The blob's byte stream read straight into recycled buffers (BYOB): the stream itself reads ahead into its pipe. */
+async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array> {
   const reader = blob.stream().getReader({mode: 'byob'});
-  let buffer = new ArrayBuffer(Math.min(chunkSize, Math.max(blob.size, 1)));
+  const size = Math.max(1, Math.min(chunkSize, blob.size));
   try {
     for (;;) {
-      if (buffer.byteLength === 0) buffer = new ArrayBuffer(Math.min(chunkSize, Math.max(blob.size, 1)));
+      let buffer = spare.pop() ?? new ArrayBuffer(size);
       let filled = 0;
       let done = false;
       while (filled < buffer.byteLength) {
+        // A BYOB read takes the buffer and hands it back in the result, as a new ArrayBuffer object.
         const result = await reader.read(new Uint8Array(buffer, filled));
+        if (result.value) buffer = result.value.buffer as ArrayBuffer;
         if (result.done) {
           done = true;
-          if (result.value) buffer = result.value.buffer as ArrayBuffer;
           break;
         }
-        buffer = result.value.buffer as ArrayBuffer;
         filled += result.value.byteLength;
       }
       if (filled > 0) yield new Uint8Array(buffer, 0, filled);
+      else spare.push(buffer);
       if (done) return;
     }
   } finally {

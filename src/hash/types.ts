@@ -58,11 +58,11 @@ export interface SliceHelperRequest {
 /** Reading worker → slice worker, over the job's MessageChannel. */
 export type SliceFeed =
   | {type: 'start'; engine: 'wasm' | 'spark'; sliceSize: number}
-  | {type: 'chunk'; bytes: ArrayBuffer}
+  | {type: 'chunk'; bytes: ArrayBuffer; offset: number; length: number}
   | {type: 'end'};
 
-/** Slice worker → reading worker. */
-export type SliceFeedReply = {type: 'ack'} | {type: 'done'; sliceMD5s: string[]} | {type: 'error'; message: string};
+/** Slice worker → reading worker; each chunk's buffer comes back with its ack, to be read into again. */
+export type SliceFeedReply = {type: 'ack'; bytes: ArrayBuffer} | {type: 'done'; sliceMD5s: string[]} | {type: 'error'; message: string};
 
 /** Worker → page. */
 export type HashReply =
