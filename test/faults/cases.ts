@@ -89,7 +89,6 @@ async function upload(ctx: CaseContext, plan: Plan): Promise<CaseResult> {
     for (const s of plan.specs) checks.push([`the row of ${s.name} shows why it failed`, rows.some((r) => !r.rejected && r.title === s.name && r.error.length > 0)]);
   }
   for (const f of plan.faults ?? []) if (f.kind !== 'slow') checks.push([`fault ${f.kind} on ${f.path} struck`, struck(log, f)]);
-  }
   return {files, checks};
 }
 
