@@ -230,6 +230,11 @@ export const cases: Case[] = [
     expected: 'success, bytes intact',
     run: (ctx) => upload(ctx, {attrs: {target: 'image'}, specs: [spec('500.webp', 2 * MiB + 77, 'image/webp')], faults: [{path: PRESIGNED, kind: 'http500', times: 3}]}),
   },
+  {
+    name: 'server: storage SlowDown (503) burst on image-host PUTs',
+    expected: 'success, bytes intact',
+    run: (ctx) => upload(ctx, {attrs: {target: 'image'}, specs: [spec('slowdown.jpeg', 2 * MiB + 9, 'image/jpeg')], faults: [{path: PRESIGNED, kind: '429', times: 3}]}),
+  },
   sliceFaultCase('server: code 1 on slices', 'code1', [{path: SLICE, kind: 'code1', times: 3}]),
   {
     name: 'server: code 1 on create',
@@ -413,6 +418,40 @@ export const cases: Case[] = [
           ['the task says it continued the recorded upload', files[0]?.task?.resumed === true],
           [`only the missing slices were sent after the reload (${after} of ${slices})`, after > 0 && after < slices * 0.8],
           ['one create in all', creates === 1],
+        ],
+      };
+    },
+  },
+  {
+    name: 'page: reload in the middle of an image-host upload, then resume',
+    expected: 'resumed, bytes intact',
+    async run(ctx) {
+      const image = {...spec('resume.png', 6 * MiB + 123, 'image/png'), lastModified: 1_650_000_000_000};
+      await ctx.openPage();
+      await ctx.mount('token', {target: 'image'});
+      await ctx.fault({path: PRESIGNED, kind: 'slow', delayMs: 700});
+      await ctx.add([image]);
+      // Reload once three parts are stored (the element's progress also counts bytes still in flight).
+      const stored = async () => (await ctx.requests()).filter((r) => r.path.startsWith('/presigned/') && r.status === 200).length;
+      for (const deadline = Date.now() + 30_000; (await stored()) < 3 && Date.now() < deadline; ) await sleep(50);
+      await sleep(300);
+      await ctx.page.reload();
+      await ctx.page.waitForSelector('html[data-ready]');
+      const reloadedAt = Date.now();
+      await ctx.clearFaults();
+      await ctx.mount('token', {target: 'image'});
+      await ctx.add([image]);
+      const settled = await ctx.settle(1);
+      const files = await ctx.outcomes([given(image)]);
+      const log = await ctx.requests();
+      const puts = log.filter((r) => r.path.startsWith('/presigned/') && r.method === 'PUT' && r.time >= reloadedAt && r.status === 200).length;
+      return {
+        files,
+        note: files[0]?.task?.resumed ? 'resumed' : 'not resumed',
+        checks: [
+          ['ended within the time limit', settled],
+          ['the task says it continued the recorded upload', files[0]?.task?.resumed === true],
+          [`only the missing parts were sent after the reload (${puts} of 7)`, puts > 0 && puts < 7],
         ],
       };
     },
