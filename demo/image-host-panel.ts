@@ -8,15 +8,23 @@ import {formatBytes} from '../src/components/pan-uploader/i18n.ts';
 import type {PageStrings} from './page-strings.ts';
 
 interface PanelConfig {
-  apiOrigin: string;
   remotes?: string[];
+}
+
+/** How the panel reaches 123pan: the same backend hook as the uploaders (token mode: with tokenUrl; proxy mode: without). */
+export interface PanelAccess {
+  apiBase: string;
+  tokenUrl?: string;
 }
 
 const $ = <T extends Element = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
-export function initImageHostPanel(config: PanelConfig, t: () => PageStrings): {render(): void} {
-  // The same backend hook as the uploaders: a token from /pan/token, calls straight to the emulator.
-  const oss = new ImageHostClient({apiBase: config.apiOrigin, tokenUrl: '/pan/token'});
+export function initImageHostPanel(
+  config: PanelConfig,
+  access: PanelAccess,
+  t: () => PageStrings,
+): {render(): void; setAccess(access: PanelAccess): void} {
+  let oss = new ImageHostClient(access);
   const uploader = $<PanUploader>('#image');
   const gallery = $<HTMLUListElement>('#gallery');
   const empty = $('#gallery-empty');
@@ -128,5 +136,11 @@ export function initImageHostPanel(config: PanelConfig, t: () => PageStrings): {
   );
 
   void load();
-  return {render};
+  return {
+    render,
+    setAccess(next) {
+      oss = new ImageHostClient(next);
+      void load();
+    },
+  };
 }

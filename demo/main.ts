@@ -1,27 +1,39 @@
 /**
- * The demo page: two uploaders wired to the local 123pan emulator, a live event log,
- * theme and language switches, and a panel that injects faults through the emulator's control API.
+ * The demo page: two uploaders wired to the page's backend hook, a switch between its two credential
+ * modes, a live event log, theme and language switches, and (against the emulator) a panel that
+ * injects faults through the emulator's control API.
  */
 import '../src/index.ts';
 import type {PanUploader} from '../src/index.ts';
 import {formatBytes} from '../src/components/pan-uploader/i18n.ts';
-import {initImageHostPanel} from './image-host-panel.ts';
+import {UploadStatus} from '../src/core/types.ts';
+import {initImageHostPanel, type PanelAccess} from './image-host-panel.ts';
 import {pageStrings, type PageLocale, type PageStrings} from './page-strings.ts';
 
+/** What `npm start` serves at /pan/config.json. */
 interface DemoConfig {
+  /** `emulator`: the local stand-in; `123pan`: the real service, credentials from the server's environment. */
+  mode: 'emulator' | '123pan';
+  /** Where token mode sends API calls. */
   apiOrigin: string;
-  uploadOrigin: string;
-  storageOrigin: string;
-  control: string;
-  /** Addresses the emulator serves to the image host's URL import. */
+  /** Where proxy mode sends them: the same-origin proxy. */
+  proxyBase: string;
+  /** The credential mode the page starts in. */
+  credentials: Credentials;
+  /** Emulator only: its control API, and addresses it serves to the image host's URL import. */
+  control?: string;
   remotes?: string[];
 }
+type Credentials = 'token' | 'proxy';
+const TOKEN_URL = '/pan/token';
 
 const $ = <T extends Element = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const uploaders = [...document.querySelectorAll('pan-uploader')] as PanUploader[];
 let locale: PageLocale = 'en';
 let config: DemoConfig | undefined;
 let refreshing: Promise<void> | undefined;
+let credentials: Credentials = 'token';
+let panel: ReturnType<typeof initImageHostPanel> | undefined;
 const t = (): PageStrings => pageStrings[locale] as PageStrings;
 
 // ——— language and theme ———
@@ -35,7 +47,8 @@ function applyLanguage(next: PageLocale): void {
     if (typeof value === 'string') node.textContent = value;
   }
   localStorage.setItem('pan-demo-lang', next);
-  if (config) showEmulatorUp();
+  if (config) showServerUp();
+  updateCredentialsNote();
 }
 
 function applyTheme(theme: string): void {
@@ -54,16 +67,17 @@ applyTheme(themeSwitch.value);
 langSwitch.addEventListener('change', () => applyLanguage(langSwitch.value as PageLocale));
 themeSwitch.addEventListener('change', () => applyTheme(themeSwitch.value));
 
-// ——— the emulator ———
+// ——— the server: the emulator or the real 123pan ———
 
 const status = $('#emulator-status');
-function showEmulatorUp(): void {
+function showServerUp(): void {
   status.className = 'emulator-status up';
-  status.textContent = t().emulatorUp(config!.apiOrigin);
+  status.textContent = config!.mode === '123pan' ? t().realUp(config!.apiOrigin) : t().emulatorUp(config!.apiOrigin);
 }
 
 async function control(path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${config!.control}/${path}`, {
+  if (!config?.control) throw new Error('no emulator: the fault panel works only against the 123pan emulator');
+  const response = await fetch(`${config.control}/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: body === undefined ? undefined : {'Content-Type': 'application/json'},
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -73,16 +87,71 @@ async function control(path: string, body?: unknown): Promise<any> {
   return answer;
 }
 
+// ——— credential modes ———
+
+const credentialsBox = $<HTMLFieldSetElement>('#credentials');
+const credentialsNote = $('#credentials-note');
+const credentialRadios = [...document.querySelectorAll<HTMLInputElement>('input[name="credentials"]')];
+const BUSY: ReadonlySet<string> = new Set([UploadStatus.QUEUED, UploadStatus.HASHING, UploadStatus.CREATING, UploadStatus.UPLOADING, UploadStatus.COMPLETING]);
+const busy = () => uploaders.some((el) => el.tasks.some((task) => BUSY.has(task.status)));
+
+/** Token mode: the element fetches a token and calls 123pan (here: its origin). Proxy mode: no token hook, calls to /pan-api. */
+function accessFor(mode: Credentials): PanelAccess {
+  return mode === 'token' ? {apiBase: config!.apiOrigin, tokenUrl: TOKEN_URL} : {apiBase: config!.proxyBase};
+}
+
+function applyCredentials(mode: Credentials): void {
+  credentials = mode;
+  const access = accessFor(mode);
+  for (const el of uploaders) {
+    el.setAttribute('api-base', access.apiBase);
+    if (access.tokenUrl) el.setAttribute('token-url', access.tokenUrl);
+    else el.removeAttribute('token-url');
+  }
+  for (const radio of credentialRadios) radio.checked = radio.value === mode;
+  const hook = mode === 'token' ? `token-url="${TOKEN_URL}"` : `api-base="${config!.proxyBase}"`;
+  $('#snippet').textContent =
+    `<script type="module" src="pan-uploader.js"></script>\n<pan-uploader target="drive" ${hook} multiple></pan-uploader>`;
+  localStorage.setItem(`pan-demo-credentials:${config!.mode}`, mode);
+  panel?.setAccess(access);
+  updateCredentialsNote();
+}
+
+function updateCredentialsNote(): void {
+  if (!config) return;
+  const locked = busy();
+  credentialsBox.disabled = locked;
+  credentialsNote.textContent = locked ? t().credentialsBusy : config.mode === '123pan' && credentials === 'token' ? t().tokenModeCors : '';
+}
+
+for (const radio of credentialRadios) {
+  radio.addEventListener('change', () => {
+    if (radio.checked) applyCredentials(radio.value as Credentials);
+  });
+}
+// Switching mid-upload would move a running upload to the other hook: the switch waits for the queue.
+for (const type of ['pan-file-added', 'pan-upload-start', 'pan-upload-success', 'pan-upload-error', 'pan-queue-complete']) {
+  document.addEventListener(type, () => queueMicrotask(updateCredentialsNote));
+}
+
 try {
   config = (await (await fetch('/pan/config.json')).json()) as DemoConfig;
-  for (const el of uploaders) {
-    // API calls go to the emulator; the token comes from the page's own backend hook (/pan/token).
-    el.setAttribute('api-base', config.apiOrigin);
-    el.disabled = false;
+  const real = config.mode === '123pan';
+  // The control API exists only in the emulator: no faults to inject and no store to inspect on the real service.
+  $('#faults-card').hidden = real;
+  $('#files-card').hidden = real;
+  if (real) {
+    $('#footer-text').dataset.i18n = 'footerReal';
+    $('#gallery-text').dataset.i18n = 'galleryTextReal';
+    applyLanguage(locale);
   }
-  showEmulatorUp();
-  void refreshFiles();
-  initImageHostPanel(config, t);
+  const saved = localStorage.getItem(`pan-demo-credentials:${config.mode}`);
+  const start: Credentials = saved === 'token' || saved === 'proxy' ? saved : config.credentials;
+  applyCredentials(start);
+  panel = initImageHostPanel(config, accessFor(start), t);
+  for (const el of uploaders) el.disabled = false;
+  showServerUp();
+  if (!real) void refreshFiles();
 } catch (error) {
   status.className = 'emulator-status down';
   status.textContent = t().emulatorDown((error as Error).message);
@@ -163,7 +232,7 @@ form.addEventListener('reset', () => (output.textContent = ''));
 const faultStatus = $('#fault-status');
 const faultForm = $<HTMLFormElement>('#fault-form');
 async function run(action: () => Promise<string>): Promise<void> {
-  if (!config) return;
+  if (!config?.control) return;
   try {
     faultStatus.textContent = await action();
   } catch (error) {
@@ -205,7 +274,7 @@ polls.addEventListener('change', () =>
 // ——— what the emulator holds ———
 
 async function refreshFiles(): Promise<void> {
-  if (!config || refreshing) return;
+  if (!config?.control || refreshing) return;
   refreshing = (async () => {
     try {
       const {files} = await control('files');
