@@ -119,7 +119,12 @@ export class UploadManager extends EventTarget {
   private readonly sliceSlots: Semaphore;
   /** Files past hashing that may be creating or sending at once. */
   private readonly fileSlots: Semaphore;
-  private readonly hashSlots = new Semaphore(1);
+  /**
+   * Two files may hash at once: for many small files the worker round trip, not the CPU, is what a
+   * file waits on, and one at a time left the sending slots idle. A big file is still hashed alone
+   * (only one may be ahead of those being sent).
+   */
+  private readonly hashSlots = new Semaphore(2);
   /** Learned from the server, so the next file is hashed with the right slices. */
   private readonly sliceSizeSeen: Partial<Record<UploadFlow, number>> = {};
   private readonly queueMeter = new SpeedMeter();
