@@ -41,8 +41,8 @@ const broker = createTokenBroker({
   ...(setting.real ? {clientID: setting.clientID, clientSecret: setting.clientSecret} : EMULATOR_CREDENTIALS),
   apiBase: config.apiOrigin,
 });
-// The dev server listens on loopback only; checking Host as well keeps a DNS-rebinding page from
-// reaching the token or the proxy (these middlewares run before Vite's own host check).
+// Loopback only, like the dev server: a page reached under another host name (DNS rebinding) gets
+// neither the token nor the proxy, whatever Vite's own host check allows.
 const authorize = (req) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.headers?.host ?? '');
 const tokens = createTokenHandler(broker, {authorize});
 // No folder pin: this is the account owner's own tool. URL import and the image-host panel's listing need
