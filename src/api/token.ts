@@ -142,12 +142,19 @@ function hookFailure(cause: unknown): PanApiError {
   return new PanApiError({code: 'token-hook', message: `token hook failed: ${detail}`, endpoint: 'token hook', key: 'auth', retryable: false, cause});
 }
 
-/** token-url mode: GET, same-origin cookies, never cached by the browser; bare or enveloped answer. */
+/** The query parameter that asks a token-url for a fresh token after 123pan refused the one it gave. */
+export const REFRESH_PARAM = 'refresh';
+
+/**
+ * token-url mode: GET, same-origin cookies, never cached by the browser; bare or enveloped answer.
+ * After a 401 it asks with `?refresh=1`: the server's cached token may have been revoked before its expiredAt.
+ */
 function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
-  return async ({signal}) => {
+  return async ({signal, forceRefresh}) => {
+    const url = forceRefresh ? withRefreshParam(tokenUrl) : tokenUrl;
     let response: Response;
     try {
-      response = await fetchImpl(tokenUrl, {method: 'GET', headers: {Accept: 'application/json'}, credentials: 'same-origin', cache: 'no-store', signal});
+      response = await fetchImpl(url, {method: 'GET', headers: {Accept: 'application/json'}, credentials: 'same-origin', cache: 'no-store', signal});
     } catch (cause) {
       throw new PanApiError({code: 'network', message: `token-url ${tokenUrl}: request failed (${(cause as Error)?.message ?? cause})`, endpoint: tokenUrl, cause});
     }
@@ -176,4 +183,10 @@ function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
     }
     return body as AccessToken;
   };
+}
+
+function withRefreshParam(tokenUrl: string): string {
+  const [path, hash] = tokenUrl.split('#', 2) as [string, string | undefined];
+  const joined = `${path}${path.includes('?') ? '&' : '?'}${REFRESH_PARAM}=1`;
+  return hash === undefined ? joined : `${joined}#${hash}`;
 }

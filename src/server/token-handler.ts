@@ -17,7 +17,8 @@ export interface TokenHandler {
 
 /**
  * Token mode's endpoint: `GET` answers `{accessToken, expiredAt}` (never cached by the browser),
- * after `authorize` agrees. The token is a key to the whole account: guard it.
+ * after `authorize` agrees; `GET ?refresh=1` (sent by the element after a 401) answers a newly minted one.
+ * The token is a key to the whole account: guard it.
  */
 export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOptions = {}): TokenHandler {
   if (!broker || typeof broker.getToken !== 'function') throw new TypeError('createTokenHandler: broker is required (from createTokenBroker)');
@@ -28,7 +29,10 @@ export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOpt
     };
     if (request.method !== 'GET') refuse(405, ProxyCode.METHOD_NOT_ALLOWED, `${request.method} is not allowed; use GET`);
     if (options.authorize && !(await options.authorize(raw))) refuse(403, ProxyCode.FORBIDDEN, 'not authorized to receive an access token');
-    const token = await broker.getToken(request.signal);
+    // `?refresh=1`: the browser's 401 says the token was revoked before its expiredAt. The broker
+    // re-mints only when its token is older than minTokenAgeMs, so a burst of asks mints once.
+    const refresh = new URL(request.url).searchParams.get('refresh') === '1';
+    const token = refresh ? await broker.refresh(undefined, request.signal) : await broker.getToken(request.signal);
     return Response.json(
       {accessToken: token.accessToken, expiredAt: token.expiredAt},
       {headers: {'cache-control': 'no-store', pragma: 'no-cache'}},

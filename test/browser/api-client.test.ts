@@ -226,6 +226,23 @@ describe('PanClient', () => {
       expect(limit.httpStatus).to.equal(401);
     });
 
+    it('after a 401 asks the token-url again with ?refresh=1 and retries with the new token', async () => {
+      const asked: string[] = [];
+      worker.use(
+        http.get(`${location.origin}/pan/token-revoked`, ({request}) => {
+          asked.push(new URL(request.url).search);
+          return HttpResponse.json({accessToken: asked.length === 1 ? 'revoked' : 'fresh', expiredAt: '2099-01-01T00:00:00+08:00'});
+        }),
+        http.get(`${API}/x`, ({request}) => {
+          record(request);
+          return request.headers.get('authorization') === 'Bearer fresh' ? ok() : HttpResponse.json({code: 401, message: 'token invalid', data: null});
+        }),
+      );
+      await client({tokenUrl: '/pan/token-revoked'}).call('/x');
+      expect(asked).to.deep.equal(['', '?refresh=1']);
+      expect(seen.map((s) => s.authorization)).to.deep.equal(['Bearer revoked', 'Bearer fresh']);
+    });
+
     it('reads token-url answers bare and inside the envelope', async () => {
       worker.use(
         http.get(`${location.origin}/pan/token-bare`, () => HttpResponse.json({accessToken: 'bare', expiredAt: '2099-01-01T00:00:00+08:00'})),

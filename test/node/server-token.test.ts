@@ -189,6 +189,20 @@ describe('token endpoint (token mode)', () => {
     }
   });
 
+  it('GET ?refresh=1 mints anew (a token revoked before its expiredAt), but not twice within minTokenAgeMs', async () => {
+    let clock = Date.now();
+    const minter = fakeMinter();
+    const broker = createTokenBroker({clientID: 'c', clientSecret: SECRET, fetch: minter.fetch, now: () => clock, minTokenAgeMs: 2_000});
+    const tokens = createTokenHandler(broker);
+    const ask = async (query = '') => ((await (await tokens.fetch(new Request(`https://site.test/pan/token${query}`))).json()) as {accessToken: string}).accessToken;
+    assert.equal(await ask(), 'token-1');
+    assert.equal(await ask(), 'token-1', 'a plain GET keeps the cached token');
+    clock += 5_000;
+    assert.equal(await ask('?refresh=1'), 'token-2');
+    assert.equal(await ask('?refresh=1'), 'token-2', 'a second ask right after shares the new token');
+    assert.equal(minter.mints, 2);
+  });
+
   it('authorize refusing gives 403 in the envelope and mints nothing (node and Fetch forms)', async () => {
     const minter = fakeMinter();
     const broker = createTokenBroker({clientID: 'c', clientSecret: SECRET, fetch: minter.fetch});
