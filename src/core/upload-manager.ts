@@ -406,8 +406,9 @@ export class UploadManager extends EventTarget {
     for (const job of this.jobs) {
       if (job.task.status !== UploadStatus.QUEUED || job.run) continue;
       const ahead = this.jobs.filter((j) => j.stage === 'ahead');
-      // One file ahead; more only while they are small (many small files would otherwise wait on hashing).
-      if (ahead.length >= this.options.concurrency || (ahead.length > 0 && ahead.reduce((n, j) => n + j.task.size, 0) + job.task.size > AHEAD_BYTES)) break;
+      // One file ahead; more (up to twice the send slots, 8 MiB in all) while they are small, so that a
+      // hiccup in hashing does not leave the send slots, and a rate-limited endpoint's turns, unused.
+      if (ahead.length >= 2 * this.options.concurrency || (ahead.length > 0 && ahead.reduce((n, j) => n + j.task.size, 0) + job.task.size > AHEAD_BYTES)) break;
       this.launch(job);
     }
     this.checkDrained();
