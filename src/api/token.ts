@@ -144,17 +144,23 @@ function hookFailure(cause: unknown): PanApiError {
 
 /** The query parameter that asks a token-url for a fresh token after 123pan refused the one it gave. */
 export const REFRESH_PARAM = 'refresh';
+/** The header naming the refused token, so the server re-mints only while that one is still its current token. */
+export const REFUSED_TOKEN_HEADER = 'X-Pan-Refused-Token';
 
 /**
  * token-url mode: GET, same-origin cookies, never cached by the browser; bare or enveloped answer.
- * After a 401 it asks with `?refresh=1`: the server's cached token may have been revoked before its expiredAt.
+ * After a 401 it asks with `?refresh=1` and the refused token (only to its own token-url, which issued it):
+ * the server's cached token may have been revoked before its expiredAt.
  */
 function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
+  let issued: string | undefined;
   return async ({signal, forceRefresh}) => {
     const url = forceRefresh ? withRefreshParam(tokenUrl) : tokenUrl;
+    const headers: Record<string, string> = {Accept: 'application/json'};
+    if (forceRefresh && issued) headers[REFUSED_TOKEN_HEADER] = issued;
     let response: Response;
     try {
-      response = await fetchImpl(url, {method: 'GET', headers: {Accept: 'application/json'}, credentials: 'same-origin', cache: 'no-store', signal});
+      response = await fetchImpl(url, {method: 'GET', headers, credentials: 'same-origin', cache: 'no-store', signal});
     } catch (cause) {
       throw new PanApiError({code: 'network', message: `token-url ${tokenUrl}: request failed (${(cause as Error)?.message ?? cause})`, endpoint: tokenUrl, cause});
     }
@@ -170,19 +176,25 @@ function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
     } catch {
       body = undefined;
     }
-    // 123pan's envelope (code + data) or a bare {accessToken, expiredAt}.
-    if (body && typeof body === 'object' && 'code' in body) return readEnvelope<AccessToken>(raw, tokenUrl);
-    if (raw.status < 200 || raw.status >= 300) return readEnvelope<AccessToken>(raw, tokenUrl);
-    if (!body || typeof body !== 'object') {
-      throw new PanApiError({
-        code: 'bad-response',
-        message: `token-url ${tokenUrl}: expected JSON {accessToken, expiredAt}, got ${raw.contentType ?? 'no content type'} (HTTP ${raw.status})`,
-        endpoint: tokenUrl,
-        key: 'auth',
-      });
-    }
-    return body as AccessToken;
+    const token = await readToken(raw, body, tokenUrl);
+    issued = token.accessToken;
+    return token;
   };
+}
+
+/** 123pan's envelope (code + data) or a bare {accessToken, expiredAt}. */
+async function readToken(raw: RawResponse, body: unknown, tokenUrl: string): Promise<AccessToken> {
+  if (body && typeof body === 'object' && 'code' in body) return readEnvelope<AccessToken>(raw, tokenUrl);
+  if (raw.status < 200 || raw.status >= 300) return readEnvelope<AccessToken>(raw, tokenUrl);
+  if (!body || typeof body !== 'object') {
+    throw new PanApiError({
+      code: 'bad-response',
+      message: `token-url ${tokenUrl}: expected JSON {accessToken, expiredAt}, got ${raw.contentType ?? 'no content type'} (HTTP ${raw.status})`,
+      endpoint: tokenUrl,
+      key: 'auth',
+    });
+  }
+  return body as AccessToken;
 }
 
 function withRefreshParam(tokenUrl: string): string {

@@ -17,7 +17,8 @@ export interface TokenHandler {
 
 /**
  * Token mode's endpoint: `GET` answers `{accessToken, expiredAt}` (never cached by the browser),
- * after `authorize` agrees; `GET ?refresh=1` (sent by the element after a 401) answers a newly minted one.
+ * after `authorize` agrees; `GET ?refresh=1` with the refused token in `X-Pan-Refused-Token` (sent by the element after a 401)
+ * answers a newly minted one.
  * The token is a key to the whole account: guard it.
  */
 export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOptions = {}): TokenHandler {
@@ -29,10 +30,12 @@ export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOpt
     };
     if (request.method !== 'GET') refuse(405, ProxyCode.METHOD_NOT_ALLOWED, `${request.method} is not allowed; use GET`);
     if (options.authorize && !(await options.authorize(raw))) refuse(403, ProxyCode.FORBIDDEN, 'not authorized to receive an access token');
-    // `?refresh=1`: the browser's 401 says the token was revoked before its expiredAt. The broker
-    // re-mints only when its token is older than minTokenAgeMs, so a burst of asks mints once.
+    // `?refresh=1`: 123pan refused the token named in X-Pan-Refused-Token (revoked before its expiredAt).
+    // The broker re-mints only while that is still its current token, so a burst of asks mints once;
+    // without the header, only a token older than minTokenAgeMs is replaced.
     const refresh = new URL(request.url).searchParams.get('refresh') === '1';
-    const token = refresh ? await broker.refresh(undefined, request.signal) : await broker.getToken(request.signal);
+    const refused = request.headers.get('x-pan-refused-token') ?? undefined;
+    const token = refresh ? await broker.refresh(refused, request.signal) : await broker.getToken(request.signal);
     return Response.json(
       {accessToken: token.accessToken, expiredAt: token.expiredAt},
       {headers: {'cache-control': 'no-store', pragma: 'no-cache'}},

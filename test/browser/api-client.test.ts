@@ -230,7 +230,7 @@ describe('PanClient', () => {
       const asked: string[] = [];
       worker.use(
         http.get(`${location.origin}/pan/token-revoked`, ({request}) => {
-          asked.push(new URL(request.url).search);
+          asked.push(new URL(request.url).search + ' ' + (request.headers.get('x-pan-refused-token') ?? '-'));
           return HttpResponse.json({accessToken: asked.length === 1 ? 'revoked' : 'fresh', expiredAt: '2099-01-01T00:00:00+08:00'});
         }),
         http.get(`${API}/x`, ({request}) => {
@@ -239,7 +239,7 @@ describe('PanClient', () => {
         }),
       );
       await client({tokenUrl: '/pan/token-revoked'}).call('/x');
-      expect(asked).to.deep.equal(['', '?refresh=1']);
+      expect(asked).to.deep.equal([' -', '?refresh=1 revoked']);
       expect(seen.map((s) => s.authorization)).to.deep.equal(['Bearer revoked', 'Bearer fresh']);
     });
 

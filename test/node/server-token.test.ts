@@ -189,18 +189,24 @@ describe('token endpoint (token mode)', () => {
     }
   });
 
-  it('GET ?refresh=1 mints anew (a token revoked before its expiredAt), but not twice within minTokenAgeMs', async () => {
+  it('GET ?refresh=1 mints anew for a token revoked before its expiredAt, once per refused token', async () => {
     let clock = Date.now();
     const minter = fakeMinter();
     const broker = createTokenBroker({clientID: 'c', clientSecret: SECRET, fetch: minter.fetch, now: () => clock, minTokenAgeMs: 2_000});
     const tokens = createTokenHandler(broker);
-    const ask = async (query = '') => ((await (await tokens.fetch(new Request(`https://site.test/pan/token${query}`))).json()) as {accessToken: string}).accessToken;
+    const ask = async (query = '', refused?: string) => {
+      const headers = refused ? {'x-pan-refused-token': refused} : undefined;
+      return ((await (await tokens.fetch(new Request(`https://site.test/pan/token${query}`, {headers}))).json()) as {accessToken: string}).accessToken;
+    };
     assert.equal(await ask(), 'token-1');
     assert.equal(await ask(), 'token-1', 'a plain GET keeps the cached token');
+    assert.equal(await ask('?refresh=1'), 'token-1', 'without the refused token, a token younger than minTokenAgeMs stays');
+    assert.equal(await ask('?refresh=1', 'token-1'), 'token-2', 'the refused token is replaced at once');
+    assert.equal(await ask('?refresh=1', 'token-1'), 'token-2', 'a second ask naming the old token shares the new one');
+    assert.equal(await ask('?refresh=1', 'forged'), 'token-2', 'a token that is not the current one mints nothing');
     clock += 5_000;
-    assert.equal(await ask('?refresh=1'), 'token-2');
-    assert.equal(await ask('?refresh=1'), 'token-2', 'a second ask right after shares the new token');
-    assert.equal(minter.mints, 2);
+    assert.equal(await ask('?refresh=1'), 'token-3', 'without it, an older token is replaced');
+    assert.equal(minter.mints, 3);
   });
 
   it('authorize refusing gives 403 in the envelope and mints nothing (node and Fetch forms)', async () => {
