@@ -118,7 +118,7 @@ export function sendWithXhr(request: SendRequest): Promise<RawResponse> {
           status: xhr.status,
           text: xhr.responseText,
           contentType: xhr.getResponseHeader('content-type'),
-          retryAfter: xhr.getResponseHeader('retry-after'),
+          retryAfter: exposedHeader(xhr, 'retry-after'),
         });
       });
     xhr.onerror = () => finish(() => reject(networkError(request)));
@@ -139,4 +139,16 @@ function bodySize(body: BodyInit | null | undefined): number | undefined {
     return size;
   }
   return undefined;
+}
+
+/**
+ * A response header read only when CORS exposes it: getResponseHeader on an unexposed one makes
+ * Chromium log "Refused to get unsafe header" (123pan's hosts may not expose Retry-After).
+ */
+function exposedHeader(xhr: XMLHttpRequest, name: string): string | null {
+  const line = xhr
+    .getAllResponseHeaders()
+    .split('\r\n')
+    .find((header) => header.toLowerCase().startsWith(`${name}:`));
+  return line === undefined ? null : line.slice(name.length + 1).trim();
 }

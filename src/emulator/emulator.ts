@@ -151,7 +151,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const h = response.headers;
     h.set('Access-Control-Allow-Origin', request.headers.get('origin') ?? '*');
     h.append('Vary', 'Origin');
-    h.set('Access-Control-Expose-Headers', 'ETag, Content-Length');
+    h.set('Access-Control-Expose-Headers', 'ETag, Content-Length, Retry-After');
     if (preflight) {
       h.set('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
       h.set('Access-Control-Allow-Headers', ALLOW_HEADERS);
