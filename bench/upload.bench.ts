@@ -149,9 +149,13 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   }));
 }
 
-/** Flushes dirty pages (the emulator's last joined file) so that writeback does not slow the next timed run. */
-async function settle(): Promise<void> {
+/**
+ * Flushes dirty pages (the emulator's last joined file) so that writeback does not slow the next timed run,
+ * and reads the file once so that md5sum and the page both find it in the page cache.
+ */
+async function settle(warm?: string): Promise<void> {
   await run('sync');
+  if (warm) await run('sh', ['-c', 'cat "$1" > /dev/null', 'sh', warm]);
   await sleep(1000);
 }
 
@@ -209,7 +213,7 @@ async function floorDrive(path: string): Promise<{ms: number; md5Ms: number; sen
   emulator.reset();
   const {accessToken} = emulator.issueToken();
   const size = statSync(path).size;
-  await settle();
+  await settle(path);
   const hashed = await md5sum(path);
   const started = performance.now();
   const created = await api<{preuploadID: string; sliceSize: number; servers: string[]}>('/upload/v2/file/create', accessToken, {
@@ -235,7 +239,7 @@ async function floorImage(path: string, name: string): Promise<{ms: number; md5M
   emulator.reset();
   const {accessToken} = emulator.issueToken();
   const size = statSync(path).size;
-  await settle();
+  await settle(path);
   const hashed = await md5sum(path);
   const started = performance.now();
   const created = await api<{preuploadID: string; sliceSize: number}>('/upload/v1/oss/file/create', accessToken, {
@@ -309,7 +313,7 @@ try {
     const input = (await page.$('input#files'))!;
     await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
     const {accessToken} = emulator.issueToken();
-    await settle();
+    await settle(paths.length === 1 ? paths[0] : undefined);
     const {result, peakMB} = await withPeakRss(browserPid, () =>
       page.evaluate((r: UploadRun) => window.runUpload(r), {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
     );
