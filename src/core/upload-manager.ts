@@ -4,7 +4,7 @@
  */
 import {PanClient} from '../api/index.ts';
 import {hashBlob, hashFile} from '../hash/index.ts';
-import {ImageHostClient} from '../oss/index.ts';
+import type {ImageHostClient} from '../oss/client.ts';
 import {chooseFlow, createProtocols, DEFAULT_SINGLE_MAX_SIZE, isAbort} from '../protocols/index.ts';
 import type {FileInfo, LinkResult, ProtocolDeps, UploadProtocol, UploadSession} from '../protocols/index.ts';
 import {toErrorInfo} from './errors.ts';
@@ -113,7 +113,8 @@ export class UploadManager extends EventTarget {
   private worked = false;
   private client!: PanClient;
   private protocols!: Record<UploadFlow, UploadProtocol>;
-  private oss!: ImageHostClient;
+  /** Made on the first URL import (its module loads then: pages that never import do not ship it up front). */
+  private oss?: ImageHostClient;
   private store!: ResumeStore;
   /** Slices (and single-step bodies) in flight across all files. */
   private readonly sliceSlots: Semaphore;
@@ -181,7 +182,7 @@ export class UploadManager extends EventTarget {
     });
     const deps: ProtocolDeps = {client: this.client, completeTimeoutMs: o.completeTimeoutMs, pollIntervalMs: o.pollIntervalMs, driveLink: o.driveLink};
     this.protocols = createProtocols(deps);
-    this.oss = new ImageHostClient(this.client);
+    this.oss = undefined;
     this.store?.close();
     this.store = new ResumeStore(o.resumeDatabase, o.resumeMaxAgeMs);
   }
@@ -449,9 +450,10 @@ export class UploadManager extends EventTarget {
     try {
       if (job.md5) this.emit('upload-start', {task});
       else await this.hash(job, flow, signal);
+      signal.throwIfAborted();
       await this.fileSlots.acquire(signal);
       holdsFile = true;
-      this.setStatus(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING);
+      this.advance(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING, signal);
       job.stage = 'sending';
       this.pump(); // the next file hashes while this one is sent
 
@@ -464,10 +466,12 @@ export class UploadManager extends EventTarget {
           if (!job.session && flow !== 'single' && o.resume && !recordChecked) {
             recordChecked = true;
             await this.loadRecord(job, flow);
+            signal.throwIfAborted();
           }
           if (!job.session) {
-            this.setStatus(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING);
+            this.advance(job, flow === 'single' ? UploadStatus.UPLOADING : UploadStatus.CREATING, signal);
             const created = await this.create(job, protocol, info, signal);
+            signal.throwIfAborted();
             if (created.kind === 'done') {
               fileID = created.fileID;
               reused = created.reused;
@@ -479,16 +483,18 @@ export class UploadManager extends EventTarget {
             this.sliceSizeSeen[flow] = created.session.sliceSize;
             this.saveRecord(job);
           } else if (job.sessionFromRecord && (flow === 'v1' || flow === 'image')) {
-            this.setStatus(job, UploadStatus.CREATING);
+            this.advance(job, UploadStatus.CREATING, signal);
             await this.reconcileParts(job, protocol, signal);
+            signal.throwIfAborted();
           }
-          this.setStatus(job, UploadStatus.UPLOADING);
+          this.advance(job, UploadStatus.UPLOADING, signal);
           await this.sendSlices(job, protocol, job.session, signal);
           this.fileSlots.release();
           holdsFile = false;
           job.stage = 'finishing';
-          this.setStatus(job, UploadStatus.COMPLETING);
+          this.advance(job, UploadStatus.COMPLETING, signal);
           fileID = await protocol.complete(job.session, {signal});
+          signal.throwIfAborted();
           break;
         } catch (error) {
           // A session recorded before a reload may be gone on the server: start afresh, once.
@@ -525,7 +531,8 @@ export class UploadManager extends EventTarget {
     try {
       this.emit('upload-start', {task});
       // A paused import goes on polling the task it already created.
-      this.setStatus(job, source.taskID === undefined ? UploadStatus.CREATING : UploadStatus.UPLOADING);
+      this.advance(job, source.taskID === undefined ? UploadStatus.CREATING : UploadStatus.UPLOADING, signal);
+      this.oss ??= new (await import('../oss/client.ts')).ImageHostClient(this.client);
       const result = await this.oss.importFromURL(source.url, {
         fileName: source.fileName,
         callBackUrl: source.callBackUrl,
@@ -537,7 +544,7 @@ export class UploadManager extends EventTarget {
         signal,
         onTask: (taskID) => {
           source.taskID = taskID;
-          this.setStatus(job, UploadStatus.UPLOADING);
+          if (!signal.aborted) this.setStatus(job, UploadStatus.UPLOADING);
         },
         onProgress: ({process}) => {
           task.loaded = process;
@@ -553,7 +560,7 @@ export class UploadManager extends EventTarget {
       if (result.downloadURL) task.downloadURL = result.downloadURL;
       else task.downloadURLError = 'the image host detail answered without a downloadURL';
       if (result.userSelfURL) task.userSelfURL = result.userSelfURL;
-      this.setStatus(job, UploadStatus.DONE);
+      this.advance(job, UploadStatus.DONE, signal);
       this.emit('upload-success', {task});
     } catch (error) {
       if (signal.aborted) return; // paused or canceled: the status is already set
@@ -569,8 +576,9 @@ export class UploadManager extends EventTarget {
     // A file waiting for the hashing slot is still 'queued': 'hashing' means its bytes are being read.
     await this.hashSlots.acquire(signal);
     try {
-      this.setStatus(job, UploadStatus.HASHING);
+      this.advance(job, UploadStatus.HASHING, signal);
       this.emit('upload-start', {task});
+      signal.throwIfAborted();
       const sliceSize = flow === 'single' ? undefined : (this.sliceSizeSeen[flow] ?? GUESSED_SLICE_SIZE[flow]);
       job.meter.reset();
       const result = await hashFile(task.file, {
@@ -697,6 +705,7 @@ export class UploadManager extends EventTarget {
     job.inflight.clear();
     this.forget(job);
     this.progress(job, 'completing', undefined, true);
+    signal.throwIfAborted();
     const link: LinkResult = await protocol.resolveURL(fileID, {signal});
     if (signal.aborted) throw signal.reason;
     if (link.downloadURL) task.downloadURL = link.downloadURL;
@@ -704,7 +713,7 @@ export class UploadManager extends EventTarget {
     if (link.downloadURLError) task.downloadURLError = link.downloadURLError;
     task.bytesPerSecond = 0;
     task.etaSeconds = 0;
-    this.setStatus(job, UploadStatus.DONE);
+    this.advance(job, UploadStatus.DONE, signal);
     this.emit('upload-success', {task});
   }
 
@@ -765,7 +774,8 @@ export class UploadManager extends EventTarget {
 
   private saveRecord(job: Job): void {
     const {task, session} = job;
-    if (!this.options.resume || !session || session.flow === 'single') return;
+    // A slice confirmed just after a cancel must not bring back the record the cancel deleted.
+    if (!this.options.resume || !session || session.flow === 'single' || task.status === UploadStatus.CANCELED) return;
     const record: ResumeRecord = {
       key: this.recordKey(job),
       name: task.name,
@@ -805,6 +815,17 @@ export class UploadManager extends EventTarget {
 
   // ---- state and events ----
 
+  /**
+   * The run loop's only way to move a task on. Listeners run synchronously inside every event, and one
+   * may pause or cancel the task there (which aborts its signal): after that the run loop must not touch
+   * the status again, so this refuses before the move and stops the run after it.
+   */
+  private advance(job: Job, status: UploadStatus, signal: AbortSignal): void {
+    signal.throwIfAborted();
+    this.setStatus(job, status);
+    signal.throwIfAborted();
+  }
+
   private setStatus(job: Job, status: UploadStatus): void {
     const {task} = job;
     const previous = task.status;
@@ -812,16 +833,18 @@ export class UploadManager extends EventTarget {
     task.status = status;
     const phase: UploadPhase | undefined =
       status === UploadStatus.HASHING ? 'hashing' : status === UploadStatus.CREATING || status === UploadStatus.UPLOADING ? 'uploading' : status === UploadStatus.COMPLETING ? 'completing' : undefined;
-    if (phase && phase !== task.phase) {
+    const phaseChanged = phase !== undefined && phase !== task.phase;
+    if (phaseChanged) {
       task.phase = phase;
       job.meter.reset();
-      if (phase === 'uploading') this.progress(job, 'uploading', undefined, true);
     }
     if (!ACTIVE.has(status)) {
       task.bytesPerSecond = 0;
       task.etaSeconds = undefined;
     }
     this.emit('status-change', {task, previous});
+    // After the status-change, and only if no listener moved the task meanwhile.
+    if (phaseChanged && phase === 'uploading' && task.status === status) this.progress(job, 'uploading', undefined, true);
   }
 
   /** Updates a task's figures; events are throttled to progressIntervalMs, except `force`. */

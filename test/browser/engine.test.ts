@@ -263,6 +263,61 @@ describe('UploadManager through the emulator', function () {
     expect(emulator.files()).to.deep.equal([]);
   });
 
+  for (const [type, flow] of [
+    ['upload-start', 'v2'],
+    ['upload-progress', 'v2'],
+    ['upload-progress', 'single'],
+    ['status-change', 'v2'],
+    ['status-change', 'single'],
+  ] as const) {
+    it(`cancel() from inside an ${type} listener (${flow}): the task stays canceled and queue-complete fires`, async () => {
+      emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 300});
+      const m = manager({driveFlow: flow, progressIntervalMs: 0});
+      const [task] = m.addFiles([makeFile(`cancel-in-${type}.bin`, 4 * 64 * KiB, 60, 'application/octet-stream').file]).added;
+      const seen: string[] = [];
+      m.addEventListener('status-change', (e) => seen.push(`${e.detail.previous}>${e.detail.task.status}`));
+      let canceled = false;
+      // A status-change listener cancels once the task is past hashing (cancel during hashing is the easy case).
+      const when = (e: Event) => type !== 'status-change' || (e as UploadManagerEventMap['status-change']).detail.task.status !== 'hashing';
+      m.addEventListener(type, (e) => {
+        if (canceled || !when(e)) return;
+        if (type === 'upload-progress' && (e as UploadManagerEventMap['upload-progress']).detail.phase !== 'uploading') return;
+        canceled = true;
+        m.cancel();
+      });
+      const result = await Promise.race([drained(m), new Promise((r) => setTimeout(() => r('no queue-complete'), 4000))]);
+      expect(canceled).to.equal(true);
+      expect(result).to.deep.equal({succeeded: 0, failed: 0});
+      expect(task.status).to.equal('canceled');
+      expect(seen.slice(seen.findIndex((s) => s.endsWith('>canceled')) + 1), seen.join(' ')).to.deep.equal([]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(task.status).to.equal('canceled');
+      expect(emulator.files()).to.deep.equal([]);
+    });
+  }
+
+  it('pause() from inside an upload-progress listener: the task stays paused; resume finishes it', async () => {
+    const m = manager({driveFlow: 'v2', progressIntervalMs: 0});
+    const {file, md5} = makeFile('pause-in-listener.bin', 4 * 64 * KiB, 61);
+    const [task] = m.addFiles([file]).added;
+    const seen: string[] = [];
+    m.addEventListener('status-change', (e) => seen.push(`${e.detail.previous}>${e.detail.task.status}`));
+    let paused = false;
+    m.addEventListener('upload-progress', (e) => {
+      if (paused || e.detail.phase !== 'uploading') return;
+      paused = true;
+      m.pause();
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(paused).to.equal(true);
+    expect(task.status, seen.join(' ')).to.equal('paused');
+    expect(seen.slice(seen.findIndex((s) => s.endsWith('>paused')) + 1), seen.join(' ')).to.deep.equal([]);
+    const complete = drained(m);
+    m.resume();
+    expect(await complete).to.deep.equal({succeeded: 1, failed: 0});
+    expect(emulator.files().map((f) => f.md5)).to.deep.equal([md5]);
+  });
+
   it('pausing one file does not fail others waiting on the same shared lookup (single-step domain)', async () => {
     emulator.fault({path: '/upload/v2/file/domain', kind: 'slow', delayMs: 800});
     const m = manager();
