@@ -1,5 +1,6 @@
 /** URL imports as queue entries: the checks made before anything is sent, and the task's stand-in file. */
-import {checkImportURL, checkCallBackUrl, OssInputError} from '../oss/index.ts';
+import {checkImportURL, checkCallBackUrl} from '../oss/import-url.ts';
+import {OssInputError} from '../oss/errors.ts';
 import type {RejectKey, RejectedFile} from './types.ts';
 
 export interface ImportSource {

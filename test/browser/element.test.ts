@@ -539,7 +539,8 @@ describe('<pan-uploader> i18n', () => {
   });
 
   it('has every reject and error key translated in both languages', async () => {
-    const {strings} = await import('../../src/components/pan-uploader/i18n.ts');
+    const {strings, loadLocale} = await import('../../src/components/pan-uploader/i18n.ts');
+    await loadLocale('zh-CN');
     const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued', 'bad-url'];
     const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'url-failed', 'unknown'];
     for (const locale of ['en', 'zh-CN'] as const) {

@@ -15,7 +15,7 @@ import type {
 import type {TokenProvider} from '../../api/types.ts';
 import {filesFromDataTransfer, filesFromInput} from './collect-files.ts';
 import type {PanUploaderEventMap} from './events.ts';
-import {formatBytes, formatDuration, resolveLocale, strings, type Locale, type Strings} from './i18n.ts';
+import {formatBytes, formatDuration, loadLocale, resolveLocale, strings, type Locale, type Strings} from './i18n.ts';
 import {icons} from './icons.ts';
 import {parseCount, parseSize} from './parse-size.ts';
 import {scaleX} from './scale-x.ts';
@@ -609,6 +609,17 @@ export class PanUploader extends LitElement {
       this.requestUpdate();
       this.syncValidity();
     }
+  }
+
+  // A Chinese element renders once its strings' chunk is there (no flash of English), and updateComplete
+  // waits for it. If the chunk cannot load, the element renders in English rather than not at all.
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const pending = loadLocale(this.locale);
+    if (!pending) return super.scheduleUpdate();
+    return pending.then(
+      () => this.syncValidity(),
+      (error: unknown) => console.error((error as Error).message),
+    ).then(() => super.scheduleUpdate());
   }
 
   protected override updated(): void {
