@@ -1,4 +1,5 @@
-// The demo page (index.html) in development, and the library build: the element entry and the React wrapper.
+// The demo page (index.html) in development, and the library build: the element entry, the React wrapper and
+// the image host's management client (its own entry, so the element does not ship it up front).
 import {defineConfig} from 'vite';
 
 export default defineConfig({
@@ -10,7 +11,7 @@ export default defineConfig({
     sourcemap: true,
     lib: {
       // The wrapper imports the element through a shared chunk, so a page that uses both registers it once.
-      entry: {index: 'src/index.ts', 'react/index': 'src/react/index.ts'},
+      entry: {index: 'src/index.ts', 'react/index': 'src/react/index.ts', 'oss/index': 'src/oss/index.ts'},
       formats: ['es'],
     },
     rollupOptions: {

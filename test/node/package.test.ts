@@ -51,7 +51,7 @@ describe('the built package', () => {
   it('imports every entry by its package name in plain Node, with no DOM', () => {
     const out = runInNode(`
       const names = {};
-      for (const spec of ['pan-uploader', 'pan-uploader/react', 'pan-uploader/server', 'pan-uploader/emulator', 'pan-uploader/emulator/node']) {
+      for (const spec of ['pan-uploader', 'pan-uploader/react', 'pan-uploader/oss', 'pan-uploader/server', 'pan-uploader/emulator', 'pan-uploader/emulator/node']) {
         names[spec] = Object.keys(await import(spec)).sort();
       }
       console.log(JSON.stringify({names, document: typeof document, window: typeof window}));
@@ -63,6 +63,9 @@ describe('the built package', () => {
       assert.ok(names['pan-uploader'].includes(name), `pan-uploader does not export ${name}`);
     }
     assert.deepEqual(names['pan-uploader/react'], ['PanUploader', 'PanUploaderElement', 'panUploaderEvents']);
+    for (const name of ['ImageHostClient', 'copyFromDrive', 'importFromURL', 'checkImportURL']) assert.ok(names['pan-uploader/oss'].includes(name), `pan-uploader/oss does not export ${name}`);
+    // The element's entry does not carry the image host's management client (it loads on first URL import).
+    assert.ok(!names['pan-uploader'].includes('ImageHostClient'), 'pan-uploader still exports ImageHostClient');
     for (const name of ['createTokenBroker', 'createTokenHandler', 'createProxy']) assert.ok(names['pan-uploader/server'].includes(name), name);
     assert.ok(names['pan-uploader/emulator'].includes('createEmulator'));
     assert.ok(names['pan-uploader/emulator/node'].includes('startEmulatorServer'));
