@@ -1,11 +1,14 @@
 // The demo page (index.html) in development, and the library build: the element entry, the React wrapper and
 // the image host's management client (its own entry, so the element does not ship it up front).
 import {defineConfig} from 'vite';
+import {minifyLitCSS} from './scripts/build-css.mjs';
 
 export default defineConfig({
   // Relative URLs, so the hashing worker emitted beside the library resolves wherever the package is installed.
   base: './',
   worker: {format: 'es'},
+  // Build only: the dev server (the demo page) keeps the styles as written.
+  plugins: [{...minifyLitCSS(), apply: 'build'}],
   build: {
     target: 'es2022',
     sourcemap: true,

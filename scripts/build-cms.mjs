@@ -6,6 +6,7 @@
 // worker-src cannot start it: hashing then fails with a HashError (there is no main-thread fallback),
 // so such a page must use the package build with its worker file instead.
 import {build} from 'vite';
+import {minifyLitCSS} from './build-css.mjs';
 
 const workerPattern = /new URL\(\s*['"]\.\/md5\.worker\.ts['"]\s*,\s*import\.meta\.url\s*\)/;
 
@@ -53,7 +54,7 @@ const workerCode = await buildWorker();
 await build({
   configFile: false,
   logLevel: 'warn',
-  plugins: [inlineWorker(workerCode)],
+  plugins: [inlineWorker(workerCode), minifyLitCSS()],
   build: {
     target: 'es2022',
     outDir: 'dist',
