@@ -193,6 +193,9 @@ export class PanClient {
       try {
         if (signal?.aborted) throw abortedError(endpoint, signal.reason);
         if (attempt.api) {
+          // Token first (cached after): a token fetch between the limiter's turn and the send would make the
+          // request leave later than the limiter logged, into the next turn's window.
+          await this.tokens.get(signal);
           await this.limiter.acquire(endpoint, signal);
           token = await this.tokens.get(signal);
         }

@@ -36,10 +36,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 };
 
 /**
- * Requests leave 5% further apart than 1/QPS: a server counting a sliding one-second window sees them
- * arrive with network jitter, and a gap even a little short would cost a 429 and a cool-down for all.
+ * The server counts requests in a sliding one-second window, by when they ARRIVE. Spacing alone (1/QPS
+ * apart) is not enough: network jitter can bring N+1 spaced requests inside one second, and a 429 costs
+ * a cool-down for the whole client. So each lane also keeps a log of its last N sends, and request N+1
+ * waits until the oldest of them is older than the window plus this much (the jitter it absorbs).
  */
-const SPACING_MARGIN = 1.05;
+const WINDOW_MARGIN_MS = 50;
 
 /**
  * A turn taken this late still counts from when it was due (timers fire a few ms late, and that must not
@@ -56,9 +58,15 @@ interface Waiter {
 
 /** One endpoint's FIFO line. Spacing counts from when a request was let go, so a stalled page cannot bunch requests up. */
 interface Lane {
+  /** Even pacing: 1/QPS. */
   intervalMs: number;
   queue: Waiter[];
   lastStart: number;
+  /** At most `perWindow` sends in any `windowMs` (plus the margin). */
+  perWindow: number;
+  windowMs: number;
+  /** When the last `perWindow` requests really went, oldest first. */
+  sent: number[];
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -109,7 +117,17 @@ export class RateLimiter {
     let lane = this.lanes.get(path);
     if (!lane) {
       const qps = this.limits[path];
-      lane = {intervalMs: qps && qps !== Infinity ? (1000 / qps) * SPACING_MARGIN : 0, queue: [], lastStart: -Infinity};
+      const limited = qps !== undefined && qps !== Infinity;
+      // A whole number of requests per window: 2.5 QPS allows 2 a second, 0.5 QPS 1 every 2 s.
+      const perWindow = limited ? Math.max(1, Math.floor(qps)) : Infinity;
+      lane = {
+        intervalMs: limited ? 1000 / qps : 0,
+        queue: [],
+        lastStart: -Infinity,
+        perWindow,
+        windowMs: limited ? 1000 * Math.max(1, perWindow / qps) : 0,
+        sent: [],
+      };
       this.lanes.set(path, lane);
     }
     return lane;
@@ -120,7 +138,9 @@ export class RateLimiter {
     if (lane.timer !== undefined) return;
     while (lane.queue.length > 0) {
       const now = this.now();
-      const ready = Math.max(lane.lastStart + lane.intervalMs, this.coolDownUntil);
+      const windowFull = lane.sent.length >= lane.perWindow;
+      const windowFree = windowFull ? lane.sent[0]! + lane.windowMs + WINDOW_MARGIN_MS : -Infinity;
+      const ready = Math.max(lane.lastStart + lane.intervalMs, windowFree, this.coolDownUntil);
       if (ready > now) {
         lane.timer = setTimeout(() => {
           lane.timer = undefined;
@@ -130,6 +150,11 @@ export class RateLimiter {
       }
       const waiter = lane.queue.shift()!;
       lane.lastStart = now - ready <= LATE_TOLERANCE_MS ? ready : now;
+      // The log keeps real send times: the window is what the server counts, late timers or not.
+      if (lane.perWindow !== Infinity) {
+        lane.sent.push(now);
+        if (lane.sent.length > lane.perWindow) lane.sent.shift();
+      }
       waiter.release();
       waiter.resolve();
     }

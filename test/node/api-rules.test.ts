@@ -159,9 +159,9 @@ describe('RateLimiter', () => {
     await limiter.acquire('/free');
     assert.ok(performance.now() - free < 20, 'an unlisted endpoint waits for nothing');
     starts.sort((a, b) => a - b);
-    // 10 QPS plus the 5% margin: 105 ms apart, counted from when each was due (a late timer may shorten one gap by up to 20 ms).
-    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[0]! >= i * 105 - 21, `start ${i} at ${starts[i]! - starts[0]!} ms`);
-    assert.ok(starts[3]! < 500, `four at 10 QPS take about 315 ms, took ${starts[3]}`);
+    // 10 QPS: 100 ms apart, counted from when each was due (a late timer may shorten one gap by up to 20 ms).
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[0]! >= i * 100 - 21, `start ${i} at ${starts[i]! - starts[0]!} ms`);
+    assert.ok(starts[3]! < 500, `four at 10 QPS take about 300 ms, took ${starts[3]}`);
   });
   it('holds every endpoint during a cool-down, then spaces them again', async () => {
     const limiter = new RateLimiter({'/a': 20});
@@ -171,7 +171,7 @@ describe('RateLimiter', () => {
     await Promise.all([limiter.acquire('/free'), limiter.acquire('/a'), limiter.acquire('/a')].map((p) => p.then(() => starts.push(performance.now() - t0))));
     starts.sort((a, b) => a - b);
     assert.ok(starts[0]! >= 145, `nothing starts inside the cool-down (${starts[0]} ms)`);
-    assert.ok(starts[2]! - starts[1]! >= 52.5 - 21, 'after it, /a is spaced at 20 QPS again');
+    assert.ok(starts[2]! - starts[1]! >= 50 - 21, 'after it, /a is spaced at 20 QPS again');
   });
   it('rejects a wait at once when its signal aborts', async () => {
     const limiter = new RateLimiter({'/a': 1});
@@ -186,17 +186,53 @@ describe('RateLimiter', () => {
   it('counts spacing from when a stalled request really went, so a stall never bunches the next ones', async () => {
     let clock = 0;
     const limiter = new RateLimiter({'/a': 10}, () => clock);
-    await limiter.acquire('/a'); // goes at 0; the next is due at 105
-    clock = 500; // the page stalled far past 105
+    await limiter.acquire('/a'); // goes at 0; the next is due at 100
+    clock = 500; // the page stalled far past 100
     await limiter.acquire('/a');
     clock = 520;
     const third = limiter.acquire('/a');
     let released = false;
     void third.then(() => (released = true));
     await new Promise((r) => setTimeout(r, 60));
-    assert.equal(released, false, 'due at 605 (500 + 105), not at 210');
-    clock = 605;
+    assert.equal(released, false, 'due at 600 (500 + 100), not at 200');
+    clock = 600;
     await third;
+  });
+  it('keeps at most QPS sends in any sliding 1-s window: a burst of 3×QPS, arriving with jitter, meets no 429', async () => {
+    const qps = 20;
+    const limiter = new RateLimiter({'/a': qps});
+    const t0 = performance.now();
+    const starts: number[] = [];
+    await Promise.all(Array.from({length: 3 * qps}, () => limiter.acquire('/a').then(() => starts.push(performance.now() - t0))));
+    starts.sort((a, b) => a - b);
+    // Send times: any qps + 1 consecutive sends span more than one second.
+    for (let i = 0; i + qps < starts.length; i++) {
+      assert.ok(starts[i + qps]! - starts[i]! >= 1000, `sends ${i}..${i + qps} within ${(starts[i + qps]! - starts[i]!).toFixed(1)} ms`);
+    }
+    // Arrival times: the server's own count (a hit younger than 1000 ms is in the window), each request
+    // delayed by 0–40 ms of network jitter (under the limiter's 50 ms margin).
+    let seed = 7;
+    const jitter = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 40;
+    const arrivals = starts.map((t) => t + jitter()).sort((a, b) => a - b);
+    for (let i = 0; i < arrivals.length; i++) {
+      const inWindow = arrivals.filter((t) => t <= arrivals[i]! && arrivals[i]! - t < 1000).length;
+      assert.ok(inWindow <= qps, `the server would count ${inWindow} requests in the second before ${arrivals[i]!.toFixed(1)} ms`);
+    }
+    // Still close to the allowed rate: the third second's last send goes at 2 × 1050 + 19 × 50 ms.
+    assert.ok(starts.at(-1)! < 2 * 1050 + 19 * 50 + 150, `the burst took ${starts.at(-1)!.toFixed(0)} ms`);
+  });
+  it('a fractional rate allows whole requests per window: 0.5 QPS is one every 2 s', async () => {
+    let clock = 0;
+    const limiter = new RateLimiter({'/a': 0.5}, () => clock);
+    await limiter.acquire('/a');
+    clock = 1100;
+    let released = false;
+    const second = limiter.acquire('/a').then(() => (released = true));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(released, false, 'not inside the first 2 s');
+    clock = 2050;
+    await new Promise((r) => setTimeout(r, 1000));
+    await second;
   });
   it('refuses a limit that is not a positive rate', () => {
     assert.throws(() => new RateLimiter({'/a': 0}), /rateLimits\['\/a'\].*positive/);
