@@ -140,7 +140,10 @@ export interface UploadManagerOptions {
   /** Keep resume records in IndexedDB and continue matching uploads. */
   resume: boolean;
   hashEngine: 'auto' | 'wasm' | 'spark';
-  /** Drive flow: auto picks single-step for small files, v2 slices otherwise; v1 = presigned (no token in the browser). */
+  /**
+   * Drive flow. auto: with a token hook, single-step for small files and v2 slices otherwise; with no
+   * hook (proxy mode), v1 presigned, so the bytes go straight to storage instead of through the proxy.
+   */
   driveFlow: 'auto' | 'v2' | 'single' | 'v1';
   /** How a drive file gets its download URL after success. */
   driveLink: 'download_info' | 'direct-link' | 'none';

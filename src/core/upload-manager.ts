@@ -443,7 +443,7 @@ export class UploadManager extends EventTarget {
     if (job.importing) return this.runImport(job, job.importing, signal);
     const {task} = job;
     const o = this.options;
-    const flow: UploadFlow = task.flow ?? chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize);
+    const flow: UploadFlow = task.flow ?? chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize, Boolean(o.tokenProvider || o.tokenUrl));
     task.flow = flow;
     const protocol = this.protocols[flow];
     let holdsFile = false;

@@ -19,13 +19,20 @@ export {DriveV2Protocol, DriveSingleProtocol, DriveV1Protocol, ImageHostProtocol
  */
 export const DEFAULT_SINGLE_MAX_SIZE = 16 * 1024 * 1024;
 
+/**
+ * `tokenInBrowser` false means proxy mode (no token hook: a same-origin proxy adds the token). 'auto'
+ * then takes v1 for every drive file: its bytes go to presigned storage URLs, while single-step and v2
+ * slices would stream every byte through the proxy.
+ */
 export function chooseFlow(
   target: UploadTarget,
   driveFlow: 'auto' | 'v2' | 'single' | 'v1',
   size: number,
   singleMaxSize = DEFAULT_SINGLE_MAX_SIZE,
+  tokenInBrowser = true,
 ): UploadFlow {
   if (target === 'image') return 'image';
+  if (driveFlow === 'auto' && !tokenInBrowser) return 'v1';
   if (driveFlow === 'auto') return size <= Math.min(singleMaxSize, SINGLE_STEP_MAX_SIZE) ? 'single' : 'v2';
   if (driveFlow === 'single' && size > SINGLE_STEP_MAX_SIZE) return 'v2';
   return driveFlow;

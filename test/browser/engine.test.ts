@@ -3,6 +3,7 @@
  * Every upload is checked against what the emulator really holds (its files() MD5s).
  */
 import {expect} from '@esm-bundle/chai';
+import {getResponse, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {UploadManager, UploadStatus} from '../../src/core/index.ts';
@@ -109,6 +110,46 @@ describe('UploadManager through the emulator', function () {
     expect(emulator.requests.filter((r) => r.method === 'PUT')).to.have.length(4);
     expect(task.downloadURL).to.equal(undefined);
     expect(task.downloadURLError).to.match(/none/);
+  });
+
+  it('proxy mode (no token hook): auto sends drive files, small ones too, by v1 presigned; no byte passes the proxy', async () => {
+    // A same-origin proxy as the server half would be: it adds the token and forwards to 123pan.
+    const {accessToken} = emulator.issueToken();
+    const proxied: {method: string; path: string; authorization: string | null; bytes: number}[] = [];
+    worker.use(
+      http.all(`${location.origin}/pan-api/*`, async ({request}) => {
+        const url = new URL(request.url);
+        const path = url.pathname.slice('/pan-api'.length);
+        const body = request.method === 'GET' ? undefined : await request.arrayBuffer();
+        proxied.push({method: request.method, path, authorization: request.headers.get('authorization'), bytes: body?.byteLength ?? 0});
+        const headers = new Headers(request.headers);
+        headers.set('authorization', `Bearer ${accessToken}`);
+        const upstream = new Request(`https://open-api.123pan.com${path}${url.search}`, {method: request.method, headers, body});
+        return (await getResponse(emulator.handlers, upstream)) ?? new HttpResponse('no route', {status: 502});
+      }),
+    );
+    try {
+      const m = manager({tokenProvider: undefined, apiBase: '/pan-api', driveLink: 'none'});
+      const small = makeFile('small.txt', 3 * KiB, 62, 'text/plain');
+      const big = makeFile('big.bin', 200 * KiB + 3, 63);
+      const {added} = m.addFiles([small.file, big.file]);
+      expect(await drained(m)).to.deep.equal({succeeded: 2, failed: 0});
+      expect(tokenCalls).to.deep.equal([]);
+      expect(added.map((t) => t.flow)).to.deep.equal(['v1', 'v1']);
+      for (const [task, {md5}] of [[added[0], small], [added[1], big]] as const) expect(stored(task)?.md5, task.name).to.equal(md5);
+      // The browser sent no token; only JSON calls went through the proxy.
+      expect(proxied.filter((r) => r.authorization !== null)).to.deep.equal([]);
+      expect([...new Set(proxied.map((r) => r.path))].sort()).to.deep.equal(
+        ['/upload/v1/file/create', '/upload/v1/file/get_upload_url', '/upload/v1/file/upload_complete'].concat(proxied.some((r) => r.path.endsWith('async_result')) ? ['/upload/v1/file/upload_async_result'] : []).sort(),
+      );
+      expect(Math.max(...proxied.map((r) => r.bytes))).to.be.below(2 * KiB);
+      // The bytes went straight to storage by presigned PUT: 1 slice + 4 slices at the emulator's 64 KiB.
+      const puts = emulator.requests.filter((r) => r.method === 'PUT' && r.url.startsWith('https://storage.123pan.example/'));
+      expect(puts).to.have.length(5);
+      expect(paths('/upload/v2/')).to.deep.equal([]);
+    } finally {
+      worker.resetHandlers();
+    }
   });
 
   it('image host: presigned slices, then detail gives downloadURL', async () => {

@@ -69,6 +69,12 @@ describe('chooseFlow', () => {
     assert.equal(chooseFlow('drive', 'auto', 100, 0), 'v2');
     assert.equal(chooseFlow('drive', 'single', 2 * 1024 ** 3), 'v2');
     assert.equal(chooseFlow('drive', 'v1', 1), 'v1');
+    // No token in the browser (proxy mode): auto takes v1 at any size; a chosen flow stays chosen.
+    assert.equal(chooseFlow('drive', 'auto', 1, undefined, false), 'v1');
+    assert.equal(chooseFlow('drive', 'auto', 2 * 1024 ** 3, undefined, false), 'v1');
+    assert.equal(chooseFlow('drive', 'v2', 1, undefined, false), 'v2');
+    assert.equal(chooseFlow('drive', 'single', 1, undefined, false), 'single');
+    assert.equal(chooseFlow('image', 'auto', 1, undefined, false), 'image');
     assert.equal(chooseFlow('image', 'v2', 1), 'image');
   });
 });
