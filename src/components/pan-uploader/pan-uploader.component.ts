@@ -171,6 +171,13 @@ export class PanUploader extends LitElement {
   /** Where API calls go: 123pan itself (default https://open-api.123pan.com) or a same-origin proxy. */
   @property({attribute: 'api-base'}) apiBase?: string;
 
+  /**
+   * Drive flow: `auto` (default), `v2` (slices), `single` (one request, up to 1 GB) or `v1` (presigned).
+   * `auto` with a token hook sends small files single-step and the rest in v2 slices; with no hook
+   * (a proxy at `api-base` adds the token) it takes `v1`, so bytes go straight to storage, not through the proxy.
+   */
+  @property({attribute: 'drive-flow'}) driveFlow: 'auto' | 'v2' | 'single' | 'v1' = 'auto';
+
   /** `keep` keeps both files when the name exists; `overwrite` replaces it. */
   @property() duplicate: 'keep' | 'overwrite' = 'keep';
 
@@ -369,6 +376,12 @@ export class PanUploader extends LitElement {
     };
     report(() => {
       options.parentID = this.parentIDFor(options.target!);
+    });
+    report(() => {
+      const flow = this.driveFlow || 'auto';
+      options.driveFlow = 'auto';
+      if (!['auto', 'v2', 'single', 'v1'].includes(flow)) throw new RangeError(`<pan-uploader>: drive-flow must be auto, v2, single or v1, got ${JSON.stringify(flow)}`);
+      options.driveFlow = flow;
     });
     report(() => {
       options.maxSize = (typeof this.maxSize === 'number' ? this.maxSize : parseSize(this.maxSize)) ?? Infinity;
