@@ -293,7 +293,8 @@ export const cases: Case[] = [
     emulator: {tokenLifetimeMs: 2500},
     timeoutMs: 90_000,
     async run(ctx) {
-      const result = await upload(ctx, {mode: 'proxy', specs: [spec('expiring-proxy.bin', V2)], faults: [{path: SLICE, kind: 'slow', delayMs: 1200}], timeoutMs: 80_000});
+      // v2 chosen: its slices stream through the proxy (auto would take v1, bytes straight to storage).
+      const result = await upload(ctx, {mode: 'proxy', attrs: {'drive-flow': 'v2'}, specs: [spec('expiring-proxy.bin', V2)], faults: [{path: SLICE, kind: 'slow', delayMs: 1200}], timeoutMs: 80_000});
       result.checks!.push([`three or more tokens were used (${ctx.tokens.size})`, ctx.tokens.size >= 3]);
       return result;
     },
@@ -304,6 +305,7 @@ export const cases: Case[] = [
     async run(ctx) {
       const result = await upload(ctx, {
         mode: 'proxy',
+        attrs: {'drive-flow': 'v2'},
         specs: [spec('revoked.bin', V2)],
         faults: [{path: SLICE, kind: 'slow', delayMs: 600}],
         async during(c) {
@@ -679,7 +681,8 @@ export const cases: Case[] = [
     expected: 'success, WebAssembly blocked',
     fast: true,
     async run(ctx) {
-      const result = await upload(ctx, {csp: true, mode: 'proxy', specs: [spec('csp-v2.bin', V2), spec('csp-small.txt', 5000)]});
+      // default-src 'self' leaves out presigned storage, which auto's v1 would PUT to: v2 keeps every call same-origin.
+      const result = await upload(ctx, {csp: true, mode: 'proxy', attrs: {'drive-flow': 'v2'}, specs: [spec('csp-v2.bin', V2), spec('csp-small.txt', 5000)]});
       const blocked = await ctx.page.evaluate(() => (window as unknown as {faults: {wasmBlocked(): Promise<boolean>}}).faults.wasmBlocked());
       const violations = await ctx.page.evaluate(() => (window as unknown as {faults: {violations(): string[]}}).faults.violations());
       const other = violations.filter((v) => !v.startsWith('script-src wasm-eval') && !/wasm/.test(v));
@@ -708,7 +711,8 @@ export const cases: Case[] = [
     expected: 'success, no token anywhere in the page',
     fast: true,
     async run(ctx) {
-      const result = await upload(ctx, {mode: 'proxy', specs: [spec('proxy-v2.bin', V2), spec('proxy-small.txt', 888)], faults: [{path: SLICE, kind: '401', times: 1}]});
+      // auto in proxy mode: v1, bytes straight to presigned storage, the JSON calls through the proxy.
+      const result = await upload(ctx, {mode: 'proxy', specs: [spec('proxy-v2.bin', V2), spec('proxy-small.txt', 888)], faults: [{path: '/upload/v1/file/get_upload_url', kind: '401', times: 1}]});
       result.checks!.push(['the server side did mint a token', ctx.tokens.size > 0]);
       result.checks!.push(['every API call went through the proxy', ctx.pageRequests.every((r) => !r.url.startsWith(ctx.emu.apiOrigin) && !r.url.startsWith(ctx.emu.uploadOrigin))]);
       return result;
