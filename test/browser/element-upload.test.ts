@@ -4,12 +4,12 @@
  */
 import {expect} from '@esm-bundle/chai';
 import {setupWorker} from 'msw/browser';
-import SparkMD5 from 'spark-md5';
 import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
 import {UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../src/core/types.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
 import type {PanUploadErrorDetail, PanUploadSuccessDetail} from '../../src/components/pan-uploader/events.ts';
+import {makeFile} from './support/files.ts';
 
 const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
@@ -25,18 +25,6 @@ class QuickPanUploader extends PanUploader {
   }
 }
 customElements.define('pan-uploader-quick', QuickPanUploader);
-
-function makeFile(name: string, size: number, seed: number, type = 'application/octet-stream') {
-  const data = new Uint8Array(size);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    data[i] = x & 255;
-  }
-  return {file: new File([data], name, {type, lastModified: 1_700_000_000_000 + seed}), md5: SparkMD5.ArrayBuffer.hash(data.buffer)};
-}
 
 async function mount(markup: string): Promise<QuickPanUploader> {
   const host = document.createElement('form');

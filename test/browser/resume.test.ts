@@ -5,27 +5,15 @@
  */
 import {expect} from '@esm-bundle/chai';
 import {setupWorker} from 'msw/browser';
-import SparkMD5 from 'spark-md5';
 import {ResumeStore, UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerEventMap, UploadManagerOptions} from '../../src/core/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import {makeFile} from './support/files.ts';
 
 const KiB = 1024;
 const SLICE = 64 * KiB;
 const emulator = createEmulator({sliceSize: SLICE, ossSliceSize: SLICE});
 const worker = setupWorker(...emulator.handlers);
-
-function makeFile(name: string, size: number, seed: number, type = 'application/octet-stream') {
-  const data = new Uint8Array(size);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    data[i] = x & 255;
-  }
-  return {file: new File([data], name, {type, lastModified: 1_700_000_000_000 + seed}), md5: SparkMD5.ArrayBuffer.hash(data.buffer)};
-}
 
 function next<K extends keyof UploadManagerEventMap>(m: UploadManager, type: K, where: (e: UploadManagerEventMap[K]) => boolean = () => true) {
   return new Promise<UploadManagerEventMap[K]>((resolve) => {
