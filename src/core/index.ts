@@ -6,4 +6,4 @@ export type {ValidationRules, NameProblem} from './validate.ts';
 export {ResumeStore, resumeKey} from './resume-store.ts';
 export type {ResumeRecord} from './resume-store.ts';
 export {toErrorInfo} from './errors.ts';
-export {chooseFlow, DEFAULT_SINGLE_MAX_SIZE} from '../protocols/index.ts';
+export {chooseFlow, DEFAULT_SINGLE_MAX_SIZE} from '../protocols/choose-flow.ts';

@@ -2,11 +2,11 @@
  * The headless upload engine: a queue of tasks, one state machine each, shared limits, progress,
  * resume records. It knows 123pan's flows only through src/protocols and the wire only through src/api.
  */
-import {PanClient} from '../api/index.ts';
-import {hashBlob, hashFile} from '../hash/index.ts';
+import type {PanClient} from '../api/client.ts';
 import type {ImageHostClient} from '../oss/client.ts';
-import {chooseFlow, createProtocols, DEFAULT_SINGLE_MAX_SIZE, isAbort} from '../protocols/index.ts';
-import type {FileInfo, LinkResult, ProtocolDeps, UploadProtocol, UploadSession} from '../protocols/index.ts';
+import {chooseFlow, DEFAULT_SINGLE_MAX_SIZE} from '../protocols/choose-flow.ts';
+import {isAbort} from '../protocols/errors.ts';
+import type {FileInfo, LinkResult, ProtocolDeps, UploadProtocol, UploadSession} from '../protocols/types.ts';
 import {toErrorInfo} from './errors.ts';
 import {ResumeStore, resumeKey, type ResumeRecord} from './resume-store.ts';
 import {Semaphore} from './semaphore.ts';
@@ -104,6 +104,29 @@ export interface UploadManager {
 
 let nextID = 0;
 
+type Machinery = typeof import('./machinery.ts');
+let machinery: Promise<Machinery> | undefined;
+
+/** One load for every manager on the page; a failed load (offline) is tried again by the next task. */
+function loadMachinery(): Promise<Machinery> {
+  machinery ??= import('./machinery.ts').catch((error: unknown) => {
+    machinery = undefined;
+    throw error;
+  });
+  return machinery;
+}
+
+/** Starts the load early; a failure surfaces on the task that needs the machinery. */
+function prefetchMachinery(): void {
+  loadMachinery().catch(() => {});
+}
+
+/** The client and protocols one set of options builds. */
+interface Wiring {
+  client: PanClient;
+  protocols: Record<UploadFlow, UploadProtocol>;
+}
+
 export class UploadManager extends EventTarget {
   private options: UploadManagerOptions;
   private jobs: Job[] = [];
@@ -111,8 +134,8 @@ export class UploadManager extends EventTarget {
   private started = false;
   /** Set when work ran since the last queue-complete. */
   private worked = false;
-  private client!: PanClient;
-  private protocols!: Record<UploadFlow, UploadProtocol>;
+  /** Built on first use (the machinery loads then) and again after options it depends on change. */
+  private wired?: Promise<Wiring>;
   /** Made on the first URL import (its module loads then: pages that never import do not ship it up front). */
   private oss?: ImageHostClient;
   private store!: ResumeStore;
@@ -169,22 +192,45 @@ export class UploadManager extends EventTarget {
     if (o.target !== 'drive' && o.target !== 'image') throw new RangeError(`target must be "drive" or "image", got ${JSON.stringify(o.target)}`);
     if (o.target === 'drive' && !Number.isInteger(Number(o.parentID)))
       throw new RangeError(`parentID must be a drive folder number (0 = root), got ${JSON.stringify(o.parentID)}`);
+    // The API client checks these too, but it is built when the first file starts: refuse them now.
+    const apiBase = typeof o.apiBase === 'string' ? o.apiBase.trim() : '';
+    if (!apiBase.startsWith('/') && !/^https?:\/\/[^/]/i.test(apiBase))
+      throw new RangeError(`apiBase must start with https://, http:// or '/', got ${JSON.stringify(o.apiBase)}`);
+    const delays = o.retryDelays;
+    if (delays !== undefined && !(Array.isArray(delays) && delays.every((d) => typeof d === 'number' && d >= 0 && Number.isFinite(d))))
+      throw new RangeError(`retryDelays must be non-negative numbers of milliseconds, got ${JSON.stringify(delays)}`);
+    for (const [path, qps] of Object.entries(o.rateLimits ?? {})) {
+      if (!(typeof qps === 'number' && qps > 0))
+        throw new RangeError(`rateLimits['${path}'] must be a positive number of requests per second (Infinity = no limit), got ${String(qps)}`);
+    }
   }
 
   private rebuild(): void {
     const o = this.options;
-    this.client = new PanClient({
-      apiBase: o.apiBase,
-      tokenProvider: o.tokenProvider,
-      tokenUrl: o.tokenUrl,
-      rateLimits: o.rateLimits,
-      retryDelays: o.retryDelays,
-    });
-    const deps: ProtocolDeps = {client: this.client, completeTimeoutMs: o.completeTimeoutMs, pollIntervalMs: o.pollIntervalMs, driveLink: o.driveLink};
-    this.protocols = createProtocols(deps);
+    this.wired = undefined;
     this.oss = undefined;
     this.store?.close();
     this.store = new ResumeStore(o.resumeDatabase, o.resumeMaxAgeMs);
+  }
+
+  /** The client and protocols for the options of now; tasks already running keep the ones they took. */
+  private wiring(): Promise<Wiring> {
+    const o = this.options;
+    const wired = (this.wired ??= loadMachinery().then((m) => {
+      const client = new m.PanClient({
+        apiBase: o.apiBase,
+        tokenProvider: o.tokenProvider,
+        tokenUrl: o.tokenUrl,
+        rateLimits: o.rateLimits,
+        retryDelays: o.retryDelays,
+      });
+      const deps: ProtocolDeps = {client, completeTimeoutMs: o.completeTimeoutMs, pollIntervalMs: o.pollIntervalMs, driveLink: o.driveLink};
+      return {client, protocols: m.createProtocols(deps)};
+    }));
+    wired.catch(() => {
+      if (this.wired === wired) this.wired = undefined;
+    });
+    return wired;
   }
 
   // ---- queue ----
@@ -240,6 +286,8 @@ export class UploadManager extends EventTarget {
     }
     this.taskList = this.jobs.map((j) => j.task);
     for (const task of added) this.emit('file-added', {task});
+    // Fetched while the queue waits, so the first file does not wait for it after start().
+    if (added.length) prefetchMachinery();
     if (added.length && o.autoStart) this.start();
     return {added, rejected};
   }
@@ -300,6 +348,7 @@ export class UploadManager extends EventTarget {
 
   start(): void {
     this.started = true;
+    if (this.jobs.length) prefetchMachinery();
     this.pump();
   }
 
@@ -445,11 +494,11 @@ export class UploadManager extends EventTarget {
     const o = this.options;
     const flow: UploadFlow = task.flow ?? chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize, Boolean(o.tokenProvider || o.tokenUrl));
     task.flow = flow;
-    const protocol = this.protocols[flow];
     let holdsFile = false;
     try {
       if (job.md5) this.emit('upload-start', {task});
       else await this.hash(job, flow, signal);
+      const protocol = (await this.wiring()).protocols[flow];
       signal.throwIfAborted();
       await this.fileSlots.acquire(signal);
       holdsFile = true;
@@ -532,7 +581,8 @@ export class UploadManager extends EventTarget {
       this.emit('upload-start', {task});
       // A paused import goes on polling the task it already created.
       this.advance(job, source.taskID === undefined ? UploadStatus.CREATING : UploadStatus.UPLOADING, signal);
-      this.oss ??= new (await import('../oss/client.ts')).ImageHostClient(this.client);
+      const {client} = await this.wiring();
+      this.oss ??= new (await import('../oss/client.ts')).ImageHostClient(client);
       const result = await this.oss.importFromURL(source.url, {
         fileName: source.fileName,
         callBackUrl: source.callBackUrl,
@@ -581,6 +631,8 @@ export class UploadManager extends EventTarget {
       signal.throwIfAborted();
       const sliceSize = flow === 'single' ? undefined : (this.sliceSizeSeen[flow] ?? GUESSED_SLICE_SIZE[flow]);
       job.meter.reset();
+      const {hashFile} = await loadMachinery();
+      signal.throwIfAborted();
       const result = await hashFile(task.file, {
         sliceSize,
         signal,
@@ -691,9 +743,9 @@ export class UploadManager extends EventTarget {
   }
 
   /** From the hashing pass when its slices match the server's sliceSize, else re-hashed in a worker. */
-  private sliceMD5(job: Job, sliceNo: number, sliceSize: number, blob: Blob, signal: AbortSignal): Promise<string> {
-    if (job.hashedSliceSize === sliceSize && job.sliceMD5s?.[sliceNo - 1]) return Promise.resolve(job.sliceMD5s[sliceNo - 1]);
-    return hashBlob(blob, {signal, engine: this.options.hashEngine});
+  private async sliceMD5(job: Job, sliceNo: number, sliceSize: number, blob: Blob, signal: AbortSignal): Promise<string> {
+    if (job.hashedSliceSize === sliceSize && job.sliceMD5s?.[sliceNo - 1]) return job.sliceMD5s[sliceNo - 1];
+    return (await loadMachinery()).hashBlob(blob, {signal, engine: this.options.hashEngine});
   }
 
   private async finish(job: Job, protocol: UploadProtocol, fileID: number | string | undefined, reused: boolean, signal: AbortSignal): Promise<void> {

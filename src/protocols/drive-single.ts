@@ -3,13 +3,11 @@
  * One request instead of create + slice + complete (and its ≥ 1 s polls), so it is what
  * small files take; it cannot resume and 123pan caps it at 1 GB.
  */
+import {SINGLE_STEP_MAX_SIZE} from './choose-flow.ts';
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError} from './errors.ts';
 import {raceAbort} from './poll.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, UploadProtocol} from './types.ts';
-
-/** 123pan's cap on single-step uploads. */
-export const SINGLE_STEP_MAX_SIZE = 1024 ** 3;
 
 export class DriveSingleProtocol implements UploadProtocol {
   readonly flow = 'single' as const;

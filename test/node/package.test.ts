@@ -102,6 +102,56 @@ describe('the built package', () => {
     assert.match(code, /createObjectURL\(new Blob\(/, 'the worker is not inlined as a blob: URL');
   });
 
+  it('loads the upload machinery on first use: the element entry does not import it statically', () => {
+    // The files reached from `starts` by import/export … from, and those they only name in import().
+    const walk = (starts: string[]) => {
+      const files: string[] = [];
+      const dynamic = new Set<string>();
+      const pending = [...starts];
+      while (pending.length) {
+        const file = pending.shift()!;
+        if (files.includes(file)) continue;
+        files.push(file);
+        const code = readFileSync(file, 'utf8');
+        const {program} = parseSync(file, code);
+        for (const node of program.body) {
+          const source = 'source' in node && node.source && typeof node.source.value === 'string' ? node.source.value : undefined;
+          if (source?.startsWith('.')) pending.push(join(file, '..', source));
+        }
+        for (const [, spec] of code.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g)) dynamic.add(join(file, '..', spec));
+      }
+      return {files, dynamic: [...dynamic]};
+    };
+    const upfront = walk([join(root, 'dist/index.js')]);
+    const machinery = upfront.dynamic.find((f) => /machinery[-\w]*\.js$/.test(f));
+    assert.ok(machinery, `no import() of the machinery chunk from the entry (import() of: ${upfront.dynamic.join(', ')})`);
+    assert.ok(!upfront.files.includes(machinery), 'the machinery chunk is also imported statically');
+    // Markers of the protocols (an endpoint), the API client (its Authorization scheme) and the hashing pool (its worker).
+    const lazyCode = walk(upfront.dynamic).files.map((f) => readFileSync(f, 'utf8')).join('\n');
+    for (const marker of ['/upload/v2/file/create', 'Bearer', 'md5.worker']) {
+      assert.ok(lazyCode.includes(marker), `"${marker}" is in no lazily loaded chunk: the check below would prove nothing`);
+      for (const file of upfront.files) assert.ok(!readFileSync(file, 'utf8').includes(marker), `${file} (loaded up front) contains "${marker}"`);
+    }
+  });
+
+  it('refuses bad engine options at once, though the API client that also checks them loads later', () => {
+    const out = runInNode(`
+      const {UploadManager} = await import('pan-uploader');
+      const refused = [];
+      for (const options of [{apiBase: 'ftp://x'}, {retryDelays: [-1]}, {rateLimits: {'/upload/v2/file/create': 0}}]) {
+        try { new UploadManager(options); refused.push('accepted'); } catch (e) { refused.push(e.name + ': ' + e.message); }
+      }
+      const manager = new UploadManager();
+      try { manager.setOptions({apiBase: 'open-api.123pan.com'}); refused.push('accepted'); } catch (e) { refused.push(e.name + ': ' + e.message); }
+      console.log(JSON.stringify(refused));
+    `);
+    const refused = JSON.parse(out) as string[];
+    assert.match(refused[0], /^RangeError: apiBase must start with/);
+    assert.match(refused[1], /^RangeError: retryDelays must be non-negative/);
+    assert.match(refused[2], /^RangeError: rateLimits\['\/upload\/v2\/file\/create'\] must be a positive number/);
+    assert.match(refused[3], /^RangeError: apiBase must start with .*"open-api\.123pan\.com"/);
+  });
+
   it('marks every file that registers the element as having side effects, so bundlers keep it', () => {
     const chunk = readdirSync(join(root, 'dist/chunks')).find((f) => f.endsWith('.js') && readFileSync(join(root, 'dist/chunks', f), 'utf8').includes('customElements.define'));
     assert.ok(chunk, 'no chunk defines the element');
