@@ -11,6 +11,7 @@ import {normalizeServer, wasUpgraded} from './server-url.ts';
 import {TokenSource} from './token.ts';
 import {sendWithFetch, sendWithXhr, type SendRequest} from './transport.ts';
 import type {TokenProvider} from './types.ts';
+import {checkRetryDelays, normalizeApiBase} from './options.ts';
 
 export const DEFAULT_API_BASE = 'https://open-api.123pan.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -82,9 +83,7 @@ export class PanClient {
     this.tokens = new TokenSource({tokenProvider: options.tokenProvider, tokenUrl: options.tokenUrl, fetch: this.fetchImpl});
     this.limiter = new RateLimiter({...DEFAULT_RATE_LIMITS, ...options.rateLimits});
     const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
-    if (!delays.every((d) => typeof d === 'number' && d >= 0 && Number.isFinite(d))) {
-      throw new RangeError(`retryDelays must be non-negative numbers of milliseconds, got ${JSON.stringify(delays)}`);
-    }
+    checkRetryDelays(delays);
     this.retryDelays = [...delays];
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a non-negative number of milliseconds, got ${options.timeoutMs}`);
@@ -239,13 +238,6 @@ export class PanClient {
     const base = step >= 0 ? this.retryDelays[step]! : 1000;
     this.limiter.coolDown(Math.max(base, error.retryAfterMs ?? 0));
   }
-}
-
-function normalizeApiBase(apiBase: string): string {
-  const given = typeof apiBase === 'string' ? apiBase.trim() : '';
-  const trimmed = given.replace(/\/+$/, '');
-  if (given.startsWith('/') || /^https?:\/\/[^/]/i.test(trimmed)) return trimmed;
-  throw new RangeError(`apiBase must start with https://, http:// or '/', got ${JSON.stringify(apiBase)}`);
 }
 
 function apiPath(path: string): string {

@@ -2,6 +2,7 @@
  * Client-side rate limits per endpoint, plus one cool-down shared by the whole client after a 429,
  * so a burst slows every request instead of each one discovering the limit on its own.
  */
+import {checkRateLimits} from './options.ts';
 
 /** Requests per second, by endpoint path. Paths not listed, or set to Infinity, are not limited. */
 export interface RateLimits {
@@ -77,11 +78,7 @@ export class RateLimiter {
   private coolDownUntil = 0;
 
   constructor(limits: RateLimits = DEFAULT_RATE_LIMITS, now: () => number = () => performance.now()) {
-    for (const [path, qps] of Object.entries(limits)) {
-      if (!(typeof qps === 'number' && qps > 0)) {
-        throw new RangeError(`rateLimits['${path}'] must be a positive number of requests per second (Infinity = no limit), got ${String(qps)}`);
-      }
-    }
+    checkRateLimits(limits);
     this.limits = {...limits};
     this.now = now;
   }

@@ -3,6 +3,7 @@
  * resume records. It knows 123pan's flows only through src/protocols and the wire only through src/api.
  */
 import type {PanClient} from '../api/client.ts';
+import {checkRateLimits, checkRetryDelays, normalizeApiBase} from '../api/options.ts';
 import type {ImageHostClient} from '../oss/client.ts';
 import {chooseFlow, DEFAULT_SINGLE_MAX_SIZE} from '../protocols/choose-flow.ts';
 import {isAbort} from '../protocols/errors.ts';
@@ -192,17 +193,10 @@ export class UploadManager extends EventTarget {
     if (o.target !== 'drive' && o.target !== 'image') throw new RangeError(`target must be "drive" or "image", got ${JSON.stringify(o.target)}`);
     if (o.target === 'drive' && !Number.isInteger(Number(o.parentID)))
       throw new RangeError(`parentID must be a drive folder number (0 = root), got ${JSON.stringify(o.parentID)}`);
-    // The API client checks these too, but it is built when the first file starts: refuse them now.
-    const apiBase = typeof o.apiBase === 'string' ? o.apiBase.trim() : '';
-    if (!apiBase.startsWith('/') && !/^https?:\/\/[^/]/i.test(apiBase))
-      throw new RangeError(`apiBase must start with https://, http:// or '/', got ${JSON.stringify(o.apiBase)}`);
-    const delays = o.retryDelays;
-    if (delays !== undefined && !(Array.isArray(delays) && delays.every((d) => typeof d === 'number' && d >= 0 && Number.isFinite(d))))
-      throw new RangeError(`retryDelays must be non-negative numbers of milliseconds, got ${JSON.stringify(delays)}`);
-    for (const [path, qps] of Object.entries(o.rateLimits ?? {})) {
-      if (!(typeof qps === 'number' && qps > 0))
-        throw new RangeError(`rateLimits['${path}'] must be a positive number of requests per second (Infinity = no limit), got ${String(qps)}`);
-    }
+    // The API client is built when the first file starts: refuse its bad options now, with its own checks.
+    normalizeApiBase(o.apiBase);
+    if (o.retryDelays !== undefined) checkRetryDelays(o.retryDelays);
+    checkRateLimits(o.rateLimits ?? {});
   }
 
   private rebuild(): void {
