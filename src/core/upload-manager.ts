@@ -105,6 +105,23 @@ export interface UploadManager {
 
 let nextID = 0;
 
+/** A job around a task that has sent nothing yet. */
+function newJob(task: UploadTask, identity: string, parentID: number | string, duplicate: 1 | 2): Job {
+  return {
+    task,
+    identity,
+    parentID,
+    duplicate,
+    stage: 'idle',
+    sessionFromRecord: false,
+    confirmed: new Set(),
+    inflight: new Map(),
+    meter: new SpeedMeter(),
+    lastEmit: 0,
+    recordWrites: Promise.resolve(),
+  };
+}
+
 type Machinery = typeof import('./machinery.ts');
 let machinery: Promise<Machinery> | undefined;
 
@@ -263,19 +280,8 @@ export class UploadManager extends EventTarget {
         reused: false,
         resumed: false,
       };
-      this.jobs.push({
-        task,
-        identity,
-        parentID: o.target === 'drive' ? Number(o.parentID) : o.parentID === 0 ? '' : String(o.parentID),
-        duplicate: o.duplicate === 'overwrite' ? 2 : 1,
-        stage: 'idle',
-        sessionFromRecord: false,
-        confirmed: new Set(),
-        inflight: new Map(),
-        meter: new SpeedMeter(),
-        lastEmit: 0,
-        recordWrites: Promise.resolve(),
-      });
+      const parentID = o.target === 'drive' ? Number(o.parentID) : o.parentID === 0 ? '' : String(o.parentID);
+      this.jobs.push(newJob(task, identity, parentID, o.duplicate === 'overwrite' ? 2 : 1));
       added.push(task);
     }
     this.taskList = this.jobs.map((j) => j.task);
@@ -320,20 +326,7 @@ export class UploadManager extends EventTarget {
       reused: false,
       resumed: false,
     };
-    this.jobs.push({
-      task,
-      identity,
-      parentID: o.parentID === 0 ? '' : String(o.parentID),
-      duplicate: 1,
-      stage: 'idle',
-      sessionFromRecord: false,
-      confirmed: new Set(),
-      inflight: new Map(),
-      meter: new SpeedMeter(),
-      lastEmit: 0,
-      recordWrites: Promise.resolve(),
-      importing: checked,
-    });
+    this.jobs.push({...newJob(task, identity, o.parentID === 0 ? '' : String(o.parentID), 1), importing: checked});
     this.taskList = this.jobs.map((j) => j.task);
     this.emit('file-added', {task});
     if (o.autoStart) this.start();
