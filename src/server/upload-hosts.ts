@@ -38,8 +38,12 @@ export function normalizeUploadOrigin(server: string): string | undefined {
   }
 }
 
+/** Tickets already verified, so each slice of an upload does not pay for an HMAC check again. */
+const MAX_OPENED_TICKETS = 1000;
+
 export class UploadTickets {
   private readonly key: Promise<CryptoKey>;
+  private readonly opened = new Map<string, string>();
 
   constructor(secret?: string) {
     const material = secret === undefined ? crypto.getRandomValues(new Uint8Array(32)) : encoder.encode(secret);
@@ -54,12 +58,18 @@ export class UploadTickets {
 
   /** The origin a ticket stands for, or undefined when it is not one of ours. */
   async open(ticket: string): Promise<string | undefined> {
+    const known = this.opened.get(ticket);
+    if (known !== undefined) return known;
     const [encoded, mac, extra] = ticket.split('.');
     if (encoded === undefined || mac === undefined || extra !== undefined) return undefined;
     const originBytes = fromBase64url(encoded);
     const macBytes = fromBase64url(mac);
     if (!originBytes || !macBytes) return undefined;
     const ok = await crypto.subtle.verify('HMAC', await this.key, macBytes, originBytes);
-    return ok ? decoder.decode(originBytes) : undefined;
+    if (!ok) return undefined; // refusals are not remembered: a flood of bad tickets cannot fill the cache
+    const origin = decoder.decode(originBytes);
+    this.opened.set(ticket, origin);
+    if (this.opened.size > MAX_OPENED_TICKETS) this.opened.delete(this.opened.keys().next().value!);
+    return origin;
   }
 }
