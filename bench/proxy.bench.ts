@@ -6,7 +6,10 @@
  * instant upload) as v2 slices, 3 in flight like the element, and times the slice phase.
  * Direct and proxy runs alternate. Last line: one JSON object.
  *
- *   npm run bench:proxy [-- --size-mib 256 --runs 5 --concurrency 3]
+ * `--floor` adds a third mode: slices through a bare `req.pipe(upstream)` in the same proxy process
+ * (no checks), the cost of node:http itself, so the proxy's own share of the gap can be read off.
+ *
+ *   npm run bench:proxy [-- --size-mib 256 --runs 5 --concurrency 3 --floor]
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {request} from 'node:http';
@@ -24,6 +27,7 @@ const arg = (name: string, fallback: number): number => {
 const sizeMiB = arg('size-mib', 256);
 const runs = arg('runs', 5);
 const concurrency = arg('concurrency', 3);
+const withFloor = process.argv.includes('--floor');
 const sliceSize = 16 * MiB;
 
 type Envelope<T = any> = {code: number; message: string; data: T};
@@ -93,11 +97,11 @@ function postSlice(server: string, preuploadID: string, sliceNo: number, sliceMD
   });
 }
 
-async function upload(base: string, file: ReturnType<typeof makeFile>, name: string, token?: string): Promise<number> {
+async function upload(base: string, file: ReturnType<typeof makeFile>, name: string, token?: string, sliceServer = (s: string) => s): Promise<number> {
   const create = await api(base, '/upload/v2/file/create', {parentFileID: 0, filename: name, etag: file.etag, size: file.size, duplicate: 1}, token);
   if (create.data.reuse) throw new Error('create answered reuse: the bench needs fresh bytes');
   if (create.data.sliceSize !== sliceSize) throw new Error(`sliceSize ${create.data.sliceSize}, expected ${sliceSize}`);
-  const server = String(create.data.servers[0]);
+  const server = sliceServer(String(create.data.servers[0]));
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -115,24 +119,28 @@ async function upload(base: string, file: ReturnType<typeof makeFile>, name: str
 }
 
 const pan = await startEmulatorServer({sliceSize});
-const proxy = await startProxyProcess({apiBase: pan.apiOrigin});
+const proxy = await startProxyProcess({apiBase: pan.apiOrigin, pipeFloor: withFloor});
+const toFloor = (server: string) => server.replace('/pan-api/__upload/', '/__floor/');
 try {
   const {accessToken} = pan.emulator.issueToken();
   // Warm up both paths (connections, JIT, the proxy's token) with a small file.
   await upload(pan.apiOrigin, makeFileOfSlices(1), 'warm-direct.bin', accessToken);
   await upload(`${proxy.origin}/pan-api`, makeFileOfSlices(1), 'warm-proxy.bin');
+  if (withFloor) await upload(`${proxy.origin}/pan-api`, makeFileOfSlices(1), 'warm-floor.bin', undefined, toFloor);
   await proxy.resetStats();
 
   const rows: {run: number; mode: string; MBps: number; proxyCpuMsPerGB?: number}[] = [];
   const loadBefore = loadavg()[0]!;
+  const modes = withFloor ? ['direct', 'proxy', 'floor'] : ['direct', 'proxy'];
   for (let run = 1; run <= runs; run++) {
-    for (const mode of run % 2 ? ['direct', 'proxy'] : ['proxy', 'direct']) {
-      const file = makeFile(run * 2 + (mode === 'proxy' ? 1 : 0));
+    // Rotate the order so no mode always runs first (or right after the same neighbour).
+    for (const mode of modes.map((_, i) => modes[(i + run - 1) % modes.length]!)) {
+      const file = makeFile(run * modes.length + modes.indexOf(mode));
       if (mode === 'direct') {
         rows.push({run, mode, MBps: await upload(pan.apiOrigin, file, `direct-${run}.bin`, accessToken)});
       } else {
         const cpuBefore = (await proxy.stats()).cpuMs;
-        const MBps = await upload(`${proxy.origin}/pan-api`, file, `proxy-${run}.bin`);
+        const MBps = await upload(`${proxy.origin}/pan-api`, file, `${mode}-${run}.bin`, undefined, mode === 'floor' ? toFloor : undefined);
         rows.push({run, mode, MBps, proxyCpuMsPerGB: ((await proxy.stats()).cpuMs - cpuBefore) / (file.size / 1e9)});
       }
     }
@@ -156,11 +164,13 @@ try {
   const best = (mode: string) => Math.max(...rows.filter((r) => r.mode === mode).map((r) => r.MBps));
   console.log(`best run: direct ${best('direct').toFixed(1)} MB/s, through the proxy ${best('proxy').toFixed(1)} MB/s, ratio ${(best('proxy') / best('direct')).toFixed(3)} (the least disturbed runs)`);
   console.log(`median direct ${direct.toFixed(1)} MB/s, through the proxy ${proxied.toFixed(1)} MB/s, ratio ${(proxied / direct).toFixed(3)}; proxy peak RSS ${(stats.peakRss / MiB).toFixed(0)} MiB`);
+  if (withFloor) console.log(`median bare node:http pipe ${median('floor').toFixed(1)} MB/s, ratio ${(median('floor') / direct).toFixed(3)}: the floor under any node:http proxy on this machine`);
   console.log(JSON.stringify({
     direct_MBps: Number(direct.toFixed(1)),
     proxy_MBps: Number(proxied.toFixed(1)),
     ratio: Number((proxied / direct).toFixed(3)),
     proxy_peak_rss_mb: Number((stats.peakRss / MiB).toFixed(1)),
+    ...(withFloor ? {pipe_floor_MBps: Number(median('floor').toFixed(1)), pipe_floor_ratio: Number((median('floor') / direct).toFixed(3))} : {}),
   }));
 } finally {
   await proxy.close();

@@ -3,8 +3,10 @@
  * upstream. Configured by environment (PAN_API_BASE, PAN_CLIENT_ID, PAN_CLIENT_SECRET, PAN_PREFIX);
  * prints `{"origin": …}` on stdout once listening. `GET /__stats` answers its memory (RSS peak sampled
  * every 20 ms, heap every 200 ms) and CPU time, `POST /__stats/reset` restarts the peaks.
+ * With PAN_PIPE_FLOOR=1 it also answers `POST /__floor/<ticket>/upload/v2/file/slice` with nothing but
+ * `req.pipe(upstream)` (no checks at all): the floor any node:http proxy stands on, for comparison.
  */
-import {createServer} from 'node:http';
+import {createServer, request} from 'node:http';
 import {createProxy, createTokenBroker} from '../../src/server/index.ts';
 
 const apiBase = process.env.PAN_API_BASE;
@@ -32,7 +34,24 @@ const sample = (): NodeJS.MemoryUsage => {
 setInterval(sampleRss, 20).unref();
 setInterval(sample, 200).unref();
 
+/** Bench only: the ticket is decoded, not verified. */
+const floor = /^\/__floor\/([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+(\/upload\/v2\/file\/slice)$/;
+
 const server = createServer((req, res) => {
+  const bare = process.env.PAN_PIPE_FLOOR === '1' ? floor.exec(req.url ?? '') : null;
+  if (bare) {
+    void broker.getToken().then((token) => {
+      const upstream = request(`${Buffer.from(bare[1]!, 'base64url').toString()}${bare[2]}`, {
+        method: 'POST',
+        headers: {'content-type': req.headers['content-type']!, 'content-length': req.headers['content-length']!, authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'},
+      }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, {'content-type': 'application/json'});
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    return;
+  }
   proxy.handle(req, res, () => {
     if (req.url === '/__stats/reset') {
       sample();

@@ -21,7 +21,7 @@ export interface ProxyProcess {
 }
 
 /** Starts bench/proxy/proxy-process.ts in a child process (tsx) and waits until it listens. */
-export async function startProxyProcess(env: {apiBase: string; clientID?: string; clientSecret?: string; prefix?: string; execArgv?: string[]}): Promise<ProxyProcess> {
+export async function startProxyProcess(env: {apiBase: string; clientID?: string; clientSecret?: string; prefix?: string; execArgv?: string[]; pipeFloor?: boolean}): Promise<ProxyProcess> {
   const script = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
   const child = spawn(process.execPath, [...(env.execArgv ?? []), '--import', 'tsx', script], {
     env: {
@@ -30,6 +30,7 @@ export async function startProxyProcess(env: {apiBase: string; clientID?: string
       PAN_CLIENT_ID: env.clientID ?? 'test-client',
       PAN_CLIENT_SECRET: env.clientSecret ?? 'test-secret',
       PAN_PREFIX: env.prefix ?? '/pan-api',
+      PAN_PIPE_FLOOR: env.pipeFloor ? '1' : '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
