@@ -4,4 +4,6 @@ export default {
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,
+  // package.json names the manifest itself; an analysis written elsewhere must not repoint it.
+  packagejson: false,
 };
