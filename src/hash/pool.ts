@@ -185,7 +185,12 @@ export class HashPool {
     };
     const onError = (event: Event) => {
       event.preventDefault();
-      const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script failed to load, or it ran out of memory';
+      // A plain Event (no message) is what a worker whose script could not load fires: most often a
+      // Content-Security-Policy whose worker-src refuses it, so say which directive to check.
+      const detail =
+        event instanceof ErrorEvent && event.message
+          ? event.message
+          : "its script could not load (a Content-Security-Policy must allow it in worker-src: 'self' for the package build, blob: for the single-file bundle), or it ran out of memory";
       fail(new HashError(`The hash worker died while hashing ${what} (${detail}); it was replaced.`, {cause: event}));
     };
     const onMessageError = (event: Event) =>

@@ -175,6 +175,8 @@ describe('the CMS page: one <script type="module">, an aggressive theme', functi
       const {detail} = await failed;
       expect(detail.key).to.equal('hash-failed');
       expect(detail.message).to.match(/worker/i);
+      expect(detail.message).to.contain('worker-src');
+      expect(detail.message).to.contain('blocked.bin');
     } finally {
       frame.remove();
     }
