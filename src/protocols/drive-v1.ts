@@ -2,20 +2,17 @@
 import {resolveDriveLink} from './drive-link.ts';
 import {checkSliceSize, driveCreateBody, reusedFileID} from './drive-v2.ts';
 import {UploadError} from './errors.ts';
-import {PresignedSteps} from './presigned.ts';
-import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
+import {PresignedProtocol} from './presigned.ts';
+import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions} from './types.ts';
 
-export class DriveV1Protocol implements UploadProtocol {
+export class DriveV1Protocol extends PresignedProtocol {
   readonly flow = 'v1' as const;
-  private readonly deps: ProtocolDeps;
-  private readonly steps: PresignedSteps;
   constructor(deps: ProtocolDeps) {
-    this.deps = deps;
-    this.steps = new PresignedSteps(deps, '/upload/v1/file');
+    super(deps, '/upload/v1/file');
   }
 
   async create(_file: Blob, info: FileInfo, {signal}: RequestOptions): Promise<CreateResult> {
-    const data = await this.deps.client.call<{fileID?: number; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/file/create', {
+    const data = await this.client.call<{fileID?: number; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/file/create', {
       method: 'POST',
       json: driveCreateBody(info),
       signal,
@@ -26,16 +23,7 @@ export class DriveV1Protocol implements UploadProtocol {
     return {kind: 'session', session: {flow: 'v1', preuploadID: data.preuploadID, sliceSize: checkSliceSize(data.sliceSize, 'create')}};
   }
 
-  listParts(session: UploadSession, options: RequestOptions) {
-    return this.steps.listParts(session, options);
-  }
-  sendSlice(session: UploadSession, slice: SliceInput, options: RequestOptions) {
-    return this.steps.sendSlice(session, slice, options);
-  }
-  complete(session: UploadSession, options: RequestOptions) {
-    return this.steps.complete(session, options);
-  }
   resolveURL(fileID: number | string, options: RequestOptions) {
-    return resolveDriveLink(this.deps.client, this.deps.driveLink, fileID, options);
+    return resolveDriveLink(this.client, this.deps.driveLink, fileID, options);
   }
 }

@@ -1,21 +1,20 @@
 /**
  * Image host (图床): create → get_upload_url + PUT per slice → upload_complete →
  * upload_async_result → detail, whose downloadURL / userSelfURL are the file's links.
+ * Its list_upload_parts is not in the current image-host docs (public SDKs use it): when refused,
+ * the engine keeps its own record.
  */
 import {checkSliceSize} from './drive-v2.ts';
 import {UploadError, isAbort} from './errors.ts';
 import {ImageFolders} from './image-folders.ts';
-import {PresignedSteps, isRealID} from './presigned.ts';
-import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
+import {PresignedProtocol, isRealID} from './presigned.ts';
+import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions} from './types.ts';
 
-export class ImageHostProtocol implements UploadProtocol {
+export class ImageHostProtocol extends PresignedProtocol {
   readonly flow = 'image' as const;
-  private readonly deps: ProtocolDeps;
-  private readonly steps: PresignedSteps;
   private readonly folders: ImageFolders;
   constructor(deps: ProtocolDeps) {
-    this.deps = deps;
-    this.steps = new PresignedSteps(deps, '/upload/v1/oss/file');
+    super(deps, '/upload/v1/oss/file');
     this.folders = new ImageFolders(deps.client);
   }
 
@@ -23,7 +22,7 @@ export class ImageHostProtocol implements UploadProtocol {
     // No duplicate or containDir here: the image host documents neither (same etag + size in a folder replaces).
     const root = String(info.parentID ?? '');
     const parentFileID = info.relativePath ? await this.folders.resolve(root, info.relativePath, signal) : root;
-    const data = await this.deps.client.call<{fileID?: string; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/oss/file/create', {
+    const data = await this.client.call<{fileID?: string; preuploadID?: string; reuse: boolean; sliceSize: number}>('/upload/v1/oss/file/create', {
       method: 'POST',
       json: {parentFileID, filename: info.filename, etag: info.etag, size: info.size, type: 1},
       signal,
@@ -33,20 +32,9 @@ export class ImageHostProtocol implements UploadProtocol {
     return {kind: 'session', session: {flow: 'image', preuploadID: data.preuploadID, sliceSize: checkSliceSize(data.sliceSize, 'image host create')}};
   }
 
-  /** Not in the current image-host docs (public SDKs use it): when refused, the engine keeps its own record. */
-  listParts(session: UploadSession, options: RequestOptions) {
-    return this.steps.listParts(session, options);
-  }
-  sendSlice(session: UploadSession, slice: SliceInput, options: RequestOptions) {
-    return this.steps.sendSlice(session, slice, options);
-  }
-  complete(session: UploadSession, options: RequestOptions) {
-    return this.steps.complete(session, options);
-  }
-
   async resolveURL(fileID: number | string, {signal}: RequestOptions): Promise<LinkResult> {
     try {
-      const data = await this.deps.client.call<{downloadURL?: string; userSelfURL?: string}>('/api/v1/oss/file/detail', {
+      const data = await this.client.call<{downloadURL?: string; userSelfURL?: string}>('/api/v1/oss/file/detail', {
         method: 'GET',
         query: {fileID: String(fileID)},
         signal,

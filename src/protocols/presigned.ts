@@ -6,7 +6,8 @@
 import type {PanClient} from '../api/index.ts';
 import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
-import type {ProtocolDeps, RequestOptions, SliceInput, UploadSession} from './types.ts';
+import type {UploadFlow} from '../core/types.ts';
+import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
 
 interface PartsData {
   parts?: {partNumber: number | string; size?: number; etag?: string}[] | null;
@@ -16,9 +17,11 @@ export function isRealID(id: unknown): id is number | string {
   return id !== undefined && id !== null && id !== 0 && id !== '' && id !== '0';
 }
 
-export class PresignedSteps {
-  private readonly client: PanClient;
-  private readonly deps: ProtocolDeps;
+/** The steps both presigned flows share; each flow adds its own create and download link. */
+export abstract class PresignedProtocol implements UploadProtocol {
+  abstract readonly flow: UploadFlow;
+  protected readonly client: PanClient;
+  protected readonly deps: ProtocolDeps;
   /** '/upload/v1/file' (drive) or '/upload/v1/oss/file' (image host). */
   private readonly base: string;
   constructor(deps: ProtocolDeps, base: string) {
@@ -26,6 +29,9 @@ export class PresignedSteps {
     this.deps = deps;
     this.base = base;
   }
+
+  abstract create(file: Blob, info: FileInfo, options: RequestOptions): Promise<CreateResult>;
+  abstract resolveURL(fileID: number | string, options: RequestOptions): Promise<LinkResult>;
 
   async listParts(session: UploadSession, {signal}: RequestOptions): Promise<Map<number, string>> {
     const data = await this.client.call<PartsData>(`${this.base}/list_upload_parts`, {method: 'POST', json: {preuploadID: session.preuploadID}, signal});

@@ -8,6 +8,7 @@ import {setupWorker} from 'msw/browser';
 import {UploadManager, UploadStatus} from '../../src/core/index.ts';
 import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../src/core/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import {drained, next} from './support/events.ts';
 import {makeFile} from './support/files.ts';
 
 const KiB = 1024;
@@ -27,18 +28,6 @@ function manager(options: Partial<UploadManagerOptions> = {}) {
   });
 }
 
-function next<K extends keyof UploadManagerEventMap>(m: UploadManager, type: K, where: (e: UploadManagerEventMap[K]) => boolean = () => true) {
-  return new Promise<UploadManagerEventMap[K]>((resolve) => {
-    const listener = (e: UploadManagerEventMap[K]) => {
-      if (!where(e)) return;
-      m.removeEventListener(type, listener);
-      resolve(e);
-    };
-    m.addEventListener(type, listener);
-  });
-}
-
-const drained = (m: UploadManager) => next(m, 'queue-complete').then((e) => e.detail);
 const status = (m: UploadManager, s: UploadStatus) => next(m, 'status-change', (e) => e.detail.task.status === s).then((e) => e.detail.task);
 const paths = (prefix: string) => emulator.requests.filter((r) => r.path.startsWith(prefix));
 const stored = (task: UploadTask) => emulator.files().find((f) => String(f.fileID) === String(task.fileID));

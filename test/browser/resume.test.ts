@@ -6,8 +6,9 @@
 import {expect} from '@esm-bundle/chai';
 import {setupWorker} from 'msw/browser';
 import {ResumeStore, UploadManager} from '../../src/core/index.ts';
-import type {UploadManagerEventMap, UploadManagerOptions} from '../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../src/core/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import {drained, next} from './support/events.ts';
 import {makeFile} from './support/files.ts';
 
 const KiB = 1024;
@@ -15,17 +16,6 @@ const SLICE = 64 * KiB;
 const emulator = createEmulator({sliceSize: SLICE, ossSliceSize: SLICE});
 const worker = setupWorker(...emulator.handlers);
 
-function next<K extends keyof UploadManagerEventMap>(m: UploadManager, type: K, where: (e: UploadManagerEventMap[K]) => boolean = () => true) {
-  return new Promise<UploadManagerEventMap[K]>((resolve) => {
-    const listener = (e: UploadManagerEventMap[K]) => {
-      if (!where(e)) return;
-      m.removeEventListener(type, listener);
-      resolve(e);
-    };
-    m.addEventListener(type, listener);
-  });
-}
-const drained = (m: UploadManager) => next(m, 'queue-complete').then((e) => e.detail);
 const okSlices = (path: string) => emulator.requests.filter((r) => r.path === path && r.status === 200 && r.code === 0).length;
 const count = (path: string) => emulator.requests.filter((r) => r.path === path).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,10 +1,10 @@
 // The image host's tasks in the emulator, over loopback: offline (URL) migration and copy from the drive,
 // each rule refused and accepted, states moving with the clock, failures listed; and the management gaps.
 import assert from 'node:assert/strict';
-import {createHash} from 'node:crypto';
-import {after, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {EmulatorCode as Code} from '../../src/emulator/index.ts';
-import {type EmulatorServer, startEmulatorServer} from '../../src/emulator/node.ts';
+import type {EmulatorServer} from '../../src/emulator/node.ts';
+import {md5, useEmulatorServer} from './support/emulator-server.ts';
 
 const TASK_MS = 150;
 const defaults = {minPollIntervalMs: 0, completePolls: 0, qps: {}, ossTaskMs: TASK_MS, serverScheme: 'http' as const};
@@ -12,18 +12,11 @@ const OFFLINE_DIR = '来自:离线下载';
 
 let server: EmulatorServer;
 let token: string;
-
-before(async () => {
-  server = await startEmulatorServer(defaults);
-});
-after(() => server.close());
-beforeEach(() => {
-  server.emulator.reset();
-  server.emulator.configure(defaults);
-  token = server.emulator.issueToken().accessToken;
+useEmulatorServer(defaults, (s, t) => {
+  server = s;
+  token = t;
 });
 
-const md5 = (bytes: Uint8Array | string) => createHash('md5').update(bytes).digest('hex');
 const bytes = (length: number, seed = 1) => Uint8Array.from({length}, (_, i) => (i * 31 + seed * 17) % 256);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

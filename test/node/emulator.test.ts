@@ -1,10 +1,10 @@
 // The emulator's strictness, rule by rule, through the real Node server over loopback: each rule refuses
 // a bad request and accepts a good one, and the inspector shows what the server really holds.
 import assert from 'node:assert/strict';
-import {createHash} from 'node:crypto';
-import {after, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {createEmulator, EmulatorCode as Code} from '../../src/emulator/index.ts';
-import {type EmulatorServer, startEmulatorServer} from '../../src/emulator/node.ts';
+import type {EmulatorServer} from '../../src/emulator/node.ts';
+import {md5, useEmulatorServer} from './support/emulator-server.ts';
 
 const SLICE = 1024;
 const OSS_SLICE = 2048;
@@ -12,18 +12,11 @@ const defaults = {sliceSize: SLICE, ossSliceSize: OSS_SLICE, minPollIntervalMs: 
 
 let server: EmulatorServer;
 let token: string;
-
-before(async () => {
-  server = await startEmulatorServer(defaults);
-});
-after(() => server.close());
-beforeEach(() => {
-  server.emulator.reset();
-  server.emulator.configure(defaults);
-  token = server.emulator.issueToken().accessToken;
+useEmulatorServer(defaults, (s, t) => {
+  server = s;
+  token = t;
 });
 
-const md5 = (bytes: Uint8Array | string) => createHash('md5').update(bytes).digest('hex');
 const bytes = (length: number, seed = 1): Bytes => Uint8Array.from({length}, (_, i) => (i * 31 + seed * 17) % 256);
 type Bytes = Uint8Array<ArrayBuffer>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
