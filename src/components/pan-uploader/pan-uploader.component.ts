@@ -1,55 +1,29 @@
-import {LitElement, html, nothing, type PropertyValues, type TemplateResult} from 'lit';
-import {property, query, state} from 'lit/decorators.js';
+import {LitElement, html, nothing, type TemplateResult} from 'lit';
+import {property, query} from 'lit/decorators.js';
 import {guard} from 'lit/directives/guard.js';
 import {repeat} from 'lit/directives/repeat.js';
-import {UploadManager} from '../../core/index.ts';
-import type {
-  FileWithPath,
-  QueueTotals,
-  RejectedFile,
-  UploadManagerEventMap,
-  UploadManagerOptions,
-  UploadTarget,
-  UploadTask,
-} from '../../core/types.ts';
 import type {TokenProvider} from '../../api/types.ts';
-import {filesFromDataTransfer, filesFromInput} from './collect-files.ts';
-import type {PanUploaderEventMap} from './events.ts';
-import {formatBytes, formatDuration, loadLocale, resolveLocale, strings, type Locale, type Strings} from './i18n.ts';
-import {icons} from './icons.ts';
-import {parseCount, parseSize} from './parse-size.ts';
-import {scaleX} from './scale-x.ts';
+import {UploadManager} from '../../core/index.ts';
+import type {FileWithPath, RejectedFile, UploadManagerOptions, UploadTarget, UploadTask} from '../../core/types.ts';
+import type {UploadEngine} from '../../core/upload-engine.ts';
+import {AnnouncerController} from './announcer.controller.ts';
+import {filesFromInput} from './collect-files.ts';
+import {CopyLinkController} from './copy-link.controller.ts';
+import {DropController} from './drop.controller.ts';
+import {dropZone, urlImportForm} from './dropzone.ts';
+import {EngineBridgeController} from './engine-bridge.controller.ts';
+import {engineOptions} from './engine-options.ts';
+import {FormController} from './form.controller.ts';
+import {loadLocale} from './i18n.ts';
+import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
+import {refusedRow, taskRow, type TaskActions} from './rows.ts';
+import {queueSummary, type QueueActions} from './summary.ts';
+import {ThumbnailController} from './thumbnails.controller.ts';
 import urlImportStyles from './url-import.styles.ts';
 
-/** What the element needs from the engine: UploadManager's public surface. */
-export interface UploadEngine extends EventTarget {
-  readonly tasks: readonly UploadTask[];
-  setOptions(patch: Partial<UploadManagerOptions>): void;
-  totals(): QueueTotals;
-  addFiles(files: Iterable<File | FileWithPath>): {added: UploadTask[]; rejected: RejectedFile[]};
-  start(): unknown;
-  pause(id?: string): unknown;
-  resume(id?: string): unknown;
-  cancel(id?: string): unknown;
-  retry(id?: string): unknown;
-  remove(id: string): unknown;
-  clear(): unknown;
-  /** Image host URL import (UploadManager has it; an engine without it gets no URL field). */
-  importURL?(url: string, options?: {fileName?: string; callBackUrl?: string}): {added: UploadTask[]; rejected: RejectedFile[]};
-}
+export type {UploadEngine} from '../../core/upload-engine.ts';
 
-interface RejectedEntry extends RejectedFile {
-  id: string;
-}
-
-const DEFAULT_API_BASE = 'https://open-api.123pan.com';
-const ACTIVE = new Set(['queued', 'hashing', 'creating', 'uploading', 'completing']);
-const MILESTONES = [25, 50, 75];
-/** Larger images get a generic tile: decoding them for a 40 px preview is not worth the memory. */
-const THUMBNAIL_MAX_BYTES = 25 * 1024 * 1024;
-/** Per-file "done" announcements only for small batches; a big batch gets milestones and a summary. */
-const ANNOUNCE_EACH_UP_TO = 3;
 /** From this many rows on, off-screen rows skip layout and paint (content-visibility). */
 const LONG_LIST = 50;
 
@@ -217,83 +191,92 @@ export class PanUploader extends LitElement {
   /** The function form of the backend hook; see also `token-url`. */
   @property({attribute: false}) tokenProvider?: TokenProvider;
 
-  @state() private dragging = false;
-  @state() private formDisabled = false;
-  @state() private rejectedFiles: RejectedEntry[] = [];
-  @state() private copied: {id: string; ok: boolean} | null = null;
-  @state() private announcement = '';
-  @state() private inheritedLang = '';
-
   @query('input[data-picker="files"]') private filePicker!: HTMLInputElement;
   @query('input[data-picker="folder"]') private folderPicker!: HTMLInputElement;
   @query('[part~="choose-files"]') private chooseButton?: HTMLButtonElement;
   @query('[part~="url-input"]') private urlInput?: HTMLInputElement;
 
-  private readonly internals: ElementInternals;
-  private manager?: UploadEngine;
-  /** Bumped on every engine change of a task: rows re-render only when theirs moved. */
-  private readonly revisions = new Map<string, number>();
-  private readonly thumbnails = new Map<string, string>();
-  private thumbnailEpoch = 0;
-  private frame = 0;
-  private dragDepth = 0;
-  private rejectedSeq = 0;
-  private formValueKey = '';
-  private batchSize = 0;
-  private batchActive = false;
-  private milestonesSaid = new Set<number>();
-  private announcedSinceFrame = false;
-  private resetting = false;
-  private copiedTimer?: ReturnType<typeof setTimeout>;
-  private langObserver?: MutationObserver;
-  private optionsKey = '';
+  // ——— controllers: one concern each ———
 
-  constructor() {
-    super();
-    this.internals = this.attachInternals();
-    this.addEventListener('dragenter', this.onDragEnter);
-    this.addEventListener('dragover', this.onDragOver);
-    this.addEventListener('dragleave', this.onDragLeave);
-    this.addEventListener('drop', this.onDrop);
-    this.addEventListener('paste', this.onPaste);
-  }
+  private readonly localize = new LocaleController(this);
+  private readonly announcer = new AnnouncerController(
+    this,
+    () => this.localize.t,
+    () => this.bridge.built?.totals(),
+  );
+  private readonly thumbnails = new ThumbnailController(this);
+  private readonly formControl = new FormController(this, {
+    tasks: () => this.bridge.built?.tasks,
+    anchor: () => this.chooseButton ?? undefined,
+    strings: () => this.localize.t,
+  });
+  private readonly bridge: EngineBridgeController = new EngineBridgeController(this, {
+    create: (options) => this.createManager(options),
+    options: () => engineOptions(this),
+    tokenProvider: () => this.tokenProvider,
+    form: this.formControl,
+    announcer: this.announcer,
+    thumbnails: this.thumbnails,
+  });
+  private readonly drop = new DropController(this, {
+    disabled: () => this.isDisabled,
+    folders: () => this.directory,
+    add: (files) => this.addFiles(files),
+  });
+  private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
+
+  private readonly taskActions: TaskActions = {
+    pause: (id) => this.pause(id),
+    resume: (id) => this.resume(id),
+    cancel: (id) => this.cancel(id),
+    retry: (id) => this.retry(id),
+    remove: (id) => this.removeTask(id),
+    copyLink: (task) => this.copyLink.copy(task),
+  };
+  private readonly queueActions: QueueActions = {
+    start: () => this.start(),
+    pause: () => this.pause(),
+    resume: () => this.resume(),
+    retry: () => this.retry(),
+    clear: () => this.clear(),
+  };
 
   // ——— public API ———
 
   /** The uploaded files' fileIDs, in list order: the form value. */
   get value(): string[] {
-    return this.doneTasks().map((task) => String(task.fileID));
+    return this.formControl.value;
   }
 
   /** Every file in the queue, as the engine sees it. */
   get tasks(): readonly UploadTask[] {
-    return this.engine.tasks;
+    return this.bridge.engine.tasks;
   }
 
   get form(): HTMLFormElement | null {
-    return this.internals.form;
+    return this.formControl.internals.form;
   }
   get validity(): ValidityState {
-    return this.internals.validity;
+    return this.formControl.internals.validity;
   }
   get validationMessage(): string {
-    return this.internals.validationMessage;
+    return this.formControl.internals.validationMessage;
   }
   get willValidate(): boolean {
-    return this.internals.willValidate;
+    return this.formControl.internals.willValidate;
   }
   checkValidity(): boolean {
-    return this.internals.checkValidity();
+    return this.formControl.internals.checkValidity();
   }
   reportValidity(): boolean {
-    return this.internals.reportValidity();
+    return this.formControl.internals.reportValidity();
   }
 
   /** Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their reason. */
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
-    const result = this.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
+    const result = this.bridge.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
-    if (result.added.length && this.manual) this.announce(this.t.announceAdded(result.added.length));
+    if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
   }
   /**
@@ -301,314 +284,56 @@ export class PanUploader extends LitElement {
    * refused address is listed with its reason. Needs target="image".
    */
   importURL(url: string, options: {fileName?: string; callBackUrl?: string} = {}): {added: UploadTask[]; rejected: RejectedFile[]} {
-    const engine = this.engine;
+    const engine = this.bridge.engine;
     if (!engine.importURL) throw new Error('<pan-uploader>: this engine cannot import URLs');
     const result = engine.importURL(url, options);
-    if (result.added.length && this.manual) this.announce(this.t.announceAdded(result.added.length));
+    if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
   }
   /** Starts every queued file (needed only with `manual`). */
   start(): void {
-    this.engine.start();
+    this.bridge.engine.start();
   }
   /** Pauses one file, or all. */
   pause(id?: string): void {
-    this.engine.pause(id);
+    this.bridge.engine.pause(id);
   }
   /** Resumes one paused file, or all. */
   resume(id?: string): void {
-    this.engine.resume(id);
+    this.bridge.engine.resume(id);
   }
   /** Cancels one file, or all: requests in flight are aborted. */
   cancel(id?: string): void {
-    this.engine.cancel(id);
+    this.bridge.engine.cancel(id);
   }
   /** Retries one failed or canceled file, or all. */
   retry(id?: string): void {
-    this.engine.retry(id);
+    this.bridge.engine.retry(id);
   }
   /** Takes one file off the list (canceling it if it still runs). Not `remove`: that is Element's own. */
   removeFile(id: string): void {
-    this.engine.remove(id);
+    this.bridge.engine.remove(id);
   }
   /** Cancels everything and empties the list, refused files included. */
   clear(): void {
-    this.engine.clear();
-    this.rejectedFiles = [];
-    this.pruneThumbnails();
-    this.scheduleRender();
+    this.bridge.clear();
   }
-
-  // ——— engine ———
 
   /** Builds the engine; a subclass may hand in another implementation of the same surface. */
   protected createManager(options: Partial<UploadManagerOptions>): UploadEngine {
     return new UploadManager(options);
   }
 
-  private get engine(): UploadEngine {
-    if (!this.manager) {
-      const options = this.engineOptions();
-      this.optionsKey = optionsKey(options);
-      this.manager = this.createManager({...options, tokenProvider: this.tokenProvider});
-      this.listen(this.manager);
-    }
-    return this.manager;
-  }
-
-  private engineOptions(): Partial<UploadManagerOptions> {
-    // The engine ignores undefined in a patch, so an absent attribute is sent as its neutral value
-    // ('' or Infinity): removing an attribute then undoes it.
-    const options: Partial<UploadManagerOptions> = {
-      target: this.target === 'image' ? 'image' : 'drive',
-      duplicate: this.duplicate === 'overwrite' ? 'overwrite' : 'keep',
-      accept: this.accept ?? '',
-      autoStart: !this.manual,
-      apiBase: this.apiBase || DEFAULT_API_BASE,
-      tokenUrl: this.tokenUrl || '',
-    };
-    const report = (fn: () => void) => {
-      try {
-        fn();
-      } catch (error) {
-        console.error((error as Error).message);
-      }
-    };
-    report(() => {
-      options.parentID = this.parentIDFor(options.target!);
-    });
-    report(() => {
-      const flow = this.driveFlow || 'auto';
-      options.driveFlow = 'auto';
-      if (!['auto', 'v2', 'single', 'v1'].includes(flow)) throw new RangeError(`<pan-uploader>: drive-flow must be auto, v2, single or v1, got ${JSON.stringify(flow)}`);
-      options.driveFlow = flow;
-    });
-    report(() => {
-      options.maxSize = (typeof this.maxSize === 'number' ? this.maxSize : parseSize(this.maxSize)) ?? Infinity;
-    });
-    report(() => {
-      const max = parseCount(this.maxFiles == null ? null : String(this.maxFiles), 'max-files');
-      // Without `multiple`, the element holds one file at a time.
-      options.maxFiles = this.multiple ? (max ?? Infinity) : 1;
-    });
-    report(() => {
-      const n = parseCount(this.concurrency == null ? null : String(this.concurrency), 'concurrency');
-      if (n !== undefined) options.concurrency = n;
-    });
-    return options;
-  }
-
-  private parentIDFor(target: UploadTarget): number | string {
-    const raw = (this.parentId ?? '').trim();
-    if (target === 'image') return raw;
-    if (raw === '') return 0;
-    const id = Number(raw);
-    if (!Number.isSafeInteger(id) || id < 0) {
-      throw new RangeError(`<pan-uploader> parent-id="${raw}" is not a drive folder ID: use a whole number (0 = root).`);
-    }
-    return id;
-  }
-
-  private listen(manager: UploadEngine): void {
-    const on = <K extends keyof UploadManagerEventMap>(type: K, fn: (event: UploadManagerEventMap[K]) => void) =>
-      manager.addEventListener(type, fn as EventListener);
-    on('file-added', ({detail: {task}}) => {
-      this.touch(task);
-      this.emit('pan-file-added', {id: task.id, name: task.name, relativePath: task.relativePath, size: task.size});
-    });
-    on('file-rejected', ({detail}) => {
-      this.rejectedFiles = [...this.rejectedFiles, {...detail, id: `rejected-${++this.rejectedSeq}`}];
-      this.announce(this.t.announceRejected(detail.name, this.t.reject[detail.key] ?? detail.reason));
-      this.emit('pan-file-rejected', {
-        name: detail.name,
-        reason: detail.reason,
-        key: detail.key,
-        relativePath: detail.relativePath,
-        size: detail.size,
-      });
-    });
-    on('upload-start', ({detail: {task}}) => {
-      this.touch(task);
-      if (!this.batchActive) {
-        this.batchActive = true;
-        this.milestonesSaid.clear();
-        this.batchSize = this.engine.tasks.filter((t) => ACTIVE.has(t.status)).length;
-        this.announce(this.t.announceStart(this.batchSize));
-      }
-      this.syncValidity();
-      this.emit('pan-upload-start', {id: task.id, name: task.name, size: task.size});
-    });
-    on('upload-progress', ({detail: {task, loaded, total, phase}}) => {
-      this.touch(task);
-      this.emit('pan-upload-progress', {id: task.id, loaded, total, phase});
-    });
-    on('upload-success', ({detail: {task}}) => {
-      this.touch(task);
-      if (this.batchSize <= ANNOUNCE_EACH_UP_TO) this.announce(this.t.announceDone(task.name));
-      this.emit('pan-upload-success', {
-        id: task.id,
-        name: task.name,
-        size: task.size,
-        etag: task.etag ?? '',
-        fileID: task.fileID!,
-        ...(task.downloadURL ? {downloadURL: task.downloadURL} : {}),
-        reused: task.reused,
-        target: task.target,
-        relativePath: task.relativePath,
-      });
-      this.syncForm(true);
-    });
-    on('upload-error', ({detail: {task, error}}) => {
-      this.touch(task);
-      this.announce(this.t.announceError(task.name, this.t.error[error.key] ?? error.message));
-      this.emit('pan-upload-error', {
-        id: task.id,
-        name: task.name,
-        code: error.code,
-        message: error.message,
-        ...(error.traceID ? {traceID: error.traceID} : {}),
-        retryable: error.retryable,
-        key: error.key,
-      });
-      this.syncValidity();
-    });
-    on('status-change', ({detail: {task}}) => {
-      this.touch(task);
-      this.syncValidity();
-    });
-    on('task-removed', ({detail: {task}}) => {
-      this.revisions.delete(task.id);
-      this.revokeThumbnail(task.id);
-      this.syncForm(true);
-      this.scheduleRender();
-    });
-    on('queue-progress', () => this.scheduleRender());
-    on('queue-complete', ({detail: {succeeded, failed}}) => {
-      this.batchActive = false;
-      this.announce(this.t.announceComplete(succeeded, failed));
-      this.syncForm(true);
-      this.emit('pan-queue-complete', {succeeded, failed});
-    });
-  }
-
-  private emit<K extends keyof PanUploaderEventMap>(type: K, detail: PanUploaderEventMap[K]['detail']): void {
-    const event = new CustomEvent(type, {detail, bubbles: true, composed: true});
-    this.dispatchEvent(event);
-  }
-
-  private touch(task: UploadTask): void {
-    this.revisions.set(task.id, (this.revisions.get(task.id) ?? 0) + 1);
-    this.scheduleRender();
-  }
-
-  /** Engine events can come hundreds of times a frame: repaint at most once per animation frame. */
-  private scheduleRender(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.checkMilestones();
-      this.announcedSinceFrame = false;
-      this.requestUpdate();
-    });
-  }
-
-  // ——— form participation ———
-
-  private doneTasks(): UploadTask[] {
-    if (!this.manager) return [];
-    return this.manager.tasks.filter(
-      (task) => task.status === 'done' && task.fileID !== undefined && task.fileID !== '' && task.fileID !== 0,
-    );
-  }
-
-  private syncForm(dispatchChange: boolean): void {
-    const ids = this.value;
-    const key = `${this.name}\u0000${ids.join('\u0000')}`;
-    if (key !== this.formValueKey) {
-      const valueChanged = key.slice(key.indexOf('\u0000')) !== this.formValueKey.slice(this.formValueKey.indexOf('\u0000'));
-      this.formValueKey = key;
-      if (this.name && ids.length) {
-        const data = new FormData();
-        for (const id of ids) data.append(this.name, id);
-        this.internals.setFormValue(data);
-      } else {
-        this.internals.setFormValue(null);
-      }
-      if (dispatchChange && valueChanged && !this.resetting) this.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
-    }
-    this.syncValidity();
-  }
-
-  private syncValidity(): void {
-    const running = this.manager?.tasks.some((task) => ACTIVE.has(task.status) || task.status === 'paused') ?? false;
-    const anchor = this.chooseButton ?? undefined;
-    if (running) {
-      this.internals.setValidity({customError: true}, this.t.uploadsRunning, anchor);
-    } else if (this.required && this.value.length === 0) {
-      this.internals.setValidity({valueMissing: true}, this.t.valueMissing, anchor);
-    } else {
-      this.internals.setValidity({});
-    }
-  }
+  // ——— lifecycle and form callbacks ———
 
   /** @internal Called by the browser when the form resets. */
   formResetCallback(): void {
-    // A reset is not a user change: no change event, as with native inputs.
-    this.resetting = true;
-    try {
-      this.manager?.clear();
-    } finally {
-      this.resetting = false;
-    }
-    this.rejectedFiles = [];
-    this.pruneThumbnails();
-    this.syncForm(false);
-    this.scheduleRender();
+    this.formControl.reset(() => this.bridge.clear(false));
   }
 
   /** @internal Called by the browser when a fieldset or form disables the element. */
   formDisabledCallback(disabled: boolean): void {
-    this.formDisabled = disabled;
-  }
-
-  // ——— lifecycle ———
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.langObserver = new MutationObserver(() => this.readInheritedLang());
-    this.langObserver.observe(document.documentElement, {attributes: true, attributeFilter: ['lang'], subtree: true});
-    this.readInheritedLang();
-    this.syncForm(false);
-  }
-
-  // Uploads keep running while the element is detached (moving it in the DOM must not cancel them);
-  // a host that drops it for good calls cancel() first.
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.langObserver?.disconnect();
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    for (const url of this.thumbnails.values()) URL.revokeObjectURL(url);
-    this.thumbnails.clear();
-    this.thumbnailEpoch++;
-    clearTimeout(this.copiedTimer);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.manager) {
-      const options = this.engineOptions();
-      const key = optionsKey(options);
-      try {
-        if (key !== this.optionsKey) {
-          this.optionsKey = key;
-          this.manager.setOptions(options);
-        }
-        if (changed.has('tokenProvider')) this.manager.setOptions({tokenProvider: this.tokenProvider});
-      } catch (error) {
-        console.error(`<pan-uploader>: ${(error as Error).message}`);
-      }
-    }
-    if (changed.has('name') || changed.has('required')) this.syncForm(false);
+    this.formControl.setDisabled(disabled);
   }
 
   // `lang` stays the native attribute (its inheritance and :lang() keep working); the element only watches it.
@@ -620,213 +345,52 @@ export class PanUploader extends LitElement {
     super.attributeChangedCallback(name, old, value);
     if (name === 'lang') {
       this.requestUpdate();
-      this.syncValidity();
+      this.formControl.syncValidity();
     }
   }
 
   // A Chinese element renders once its strings' chunk is there (no flash of English), and updateComplete
   // waits for it. If the chunk cannot load, the element renders in English rather than not at all.
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const pending = loadLocale(this.locale);
+    const pending = loadLocale(this.localize.locale);
     if (!pending) return super.scheduleUpdate();
     return pending.then(
-      () => this.syncValidity(),
+      () => this.formControl.syncValidity(),
       (error: unknown) => console.error((error as Error).message),
     ).then(() => super.scheduleUpdate());
   }
 
-  protected override updated(): void {
-    // The anchor for validation bubbles exists only after the first render.
-    if (!this.internals.validity.valid) this.syncValidity();
-  }
-
-  /** The nearest `lang` above the element, crossing shadow roots (the element may sit in another component). */
-  private readInheritedLang(): void {
-    let node: Element | null = this.parentElement ?? ((this.getRootNode() as ShadowRoot).host ?? null);
-    let from = '';
-    while (node) {
-      const found = node.closest('[lang]');
-      if (found) {
-        from = found.getAttribute('lang') ?? '';
-        break;
-      }
-      node = (node.getRootNode() as ShadowRoot).host ?? null;
-    }
-    if (from !== this.inheritedLang) this.inheritedLang = from;
-  }
-
-  private get locale(): Locale {
-    return resolveLocale(this.lang || this.inheritedLang);
-  }
-
-  private get t(): Strings {
-    return strings(this.locale);
-  }
-
   private get isDisabled(): boolean {
-    return this.disabled || this.formDisabled;
-  }
-
-  // ——— announcements ———
-
-  private announce(text: string): void {
-    this.announcedSinceFrame = true;
-    // The same words twice would not be re-read: alternate a zero-width space.
-    this.announcement = this.announcement === text ? `${text}\u200b` : text;
-  }
-
-  private checkMilestones(): void {
-    if (!this.batchActive || !this.manager) return;
-    const totals = this.manager.totals();
-    if (!totals.total) return;
-    const percent = (totals.loaded / totals.total) * 100;
-    const reached = MILESTONES.filter((m) => percent >= m && !this.milestonesSaid.has(m));
-    if (reached.length) {
-      for (const m of reached) this.milestonesSaid.add(m);
-      // A file's own news (done, failed) wins over a milestone reached in the same frame.
-      if (!this.announcedSinceFrame) this.announce(this.t.announceMilestone(reached[reached.length - 1]));
-    }
-  }
-
-  // ——— user input ———
-
-  private hasFiles(event: DragEvent): boolean {
-    return !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
-  }
-
-  private onDragEnter = (event: DragEvent) => {
-    if (this.isDisabled || !this.hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth++;
-    this.dragging = true;
-  };
-
-  private onDragOver = (event: DragEvent) => {
-    if (this.isDisabled || !this.hasFiles(event)) return;
-    event.preventDefault();
-    event.dataTransfer!.dropEffect = 'copy';
-  };
-
-  private onDragLeave = () => {
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (!this.dragDepth) this.dragging = false;
-  };
-
-  private onDrop = async (event: DragEvent) => {
-    this.dragDepth = 0;
-    this.dragging = false;
-    if (this.isDisabled || !event.dataTransfer) return;
-    event.preventDefault();
-    const files = await filesFromDataTransfer(event.dataTransfer, {folders: this.directory});
-    if (files.length) this.addFromUser(files);
-  };
-
-  private onPaste = async (event: ClipboardEvent) => {
-    if (this.isDisabled || !event.clipboardData?.files.length) return;
-    event.preventDefault();
-    const files = await filesFromDataTransfer(event.clipboardData, {folders: false});
-    if (files.length) this.addFromUser(files);
-  };
-
-  private onPicked(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const files = filesFromInput(input);
-    // Clearing lets the same file be picked again after it was removed.
-    input.value = '';
-    if (files.length) this.addFromUser(files);
-  }
-
-  private addFromUser(files: FileWithPath[]): void {
-    this.addFiles(files);
-  }
-
-  private openPicker(kind: 'files' | 'folder'): void {
-    if (this.isDisabled) return;
-    (kind === 'files' ? this.filePicker : this.folderPicker).click();
-  }
-
-  private async copyLink(task: UploadTask): Promise<void> {
-    let ok = true;
-    try {
-      await navigator.clipboard.writeText(task.downloadURL!);
-    } catch {
-      ok = false;
-    }
-    this.copied = {id: task.id, ok};
-    this.announce(ok ? this.t.copied : this.t.copyFailed);
-    clearTimeout(this.copiedTimer);
-    this.copiedTimer = setTimeout(() => (this.copied = null), 2500);
-  }
-
-  private dismissRejected(id: string): void {
-    this.rejectedFiles = this.rejectedFiles.filter((entry) => entry.id !== id);
-    // Keep focus inside the element: on the next row's button or the picker.
-    this.updateComplete.then(() => this.chooseButton?.focus());
-  }
-
-  private removeTask(id: string): void {
-    this.engine.remove(id);
-    this.updateComplete.then(() => this.chooseButton?.focus());
-  }
-
-  // ——— thumbnails ———
-
-  private thumbnailFor(task: UploadTask): string | undefined {
-    // A URL import has no local bytes: its preview is the image host's own link, once there is one.
-    if (task.url) return task.status === 'done' && this.target === 'image' ? task.downloadURL : undefined;
-    if (!task.file.type.startsWith('image/') || task.size > THUMBNAIL_MAX_BYTES) return undefined;
-    let url = this.thumbnails.get(task.id);
-    if (!url) {
-      url = URL.createObjectURL(task.file);
-      this.thumbnails.set(task.id, url);
-    }
-    return url;
-  }
-
-  private revokeThumbnail(id: string): void {
-    const url = this.thumbnails.get(id);
-    if (url) URL.revokeObjectURL(url);
-    this.thumbnails.delete(id);
-  }
-
-  private pruneThumbnails(): void {
-    const live = new Set(this.manager?.tasks.map((task) => task.id));
-    for (const id of [...this.thumbnails.keys()]) if (!live.has(id)) this.revokeThumbnail(id);
+    return this.disabled || this.formControl.disabled;
   }
 
   // ——— rendering ———
 
   protected override render(): TemplateResult {
-    const t = this.t;
-    const tasks = this.manager?.tasks ?? [];
+    const t = this.localize.t;
+    const tasks = this.bridge.built?.tasks ?? [];
+    const refused = this.bridge.refused;
     const disabled = this.isDisabled;
     const image = this.target === 'image';
     return html`
-      <div part="dropzone" class=${this.dragging ? 'dragging' : ''} role="group" aria-labelledby="drop-title"
-        aria-describedby="drop-hint">
-        <slot name="drop-icon">${icons.upload}</slot>
-        <p part="drop-title" id="drop-title"><slot name="drop-title">${this.dragging ? t.dropActive : t.dropTitle}</slot></p>
-        <p part="drop-hint" id="drop-hint"><slot name="drop-hint">${image ? t.dropHintImage : t.dropHint}</slot></p>
-        <div part="pickers">
-          <button type="button" part="button choose-files" class="primary" ?disabled=${disabled}
-            @click=${() => this.openPicker('files')}>${t.chooseFiles}</button>
-          ${this.directory
-            ? html`<button type="button" part="button choose-folder" ?disabled=${disabled}
-                @click=${() => this.openPicker('folder')}>${t.chooseFolder}</button>`
-            : nothing}
-        </div>
-        <input type="file" data-picker="files" hidden tabindex="-1" aria-hidden="true" ?multiple=${this.multiple}
-          accept=${this.accept || (image ? 'image/*' : '')} @change=${this.onPicked} />
-        ${this.directory
-          ? html`<input type="file" data-picker="folder" hidden tabindex="-1" aria-hidden="true" webkitdirectory multiple
-              @change=${this.onPicked} />`
-          : nothing}
-      </div>
-      ${image && this.urlImport ? this.renderURLImport(disabled) : nothing}
-      ${tasks.length ? this.renderSummary(tasks) : nothing}
-      ${this.rejectedFiles.length
+      ${dropZone({
+        t,
+        disabled,
+        image,
+        dragging: this.drop.dragging,
+        directory: this.directory,
+        multiple: this.multiple,
+        accept: this.accept,
+        openPicker: (kind) => this.openPicker(kind),
+        picked: (event) => this.onPicked(event),
+      })}
+      ${image && this.urlImport ? urlImportForm({t, disabled}, (event) => this.onImportSubmit(event)) : nothing}
+      ${tasks.length
+        ? queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.queueActions})
+        : nothing}
+      ${refused.length
         ? html`<ul part="rejected-list" aria-label=${t.rejectedList}>
-            ${repeat(this.rejectedFiles, (entry) => entry.id, (entry) => this.renderRejected(entry))}
+            ${repeat(refused, (entry) => entry.id, (entry) => refusedRow(entry, {t, disabled}, () => this.dismissRefused(entry.id)))}
           </ul>`
         : nothing}
       ${tasks.length
@@ -834,28 +398,34 @@ export class PanUploader extends LitElement {
             ${repeat(
               tasks,
               (task) => task.id,
-              (task) =>
-                guard(
-                  [this.revisions.get(task.id) ?? 0, task.status, this.locale, disabled, this.copied?.id === task.id, this.thumbnailEpoch],
-                  () => this.renderTask(task),
-                ),
+              (task) => {
+                const copied = this.copyLink.outcomeFor(task.id);
+                return guard([this.bridge.revision(task.id), task.status, this.localize.locale, disabled, !!copied, this.thumbnails.epoch], () =>
+                  taskRow(task, {t, disabled, copied, thumbnail: this.thumbnails.urlFor(task, this.target), actions: this.taskActions}),
+                );
+              },
             )}
           </ul>`
-        : this.rejectedFiles.length
+        : refused.length
           ? nothing
           : html`<p part="empty"><slot name="empty">${t.empty}</slot></p>`}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
     `;
   }
 
-  private renderURLImport(disabled: boolean): TemplateResult {
-    const t = this.t;
-    return html`<form part="url-import" @submit=${this.onImportSubmit}>
-      <label part="url-label" for="url-input">${t.importLabel}</label>
-      <input part="url-input" id="url-input" type="url" inputmode="url" autocomplete="off" spellcheck="false"
-        placeholder="https://example.com/image.png" ?disabled=${disabled} />
-      <button type="submit" part="button url-submit" ?disabled=${disabled}>${t.importButton}</button>
-    </form>`;
+  // ——— user input ———
+
+  private onPicked(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const files = filesFromInput(input);
+    // Clearing lets the same file be picked again after it was removed.
+    input.value = '';
+    if (files.length) this.addFiles(files);
+  }
+
+  private openPicker(kind: 'files' | 'folder'): void {
+    if (this.isDisabled) return;
+    (kind === 'files' ? this.filePicker : this.folderPicker).click();
   }
 
   private onImportSubmit(event: SubmitEvent): void {
@@ -867,192 +437,14 @@ export class PanUploader extends LitElement {
     if (this.importURL(url).added.length) input.value = '';
   }
 
-  private renderSummary(tasks: readonly UploadTask[]): TemplateResult {
-    const t = this.t;
-    const totals = this.engine.totals();
-    const counted = tasks.filter((task) => task.status !== 'canceled').length;
-    const percent = totals.total ? Math.min(100, Math.floor((totals.loaded / totals.total) * 100)) : 0;
-    const active = tasks.some((task) => ACTIVE.has(task.status) && task.status !== 'queued');
-    const queued = tasks.some((task) => task.status === 'queued');
-    const paused = tasks.some((task) => task.status === 'paused');
-    const failed = tasks.some((task) => task.status === 'error' || task.status === 'canceled');
-    const disabled = this.isDisabled;
-    const figures = [
-      active && totals.bytesPerSecond > 0 ? t.speed(formatBytes(totals.bytesPerSecond)) : '',
-      active && totals.etaSeconds !== undefined ? t.eta(formatDuration(t, totals.etaSeconds)) : '',
-    ].filter(Boolean);
-    return html`
-      <div part="summary">
-        <div part="summary-text">
-          <strong>${t.countDone(totals.succeeded, counted)}</strong>
-          ${totals.failed ? html` · <span>${t.failedCount(totals.failed)}</span>` : nothing}
-          ${figures.length ? html` · ${figures.join(' · ')}` : nothing}
-        </div>
-        <div part="toolbar">
-          ${this.manual && queued
-            ? html`<button type="button" part="button upload" class="primary small" ?disabled=${disabled}
-                @click=${() => this.start()}>${t.upload}</button>`
-            : nothing}
-          ${active || (queued && !this.manual)
-            ? html`<button type="button" part="button pause-all" class="small" ?disabled=${disabled}
-                @click=${() => this.pause()}>${t.pauseAll}</button>`
-            : nothing}
-          ${paused
-            ? html`<button type="button" part="button resume-all" class="small" ?disabled=${disabled}
-                @click=${() => this.resume()}>${t.resumeAll}</button>`
-            : nothing}
-          ${failed
-            ? html`<button type="button" part="button retry-all" class="small" ?disabled=${disabled}
-                @click=${() => this.retry()}>${t.retry}</button>`
-            : nothing}
-          <button type="button" part="button clear" class="small danger" ?disabled=${disabled}
-            @click=${() => this.clear()}>${t.clear}</button>
-        </div>
-        <div part="overall-progress progress" role="progressbar" aria-label=${t.overall} aria-valuemin="0"
-          aria-valuemax="100" aria-valuenow=${percent}>
-          <div part="progress-bar" class=${totals.failed && !active ? 'error' : percent === 100 ? 'done' : ''}
-            ${scaleX(percent / 100)}></div>
-        </div>
-      </div>
-    `;
+  // Focus stays inside the element when a row and its button go: on the picker.
+  private dismissRefused(id: string): void {
+    this.bridge.dismiss(id);
+    this.updateComplete.then(() => this.chooseButton?.focus());
   }
 
-  private renderRejected(entry: RejectedEntry): TemplateResult {
-    const t = this.t;
-    return html`<li part="item" class="rejected">
-      ${this.renderTile(entry.name)}
-      <div part="info">
-        <span part="name" title=${joinPath(entry.relativePath, entry.name)}>${this.renderName(entry.relativePath, entry.name)}</span>
-        <div part="meta">
-          <span part="status" class="error">${t.rejected}</span>
-          <span part="size">${formatBytes(entry.size)}</span>
-          <span part="reason">${t.reject[entry.key] ?? entry.reason}</span>
-        </div>
-      </div>
-      <div part="item-actions">
-        ${this.iconButton('dismiss-button', icons.cancel, t.actionOn(t.dismiss, entry.name), () => this.dismissRejected(entry.id))}
-      </div>
-    </li>`;
+  private removeTask(id: string): void {
+    this.bridge.engine.remove(id);
+    this.updateComplete.then(() => this.chooseButton?.focus());
   }
-
-  private renderTask(task: UploadTask): TemplateResult {
-    const t = this.t;
-    const status = task.status;
-    const percent = task.status === 'done' ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
-    const running = ACTIVE.has(status) && status !== 'queued';
-    // A URL import has no size until 123pan has the image: it shows where it comes from instead.
-    const source = task.url && status !== 'done' ? hostOf(task.url) : undefined;
-    const showBytes = !task.url && (status === 'uploading' || status === 'paused' || status === 'completing');
-    const thumbnail = this.thumbnailFor(task);
-    const statusText =
-      status === 'hashing' ? `${t.status.hashing} ${percent}%` : task.url && (status === 'creating' || status === 'uploading') ? t.importing : t.status[status];
-    const copied = this.copied?.id === task.id ? this.copied : null;
-    const error = status === 'error' ? task.error : undefined;
-    return html`<li part="item" class=${status}>
-      ${thumbnail
-        ? html`<img part="thumbnail" src=${thumbnail} alt="" loading="lazy" decoding="async" />`
-        : this.renderTile(task.name)}
-      <div part="info">
-        <span part="name" title=${joinPath(task.relativePath, task.name)}>${this.renderName(task.relativePath, task.name)}</span>
-        <div part="meta">
-          <span part="status" class=${status}>${statusText}</span>
-          ${source !== undefined
-            ? html`<span part="source" title=${task.url!}>${t.importFrom(source)}</span>`
-            : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
-          ${status === 'uploading' || status === 'paused' ? html`<span part="percent">${percent}%</span>` : nothing}
-          ${status === 'uploading' && task.bytesPerSecond > 0
-            ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>`
-            : nothing}
-          ${status === 'uploading' && task.etaSeconds !== undefined
-            ? html`<span part="eta">${t.eta(formatDuration(t, task.etaSeconds))}</span>`
-            : nothing}
-          ${status === 'done' && task.reused ? html`<span part="note">${t.instant}</span>` : nothing}
-          ${task.resumed && status !== 'done' ? html`<span part="note">${t.resumed}</span>` : nothing}
-          ${status === 'done' && task.downloadURL
-            ? html`<a part="link" href=${task.downloadURL} target="_blank" rel="noopener noreferrer"
-                aria-label=${t.actionOn(t.openLink, task.name)}>${t.openLink}</a>`
-            : nothing}
-        </div>
-        ${error
-          ? html`<div part="error">
-              ${t.error[error.key] ?? error.message}
-              ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
-            </div>`
-          : nothing}
-      </div>
-      <div part="item-actions">${this.renderActions(task, running, copied)}</div>
-      ${status === 'done' || status === 'canceled'
-        ? nothing
-        : html`<div part="progress" role="progressbar" aria-label=${t.progressOf(task.name)} aria-valuemin="0"
-            aria-valuemax="100" aria-valuenow=${percent} aria-valuetext=${`${percent}% · ${statusText}`}>
-            <div part="progress-bar" class=${status === 'hashing' ? 'hashing' : status}
-              ${scaleX(percent / 100)}></div>
-          </div>`}
-    </li>`;
-  }
-
-  private renderActions(task: UploadTask, running: boolean, copied: {ok: boolean} | null): TemplateResult {
-    const t = this.t;
-    const name = task.name;
-    const status = task.status;
-    const buttons: TemplateResult[] = [];
-    if (running || status === 'queued') {
-      buttons.push(this.iconButton('pause-button', icons.pause, t.actionOn(t.pause, name), () => this.pause(task.id)));
-    }
-    if (status === 'paused') {
-      buttons.push(this.iconButton('resume-button', icons.resume, t.actionOn(t.resume, name), () => this.resume(task.id)));
-    }
-    if (running || status === 'queued' || status === 'paused') {
-      buttons.push(this.iconButton('cancel-button', icons.cancel, t.actionOn(t.cancel, name), () => this.cancel(task.id)));
-    }
-    if (status === 'error' || status === 'canceled') {
-      buttons.push(this.iconButton('retry-button', icons.retry, t.actionOn(t.retry, name), () => this.retry(task.id)));
-    }
-    if (status === 'done' && task.downloadURL) {
-      buttons.push(
-        this.iconButton(
-          'copy-button',
-          copied?.ok ? icons.check : icons.copy,
-          copied ? (copied.ok ? t.copied : t.copyFailed) : t.actionOn(t.copyLink, name),
-          () => this.copyLink(task),
-        ),
-      );
-    }
-    if (!running && status !== 'queued' && status !== 'paused') {
-      buttons.push(this.iconButton('remove-button', icons.remove, t.actionOn(t.remove, name), () => this.removeTask(task.id)));
-    }
-    return html`${buttons}`;
-  }
-
-  private iconButton(part: string, icon: TemplateResult, label: string, onClick: () => void): TemplateResult {
-    return html`<button type="button" part="button ${part}" class="small" aria-label=${label} title=${label}
-      ?disabled=${this.isDisabled} @click=${onClick}>${icon}</button>`;
-  }
-
-  private renderTile(name: string): TemplateResult {
-    const dot = name.lastIndexOf('.');
-    const ext = dot > 0 && name.length - dot <= 5 ? name.slice(dot + 1) : '';
-    return html`<span part="thumbnail" aria-hidden="true">${ext || '•'}</span>`;
-  }
-
-  private renderName(relativePath: string, name: string): TemplateResult {
-    return html`${relativePath ? html`<span part="path">${relativePath}/</span>` : nothing}${name}`;
-  }
-}
-
-/** Compares option sets, counting an explicit undefined as a value. */
-function optionsKey(options: Partial<UploadManagerOptions>): string {
-  return JSON.stringify(options, (_key, value) => (value === undefined ? null : value));
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-function joinPath(folder: string, name: string): string {
-  return folder ? `${folder}/${name}` : name;
 }

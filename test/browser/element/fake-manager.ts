@@ -14,7 +14,7 @@ import type {
   UploadStatus,
   UploadTask,
 } from '../../../src/core/types.ts';
-import type {UploadEngine} from '../../../src/components/pan-uploader/pan-uploader.component.ts';
+import type {UploadEngine} from '../../../src/core/upload-engine.ts';
 
 let seq = 0;
 

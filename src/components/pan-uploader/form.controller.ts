@@ -1,0 +1,111 @@
+/**
+ * Form participation through ElementInternals: the value is the uploaded files' fileIDs (one form entry
+ * each, under `name`); `required` with nothing uploaded, or uploads still running or paused, make it invalid.
+ */
+import type {ReactiveController, ReactiveControllerHost} from 'lit';
+import {UploadStatus, type UploadTask} from '../../core/types.ts';
+import type {Strings} from './i18n.ts';
+import {isPending} from './status.ts';
+
+export interface FormHost extends ReactiveControllerHost, HTMLElement {
+  name: string;
+  required: boolean;
+}
+
+export interface FormOptions {
+  /** The engine's tasks, or undefined while there is no engine. */
+  tasks(): readonly UploadTask[] | undefined;
+  /** Where the browser points its validation bubble. */
+  anchor(): HTMLElement | undefined;
+  strings(): Strings;
+}
+
+export class FormController implements ReactiveController {
+  readonly internals: ElementInternals;
+  /** A fieldset or form disables the element. */
+  disabled = false;
+  private valueKey = '';
+  private resetting = false;
+  private synced?: {name: string; required: boolean};
+
+  constructor(
+    private readonly host: FormHost,
+    private readonly options: FormOptions,
+  ) {
+    this.internals = host.attachInternals();
+    host.addController(this);
+  }
+
+  /** The uploaded files' fileIDs, in list order. */
+  get value(): string[] {
+    return (this.options.tasks() ?? [])
+      .filter((task) => task.status === UploadStatus.DONE && task.fileID !== undefined && task.fileID !== '' && task.fileID !== 0)
+      .map((task) => String(task.fileID));
+  }
+
+  /** Sets the form value when it changed (with `change` when `dispatchChange`), then the validity. */
+  sync(dispatchChange: boolean): void {
+    const host = this.host;
+    const ids = this.value;
+    const key = `${host.name}\u0000${ids.join('\u0000')}`;
+    if (key !== this.valueKey) {
+      const valueChanged = key.slice(key.indexOf('\u0000')) !== this.valueKey.slice(this.valueKey.indexOf('\u0000'));
+      this.valueKey = key;
+      if (host.name && ids.length) {
+        const data = new FormData();
+        for (const id of ids) data.append(host.name, id);
+        this.internals.setFormValue(data);
+      } else {
+        this.internals.setFormValue(null);
+      }
+      if (dispatchChange && valueChanged && !this.resetting) host.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
+    }
+    this.syncValidity();
+  }
+
+  syncValidity(): void {
+    const t = this.options.strings();
+    const running = this.options.tasks()?.some((task) => isPending(task.status) || task.status === UploadStatus.PAUSED) ?? false;
+    const anchor = this.options.anchor();
+    if (running) {
+      this.internals.setValidity({customError: true}, t.uploadsRunning, anchor);
+    } else if (this.host.required && this.value.length === 0) {
+      this.internals.setValidity({valueMissing: true}, t.valueMissing, anchor);
+    } else {
+      this.internals.setValidity({});
+    }
+  }
+
+  /** The form was reset: `empty` clears the list; like a native input's, a reset dispatches no `change`. */
+  reset(empty: () => void): void {
+    this.resetting = true;
+    try {
+      empty();
+    } finally {
+      this.resetting = false;
+    }
+    this.sync(false);
+  }
+
+  setDisabled(disabled: boolean): void {
+    if (disabled === this.disabled) return;
+    this.disabled = disabled;
+    this.host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    this.sync(false);
+  }
+
+  hostUpdate(): void {
+    const {name, required} = this.host;
+    if (this.synced?.name === name && this.synced.required === required) return;
+    this.synced = {name, required};
+    this.sync(false);
+  }
+
+  hostUpdated(): void {
+    // The anchor for validation bubbles exists only after the first render.
+    if (!this.internals.validity.valid) this.syncValidity();
+  }
+}
