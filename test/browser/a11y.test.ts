@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import 'axe-core';
 import {cleanup, file, mount, settle, type FakePanUploader} from './element/fixture.ts';
 

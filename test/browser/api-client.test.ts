@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {delay, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import {PanApiError, PanClient, type PanClientOptions} from '../../src/api/index.ts';

@@ -5,7 +5,7 @@
  * (compared with before it loaded). It also uploads from there, through its inlined worker.
  * Needs `npm run build` first (dist/pan-uploader.bundle.js).
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import {createEmulator} from '../../src/emulator/index.ts';
 import type {PanUploader} from '../../src/index.ts';

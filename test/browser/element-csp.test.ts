@@ -2,7 +2,7 @@
  * <pan-uploader> under a strict style policy: no inline style attributes, styles only as adopted sheets.
  * The policy is added as a <meta> before the element renders; Chromium enforces it from then on.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {cleanup, file, mount, part, parts, settle} from './element/fixture.ts';
 
 const violations: string[] = [];

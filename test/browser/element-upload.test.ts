@@ -2,7 +2,7 @@
  * Whole uploads through <pan-uploader>: the real engine, protocols and API client against the 123pan
  * emulator (msw). Each upload is checked against what the emulator holds.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
 import {UploadManager} from '../../src/core/index.ts';

@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {sendKeys} from '@web/test-runner-commands';
 import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
 import '../../src/pan-uploader.ts';

@@ -1,6 +1,6 @@
 // The emulator inside the page through msw's service worker: the same handlers the Node host runs,
 // answering cross-origin fetches to 123pan's default origins, bytes held in memory.
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {createEmulator, EmulatorCode} from '../../src/emulator/index.ts';

@@ -2,7 +2,7 @@
  * The engine end to end: UploadManager → protocols → API client → msw → the 123pan emulator.
  * Every upload is checked against what the emulator really holds (its files() MD5s).
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {getResponse, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import {UploadManager, UploadStatus} from '../../src/core/index.ts';

@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {hashFile} from '../../src/hash/index.ts';
 import {expectedMD5s} from './hash/expected.ts';
 import {fixtureBytes} from './hash/bytes.ts';

@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {HashError, HashPool, hashBlob, hashFile, type HashEngine, type HashProgress} from '../../src/hash/index.ts';
 import type {ReadMethod} from '../../src/hash/types.ts';
 import {fixtureBytes, fixtureCases, MiB} from './hash/bytes.ts';

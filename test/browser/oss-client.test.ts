@@ -1,6 +1,6 @@
 // The image-host management client, copy from the drive and URL import, in the browser against the
 // emulator through msw: requests as 123pan documents them, limits kept, failures reported by name.
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {PanClient} from '../../src/api/index.ts';

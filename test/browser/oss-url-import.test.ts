@@ -2,7 +2,7 @@
  * URL import through <pan-uploader url-import target="image">: the real engine and image-host client
  * against the emulator (msw), whose registered remotes stand in for the web.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';

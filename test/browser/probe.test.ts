@@ -1,4 +1,4 @@
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';

@@ -2,7 +2,7 @@
  * The flows on their own, for answers the emulator does not give by itself: each case scripts
  * 123pan's reply with an msw handler and checks what the flow sends and decides.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import {PanClient} from '../../src/api/index.ts';

@@ -3,7 +3,7 @@
  * emulator (msw) with the real element and engine. Props reach the element as properties and
  * attributes, callbacks get the typed events and follow re-renders, and a ref reaches the element.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import * as React from 'react';
 import {createRoot, type Root} from 'react-dom/client';

@@ -3,7 +3,7 @@
  * leaving the page does: every request aborted, nothing cleaned up); a second manager on the same
  * IndexedDB is given the same file and continues instead of starting over.
  */
-import {expect} from '@esm-bundle/chai';
+import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import {ResumeStore, UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../src/core/index.ts';
