@@ -9,6 +9,11 @@ export default defineConfig({
   worker: {format: 'es'},
   // Build only: the dev server (the demo page) keeps the styles as written.
   plugins: [{...minifyLitCSS(), apply: 'build'}],
+  // The dev server pre-bundles what the demo pages import. Left to itself it scans every HTML file under the
+  // root, and examples/ import the package by name (resolved to dist/ by their own configs): the scan fails.
+  // The scan does not follow `new Worker(…)`: the hashing worker's engines are named, or the first upload
+  // would find them late and reload the page.
+  optimizeDeps: {entries: ['index.html', 'demo/**/*.html'], include: ['spark-md5', 'hash-wasm']},
   build: {
     target: 'es2022',
     sourcemap: true,
