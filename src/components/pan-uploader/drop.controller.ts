@@ -6,6 +6,8 @@ import type {ReactiveController, ReactiveControllerHost} from 'lit';
 import type {FileWithPath} from '../../core/types.ts';
 import {filesFromDataTransfer} from './collect-files.ts';
 
+const EVENTS = ['dragenter', 'dragover', 'dragleave', 'drop', 'paste'] as const;
+
 export interface DropOptions {
   disabled(): boolean;
   /** Walk dropped folders (the `directory` attribute). */
@@ -27,19 +29,20 @@ export class DropController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.host.addEventListener('dragenter', this.onDragEnter);
-    this.host.addEventListener('dragover', this.onDragOver);
-    this.host.addEventListener('dragleave', this.onDragLeave);
-    this.host.addEventListener('drop', this.onDrop);
-    this.host.addEventListener('paste', this.onPaste);
+    for (const type of EVENTS) this.host.addEventListener(type, this);
   }
 
   hostDisconnected(): void {
-    this.host.removeEventListener('dragenter', this.onDragEnter);
-    this.host.removeEventListener('dragover', this.onDragOver);
-    this.host.removeEventListener('dragleave', this.onDragLeave);
-    this.host.removeEventListener('drop', this.onDrop);
-    this.host.removeEventListener('paste', this.onPaste);
+    for (const type of EVENTS) this.host.removeEventListener(type, this);
+  }
+
+  /** The host's listener for every event in EVENTS. */
+  handleEvent(event: Event): void {
+    if (event.type === 'dragenter') this.onDragEnter(event as DragEvent);
+    else if (event.type === 'dragover') this.onDragOver(event as DragEvent);
+    else if (event.type === 'dragleave') this.onDragLeave();
+    else if (event.type === 'drop') void this.onDrop(event as DragEvent);
+    else if (event.type === 'paste') void this.onPaste(event as ClipboardEvent);
   }
 
   private setDragging(dragging: boolean): void {
@@ -52,37 +55,37 @@ export class DropController implements ReactiveController {
     return !this.options.disabled() && !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
   }
 
-  private readonly onDragEnter = (event: DragEvent) => {
+  private onDragEnter(event: DragEvent): void {
     if (!this.takes(event)) return;
     event.preventDefault();
     this.depth++;
     this.setDragging(true);
-  };
+  }
 
-  private readonly onDragOver = (event: DragEvent) => {
+  private onDragOver(event: DragEvent): void {
     if (!this.takes(event)) return;
     event.preventDefault();
     event.dataTransfer!.dropEffect = 'copy';
-  };
+  }
 
-  private readonly onDragLeave = () => {
+  private onDragLeave(): void {
     this.depth = Math.max(0, this.depth - 1);
     if (!this.depth) this.setDragging(false);
-  };
+  }
 
-  private readonly onDrop = async (event: DragEvent) => {
+  private async onDrop(event: DragEvent): Promise<void> {
     this.depth = 0;
     this.setDragging(false);
     if (this.options.disabled() || !event.dataTransfer) return;
     event.preventDefault();
     const files = await filesFromDataTransfer(event.dataTransfer, {folders: this.options.folders()});
     if (files.length) this.options.add(files);
-  };
+  }
 
-  private readonly onPaste = async (event: ClipboardEvent) => {
+  private async onPaste(event: ClipboardEvent): Promise<void> {
     if (this.options.disabled() || !event.clipboardData?.files.length) return;
     event.preventDefault();
     const files = await filesFromDataTransfer(event.clipboardData, {folders: false});
     if (files.length) this.options.add(files);
-  };
+  }
 }
