@@ -1,6 +1,6 @@
 /** custom-elements.json describes the element only: its class and the file that registers it. */
 export default {
-  globs: ['src/components/**/*.ts', 'src/pan-uploader.ts'],
+  globs: ['src/components/**/*.component.ts', 'src/pan-uploader.ts'],
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,
