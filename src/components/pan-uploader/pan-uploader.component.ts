@@ -199,11 +199,7 @@ export class PanUploader extends LitElement {
   // ——— controllers: one concern each ———
 
   private readonly localize = new LocaleController(this);
-  private readonly announcer = new AnnouncerController(
-    this,
-    () => this.localize.t,
-    () => this.bridge.built?.totals(),
-  );
+  private readonly announcer = new AnnouncerController(this, () => this.localize.t, () => this.bridge.built?.totals());
   private readonly thumbnails = new ThumbnailController(this);
   private readonly formControl = new FormController(this, {
     tasks: () => this.bridge.built?.tasks,
@@ -225,19 +221,15 @@ export class PanUploader extends LitElement {
   });
   private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
 
-  private readonly taskActions: TaskActions = {
-    pause: (id) => this.pause(id),
-    resume: (id) => this.resume(id),
+  /** What the rows' and the summary's buttons do. */
+  private readonly actions: TaskActions & QueueActions = {
+    start: () => this.start(),
+    pause: (id?: string) => this.pause(id),
+    resume: (id?: string) => this.resume(id),
     cancel: (id) => this.cancel(id),
-    retry: (id) => this.retry(id),
+    retry: (id?: string) => this.retry(id),
     remove: (id) => this.removeTask(id),
     copyLink: (task) => this.copyLink.copy(task),
-  };
-  private readonly queueActions: QueueActions = {
-    start: () => this.start(),
-    pause: () => this.pause(),
-    resume: () => this.resume(),
-    retry: () => this.retry(),
     clear: () => this.clear(),
   };
 
@@ -386,7 +378,7 @@ export class PanUploader extends LitElement {
       })}
       ${image && this.urlImport ? urlImportForm({t, disabled}, (event) => this.onImportSubmit(event)) : nothing}
       ${tasks.length
-        ? queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.queueActions})
+        ? queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.actions})
         : nothing}
       ${refused.length
         ? html`<ul part="rejected-list" aria-label=${t.rejectedList}>
@@ -400,8 +392,10 @@ export class PanUploader extends LitElement {
               (task) => task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
-                return guard([this.bridge.revision(task.id), task.status, this.localize.locale, disabled, !!copied, this.thumbnails.epoch], () =>
-                  taskRow(task, {t, disabled, copied, thumbnail: this.thumbnails.urlFor(task, this.target), actions: this.taskActions}),
+                // A row renders again only when something it shows changed.
+                const shown = [this.bridge.revision(task.id), task.status, this.localize.locale, disabled, !!copied, this.thumbnails.epoch];
+                return guard(shown, () =>
+                  taskRow(task, {t, disabled, copied, thumbnail: this.thumbnails.urlFor(task, this.target), actions: this.actions}),
                 );
               },
             )}

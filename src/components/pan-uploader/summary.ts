@@ -42,11 +42,11 @@ export function queueSummary(tasks: readonly UploadTask[], totals: QueueTotals, 
         ${figures.length ? html` · ${figures.join(' · ')}` : nothing}
       </div>
       <div part="toolbar">
-        ${manual && queued ? button('upload', t.upload, actions.start, 'primary small') : nothing}
-        ${running || (queued && !manual) ? button('pause-all', t.pauseAll, actions.pause) : nothing}
-        ${paused ? button('resume-all', t.resumeAll, actions.resume) : nothing}
-        ${failed ? button('retry-all', t.retry, actions.retry) : nothing}
-        ${button('clear', t.clear, actions.clear, 'small danger')}
+        ${manual && queued ? button('upload', t.upload, () => actions.start(), 'primary small') : nothing}
+        ${running || (queued && !manual) ? button('pause-all', t.pauseAll, () => actions.pause()) : nothing}
+        ${paused ? button('resume-all', t.resumeAll, () => actions.resume()) : nothing}
+        ${failed ? button('retry-all', t.retry, () => actions.retry()) : nothing}
+        ${button('clear', t.clear, () => actions.clear(), 'small danger')}
       </div>
       <div part="overall-progress progress" role="progressbar" aria-label=${t.overall} aria-valuemin="0"
         aria-valuemax="100" aria-valuenow=${percent}>
