@@ -22,8 +22,6 @@ import {queueSummary, type QueueActions} from './summary.ts';
 import {ThumbnailController} from './thumbnails.controller.ts';
 import urlImportStyles from './url-import.styles.ts';
 
-export type {UploadEngine} from '../../core/upload-engine.ts';
-
 /** From this many rows on, off-screen rows skip layout and paint (content-visibility). */
 const LONG_LIST = 50;
 
