@@ -36,14 +36,14 @@ export interface TaskRowContext extends RowContext {
 export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions}: TaskRowContext): TemplateResult {
   const status = task.status;
   const percent = status === UploadStatus.DONE ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
-  const moving = status === UploadStatus.UPLOADING;
+  const uploading = status === UploadStatus.UPLOADING;
   // A URL import has no size until 123pan has the image: it shows where it comes from instead.
   const source = task.url && status !== UploadStatus.DONE ? hostOf(task.url) : undefined;
-  const showBytes = !task.url && (moving || status === UploadStatus.PAUSED || status === UploadStatus.COMPLETING);
+  const showBytes = !task.url && (uploading || status === UploadStatus.PAUSED || status === UploadStatus.COMPLETING);
   const statusText =
     status === UploadStatus.HASHING
       ? `${t.status.hashing} ${percent}%`
-      : task.url && (status === UploadStatus.CREATING || moving)
+      : task.url && (status === UploadStatus.CREATING || uploading)
         ? t.importing
         : t.status[status];
   const error = status === UploadStatus.ERROR ? task.error : undefined;
@@ -57,9 +57,9 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
         ${source !== undefined
           ? html`<span part="source" title=${task.url!}>${t.importFrom(source)}</span>`
           : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
-        ${moving || status === UploadStatus.PAUSED ? html`<span part="percent">${percent}%</span>` : nothing}
-        ${moving && task.bytesPerSecond > 0 ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>` : nothing}
-        ${moving && task.etaSeconds !== undefined
+        ${uploading || status === UploadStatus.PAUSED ? html`<span part="percent">${percent}%</span>` : nothing}
+        ${uploading && task.bytesPerSecond > 0 ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>` : nothing}
+        ${uploading && task.etaSeconds !== undefined
           ? html`<span part="eta">${t.eta(formatDuration(t, task.etaSeconds))}</span>`
           : nothing}
         ${done && task.reused ? html`<span part="note">${t.instant}</span>` : nothing}
