@@ -3,17 +3,18 @@
  * and raw PUTs to presigned URLs. It attaches the token (when there is a hook), keeps per-endpoint rate
  * limits, retries by `shouldRetry`, refreshes the token once on 401, and slows everything after a 429.
  */
-import {sleep} from './abort.ts';
+import {sleep} from '../shared/abort.ts';
 import {PanApiError, abortedError, isAbortError, isAuthError, isRateLimitError, readEnvelope, type RawResponse} from './errors.ts';
 import {DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits} from './rate-limit.ts';
 import {DEFAULT_RETRY_DELAYS, shouldRetry} from './retry.ts';
 import {normalizeServer, wasUpgraded} from './server-url.ts';
 import {TokenSource} from './token.ts';
-import {sendWithFetch, sendWithXhr, type SendRequest} from './transport.ts';
+import {defaultTransport, FetchTransport, type SendRequest, type Transport} from './transport.ts';
 import type {TokenProvider} from './types.ts';
 import {checkRetryDelays, normalizeApiBase} from './options.ts';
+import {DEFAULT_API_BASE} from '../shared/api-base.ts';
 
-export const DEFAULT_API_BASE = 'https://open-api.123pan.com';
+export {DEFAULT_API_BASE};
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface PanClientOptions {
@@ -29,7 +30,9 @@ export interface PanClientOptions {
   retryDelays?: readonly number[];
   /** Per request without progress (JSON calls: the whole request). 0 = none. */
   timeoutMs?: number;
-  /** Injected transport (tests, Node). When given, uploads use it too, so progress is reported once at the end. */
+  /** How requests travel. Default: XhrTransport in a browser (upload progress), FetchTransport elsewhere. */
+  transport?: Transport;
+  /** @deprecated Shorthand for `transport: new FetchTransport(fetch)`: uploads then report progress once, at the end. */
   fetch?: typeof fetch;
   /** The page's protocol, deciding whether plain-http upload servers are upgraded. Default: location.protocol. */
   pageProtocol?: string;
@@ -69,18 +72,16 @@ export class PanClient {
   private readonly limiter: RateLimiter;
   private readonly retryDelays: readonly number[];
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
-  private readonly useXhr: boolean;
+  private readonly transport: Transport;
   private readonly pageProtocol?: string;
   /** 429s in a row, client-wide: each makes the shared cool-down longer; a success resets it. */
   private rateLimitStreak = 0;
 
   constructor(options: PanClientOptions = {}) {
     this.apiBase = normalizeApiBase(options.apiBase ?? DEFAULT_API_BASE);
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.useXhr = !options.fetch && typeof XMLHttpRequest !== 'undefined';
+    this.transport = options.transport ?? (options.fetch ? new FetchTransport(options.fetch) : defaultTransport());
     this.pageProtocol = options.pageProtocol ?? (typeof location === 'undefined' ? undefined : location.protocol);
-    this.tokens = new TokenSource({tokenProvider: options.tokenProvider, tokenUrl: options.tokenUrl, fetch: this.fetchImpl});
+    this.tokens = new TokenSource({tokenProvider: options.tokenProvider, tokenUrl: options.tokenUrl, transport: this.transport});
     this.limiter = new RateLimiter({...DEFAULT_RATE_LIMITS, ...options.rateLimits});
     const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
     checkRetryDelays(delays);
@@ -114,7 +115,7 @@ export class PanClient {
       send: (token) => {
         const headers = this.apiHeaders(token);
         if (body !== undefined) headers['Content-Type'] = 'application/json';
-        return sendWithFetch(this.fetchImpl, {method, url, endpoint, headers, body, signal: init.signal, timeoutMs: this.timeoutMs});
+        return this.transport.send({method, url, endpoint, headers, body, signal: init.signal, timeoutMs: this.timeoutMs});
       },
       read: (response) => readEnvelope<T>(response, endpoint),
     });
@@ -131,7 +132,7 @@ export class PanClient {
       signal: init.signal,
       retry: true,
       api: true,
-      send: (token) => this.send({method: 'POST', url, endpoint, headers: this.apiHeaders(token), body: form(), signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress}),
+      send: (token) => this.send({method: 'POST', url, endpoint, headers: this.apiHeaders(token), body: form(), signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => readEnvelope<T>(response, endpoint),
       explain: (error) =>
         upgraded && error.code === 'network'
@@ -154,7 +155,7 @@ export class PanClient {
       signal: init.signal,
       retry: true,
       api: false,
-      send: () => this.send({method: 'PUT', url, endpoint, headers: {}, body, signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress}),
+      send: () => this.send({method: 'PUT', url, endpoint, headers: {}, body, signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => {
         if (response.status >= 200 && response.status < 300) return undefined;
         const storageCode = /<Code>([^<]{1,64})<\/Code>/.exec(response.text)?.[1];
@@ -180,7 +181,7 @@ export class PanClient {
   }
 
   private send(request: SendRequest): Promise<RawResponse> {
-    return this.useXhr ? sendWithXhr(request) : sendWithFetch(this.fetchImpl, request);
+    return this.transport.send(request);
   }
 
   private async run<T>(attempt: Attempt): Promise<T> {

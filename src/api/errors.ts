@@ -3,7 +3,8 @@
  * The HTTP status is usually 200 even on failure, so the body `code` decides; `x-traceID` is kept
  * because it is what 123pan support asks for.
  */
-import type {ErrorKey} from '../core/types.ts';
+import {PanError} from '../shared/errors.ts';
+import type {ErrorKey} from '../shared/words.ts';
 
 /** Body codes with a meaning of their own (see API-NOTES). */
 export const PanCode = {
@@ -31,26 +32,23 @@ export interface PanApiErrorInit {
   cause?: unknown;
 }
 
-export class PanApiError extends Error {
+/** `code` is 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'bad-response', 'token-hook' (the host's hook threw). */
+export class PanApiError extends PanError {
   override readonly name = 'PanApiError';
-  /** 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'bad-response', 'token-hook' (the host's hook threw). */
-  readonly code: number | string;
   readonly httpStatus?: number;
-  readonly traceID?: string;
   /** The API path (or the presigned URL without its signed query) that failed. */
   readonly endpoint: string;
-  readonly key: ErrorKey;
-  readonly retryable: boolean;
   readonly retryAfterMs?: number;
 
   constructor(init: PanApiErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : {cause: init.cause});
-    this.code = init.code;
+    super(init.key ?? errorKeyFor(init.code, init.httpStatus, init.message), init.message, {
+      code: init.code,
+      retryable: init.retryable ?? isRetryableCode(init.code, init.httpStatus),
+      traceID: init.traceID,
+      cause: init.cause,
+    });
     this.httpStatus = init.httpStatus;
-    this.traceID = init.traceID || undefined;
     this.endpoint = init.endpoint;
-    this.key = init.key ?? errorKeyFor(init.code, init.httpStatus, init.message);
-    this.retryable = init.retryable ?? isRetryableCode(init.code, init.httpStatus);
     this.retryAfterMs = init.retryAfterMs;
   }
 }

@@ -7,5 +7,7 @@ export {shouldRetry, DEFAULT_RETRY_DELAYS} from './retry.ts';
 export {DEFAULT_RATE_LIMITS, RateLimiter} from './rate-limit.ts';
 export type {RateLimits} from './rate-limit.ts';
 export {normalizeServer} from './server-url.ts';
+export {FetchTransport, XhrTransport, defaultTransport} from './transport.ts';
+export type {Transport, SendRequest} from './transport.ts';
 export {TokenSource, parseExpiredAt} from './token.ts';
 export type {AccessToken, Envelope, TokenProvider} from './types.ts';

@@ -4,8 +4,9 @@
  * `expiredAt`, and every load is single-flight: many requests that find it missing or refused share
  * ONE call of the hook. It lives only in memory: never logged, stored, or copied into an error.
  */
-import {raceAbort} from './abort.ts';
+import {raceAbort} from '../shared/abort.ts';
 import {PanApiError, readEnvelope, type RawResponse} from './errors.ts';
+import {FetchTransport, type Transport} from './transport.ts';
 import type {AccessToken, TokenProvider} from './types.ts';
 
 interface CachedToken {
@@ -37,7 +38,8 @@ export function parseExpiredAt(value: unknown, source: string): number {
 export interface TokenSourceOptions {
   tokenProvider?: TokenProvider;
   tokenUrl?: string;
-  fetch: typeof fetch;
+  /** How token-url is asked; FetchTransport when omitted. */
+  transport?: Transport;
   now?: () => number;
 }
 
@@ -51,7 +53,7 @@ export class TokenSource {
   constructor(options: TokenSourceOptions) {
     this.now = options.now ?? Date.now;
     if (options.tokenProvider) this.provider = options.tokenProvider;
-    else if (options.tokenUrl) this.provider = urlProvider(options.tokenUrl, options.fetch);
+    else if (options.tokenUrl) this.provider = urlProvider(options.tokenUrl, options.transport ?? new FetchTransport());
   }
 
   /** False when there is no hook: requests then carry no Authorization (a same-origin proxy adds it). */
@@ -152,24 +154,13 @@ export const REFUSED_TOKEN_HEADER = 'X-Pan-Refused-Token';
  * After a 401 it asks with `?refresh=1` and the refused token (only to its own token-url, which issued it):
  * the server's cached token may have been revoked before its expiredAt.
  */
-function urlProvider(tokenUrl: string, fetchImpl: typeof fetch): TokenProvider {
+function urlProvider(tokenUrl: string, transport: Transport): TokenProvider {
   let issued: string | undefined;
   return async ({signal, forceRefresh}) => {
     const url = forceRefresh ? withRefreshParam(tokenUrl) : tokenUrl;
     const headers: Record<string, string> = {Accept: 'application/json'};
     if (forceRefresh && issued) headers[REFUSED_TOKEN_HEADER] = issued;
-    let response: Response;
-    try {
-      response = await fetchImpl(url, {method: 'GET', headers, credentials: 'same-origin', cache: 'no-store', signal});
-    } catch (cause) {
-      throw new PanApiError({code: 'network', message: `token-url ${tokenUrl}: request failed (${(cause as Error)?.message ?? cause})`, endpoint: tokenUrl, cause});
-    }
-    const raw: RawResponse = {
-      status: response.status,
-      text: await response.text(),
-      contentType: response.headers.get('content-type'),
-      retryAfter: response.headers.get('retry-after'),
-    };
+    const raw = await transport.send({method: 'GET', url, endpoint: `token-url ${tokenUrl}`, headers, signal, timeoutMs: 0, noStore: true});
     let body: unknown;
     try {
       body = JSON.parse(raw.text);

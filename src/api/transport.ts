@@ -1,9 +1,45 @@
 /**
- * Moving one request over the wire, with a timeout and an AbortSignal: fetch for JSON calls,
- * XMLHttpRequest for uploads (fetch reports no upload progress). Failures come back as PanApiError
- * with code 'network', 'timeout' or 'aborted'; the caller judges the response itself.
+ * Moving one request over the wire, with a timeout and an AbortSignal: the client's only contact with
+ * the network, injectable (tests script it, Node hosts bring their own). Failures come back as
+ * PanApiError with code 'network', 'timeout' or 'aborted'; the client judges the response itself.
  */
 import {PanApiError, abortedError, type RawResponse} from './errors.ts';
+
+export interface Transport {
+  send(request: SendRequest): Promise<RawResponse>;
+}
+
+/** Everything by fetch: it reports no upload progress, so a body's size is reported once, on a 2xx. */
+export class FetchTransport implements Transport {
+  private readonly fetchImpl: typeof fetch;
+  constructor(fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init)) {
+    this.fetchImpl = fetchImpl;
+  }
+
+  send(request: SendRequest): Promise<RawResponse> {
+    return sendWithFetch(this.fetchImpl, request);
+  }
+}
+
+/**
+ * Uploads (slices, whole files) by XMLHttpRequest: upload events, and a timeout that restarts while
+ * bytes move. The rest by fetch, whose timeout covers the whole request. The browser's default.
+ */
+export class XhrTransport implements Transport {
+  private readonly fetch: FetchTransport;
+  constructor(fetchImpl?: typeof fetch) {
+    this.fetch = new FetchTransport(fetchImpl);
+  }
+
+  send(request: SendRequest): Promise<RawResponse> {
+    return request.upload ? sendWithXhr(request) : this.fetch.send(request);
+  }
+}
+
+/** XHR where there is one (a browser), fetch elsewhere. */
+export function defaultTransport(): Transport {
+  return typeof XMLHttpRequest === 'undefined' ? new FetchTransport() : new XhrTransport();
+}
 
 export interface SendRequest {
   method: string;
@@ -17,6 +53,10 @@ export interface SendRequest {
   timeoutMs: number;
   /** Bytes of the body sent so far, in this try. */
   onProgress?: (loaded: number) => void;
+  /** A body sent to an upload server or to storage: progress matters, and time without it is the timeout. */
+  upload?: boolean;
+  /** Never answered from (or stored in) the browser's HTTP cache: a token. */
+  noStore?: boolean;
 }
 
 function timeoutError(request: SendRequest): PanApiError {
@@ -49,7 +89,9 @@ export async function sendWithFetch(fetchImpl: typeof fetch, request: SendReques
         }, request.timeoutMs)
       : undefined;
   try {
-    const response = await fetchImpl(request.url, {method: request.method, headers: request.headers, body: request.body, signal: controller.signal});
+    const init: RequestInit = {method: request.method, headers: request.headers, body: request.body, signal: controller.signal};
+    if (request.noStore) Object.assign(init, {credentials: 'same-origin', cache: 'no-store'});
+    const response = await fetchImpl(request.url, init);
     const size = bodySize(request.body);
     if (request.onProgress && size && response.ok) request.onProgress(size);
     const text = await response.text();

@@ -1,21 +1,20 @@
 /** Any failure, from whichever layer, as the UploadErrorInfo the element shows. Never carries a token. */
-import type {ErrorKey, UploadErrorInfo} from './types.ts';
-
-const KEYS: readonly ErrorKey[] = [
-  'network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found',
-  'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'url-failed', 'unknown',
-];
+import {PanError} from '../shared/errors.ts';
+import type {UploadErrorInfo} from './types.ts';
 
 export function toErrorInfo(error: unknown): UploadErrorInfo {
-  const e = (error ?? {}) as {name?: string; key?: string; code?: number | string; message?: string; traceID?: string; retryable?: boolean};
-  let key: ErrorKey = KEYS.includes(e.key as ErrorKey) ? (e.key as ErrorKey) : 'unknown';
-  if (e.name === 'HashError') key = 'hash-failed';
-  const info: UploadErrorInfo = {
-    code: e.code ?? key,
-    key,
-    message: e.message || String(error),
-    retryable: e.retryable ?? key !== 'refused',
-  };
-  if (e.traceID) info.traceID = e.traceID;
+  if (!(error instanceof PanError)) {
+    // Not a failure any layer typed: a bug, or a host hook's own exception.
+    const message = (error as {message?: unknown} | null)?.message;
+    return {code: 'unknown', key: 'unknown', message: typeof message === 'string' && message ? message : String(error), retryable: true};
+  }
+  const info: UploadErrorInfo = {code: error.code, key: error.key, message: error.message || String(error), retryable: error.retryable};
+  if (error.traceID) info.traceID = error.traceID;
   return info;
+}
+
+/** A session from before a reload may be refused in any number of ways; only these say nothing about it. */
+export function mayStartAfresh(error: unknown): boolean {
+  if (!(error instanceof PanError)) return true;
+  return error.key !== 'auth' && error.key !== 'token-limit' && error.key !== 'traffic-limit' && error.key !== 'mixed-content';
 }

@@ -3,59 +3,15 @@
  * The element renders these and forwards user actions; it never reaches below the engine.
  */
 import type {TokenProvider} from '../api/types.ts';
+import type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
 
-export const UploadStatus = {
-  QUEUED: 'queued',
-  HASHING: 'hashing',
-  CREATING: 'creating',
-  UPLOADING: 'uploading',
-  COMPLETING: 'completing',
-  DONE: 'done',
-  ERROR: 'error',
-  PAUSED: 'paused',
-  CANCELED: 'canceled',
-} as const;
-export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
+export {UploadStatus} from './status.ts';
+import type {UploadStatus} from './status.ts';
 
-/** Where the bytes go: the cloud drive or the image host (图床). */
-export type UploadTarget = 'drive' | 'image';
+export type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
 
 /** Which step a progress figure belongs to. */
 export type UploadPhase = 'hashing' | 'uploading' | 'completing';
-
-/** Why a file was refused before anything was sent. The UI translates the key; `reason` is plain English. */
-export type RejectKey =
-  | 'name-empty'
-  | 'name-too-long'
-  | 'name-forbidden-char'
-  | 'name-only-spaces'
-  | 'too-large'
-  | 'target-too-large'
-  | 'not-accepted'
-  | 'not-image'
-  | 'too-many-files'
-  | 'already-queued'
-  /** A URL to import that is not an http(s) address. */
-  | 'bad-url';
-
-/** Why an upload failed. The UI translates the key; `message` is plain English. */
-export type ErrorKey =
-  | 'network'
-  | 'timeout'
-  | 'auth'
-  | 'token-limit'
-  | 'rate-limited'
-  | 'traffic-limit'
-  | 'server'
-  | 'not-found'
-  | 'verify-timeout'
-  | 'etag-mismatch'
-  | 'mixed-content'
-  | 'hash-failed'
-  | 'refused'
-  /** The image host's offline migration could not fetch or store the image at a URL. */
-  | 'url-failed'
-  | 'unknown';
 
 export interface RejectedFile {
   name: string;
@@ -110,9 +66,6 @@ export interface UploadTask {
   resumed: boolean;
   error?: UploadErrorInfo;
 }
-
-/** The 123pan upload flows: drive v2 slices, drive v2 single-step, drive v1 presigned, image host presigned. */
-export type UploadFlow = 'v2' | 'single' | 'v1' | 'image';
 
 export interface FileWithPath {
   file: File;

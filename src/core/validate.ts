@@ -3,43 +3,18 @@
  * Rules are 123pan's own (filename, 10 GB through create, image host formats and 100 MB)
  * plus the page's (accept, maxSize, maxFiles).
  */
-import type {RejectKey, RejectedFile, UploadTarget} from './types.ts';
+import {formatBytes} from '../shared/format-bytes.ts';
+import {checkName, DRIVE_MAX_SIZE, IMAGE_EXTENSIONS, IMAGE_MAX_SIZE, isImageName} from '../shared/rules.ts';
+import type {RejectKey, UploadTarget} from '../shared/words.ts';
+import type {RejectedFile} from './types.ts';
 
-/** 123pan refuses files above 10 GB through create. */
-export const DRIVE_MAX_SIZE = 10 * 1024 ** 3;
-/** The image host takes images up to 100 MB. */
-export const IMAGE_MAX_SIZE = 100 * 1024 ** 2;
-export const IMAGE_EXTENSIONS = ['png', 'gif', 'jpeg', 'jpg', 'tiff', 'tif', 'webp', 'svg', 'bmp'] as const;
-/** One page says "under 256", another "under 255": the stricter one wins. */
-export const MAX_NAME_LENGTH = 255;
-const FORBIDDEN = /["\\/:*?|><]/;
+export {checkName, DRIVE_MAX_SIZE, IMAGE_EXTENSIONS, IMAGE_MAX_SIZE, MAX_NAME_LENGTH, type NameProblem} from '../shared/rules.ts';
 
 export interface ValidationRules {
   target: UploadTarget;
   accept?: string;
   maxSize?: number;
   maxFiles?: number;
-}
-
-export interface NameProblem {
-  key: Extract<RejectKey, 'name-empty' | 'name-too-long' | 'name-forbidden-char' | 'name-only-spaces'>;
-  reason: string;
-}
-
-/** One name (a file's or a folder's) against 123pan's filename rules. */
-export function checkName(name: string, label = `"${name}"`): NameProblem | null {
-  if (name.length === 0) return {key: 'name-empty', reason: `${label}: the name is empty`};
-  if (name.length > MAX_NAME_LENGTH)
-    return {key: 'name-too-long', reason: `${label}: the name has ${name.length} characters, at most ${MAX_NAME_LENGTH} are allowed`};
-  const bad = FORBIDDEN.exec(name);
-  if (bad) return {key: 'name-forbidden-char', reason: `${label}: the name contains "${bad[0]}", which 123pan does not allow (none of " \\ / : * ? | > <)`};
-  if (name.trim() === '') return {key: 'name-only-spaces', reason: `${label}: the name is only spaces`};
-  return null;
-}
-
-function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
 /** Like <input accept>: ".png", "image/*", "application/pdf", comma-separated; empty accepts all. */
@@ -56,17 +31,6 @@ export function matchesAccept(file: {name: string; type: string}, accept: string
     if (p.endsWith('/*')) return type.startsWith(p.slice(0, -1));
     return type === p;
   });
-}
-
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /**
@@ -93,12 +57,12 @@ export function validateFile(
     return reject('too-many-files', `${label}: at most ${rules.maxFiles} file${rules.maxFiles === 1 ? '' : 's'} may be added`);
   if (!matchesAccept(file, rules.accept)) return reject('not-accepted', `${label}: this type of file is not accepted here (accepted: ${rules.accept})`);
   if (rules.target === 'image') {
-    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(extensionOf(file.name)))
+    if (!isImageName(file.name))
       return reject('not-image', `${label}: the image host takes only ${IMAGE_EXTENSIONS.join(', ')} files`);
     if (file.size > IMAGE_MAX_SIZE)
-      return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above the image host's limit of 100 MiB`);
+      return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)}`);
   } else if (file.size > DRIVE_MAX_SIZE) {
-    return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above 123pan's limit of 10 GiB per file`);
+    return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above 123pan's limit of ${formatBytes(DRIVE_MAX_SIZE)} per file`);
   }
   if (rules.maxSize !== undefined && file.size > rules.maxSize)
     return reject('too-large', `${label}: ${formatBytes(file.size)} is above the limit of ${formatBytes(rules.maxSize)}`);

@@ -1,7 +1,11 @@
 /** Why an image-host request was refused before it was sent, or why a task did not end well. */
-import type {ErrorKey, RejectKey} from '../core/types.ts';
+import {PanError} from '../shared/errors.ts';
+import type {ErrorKey, RejectKey} from '../shared/words.ts';
 
-/** Bad input, refused before anything is sent. `key` says which rule; the message names the field. */
+/**
+ * Bad input, refused before anything is sent. `key` says which rule; the message names the field.
+ * A RangeError, not a PanError: it is the caller's mistake, never an upload that failed.
+ */
 export class OssInputError extends RangeError {
   override readonly name = 'OssInputError';
   constructor(
@@ -13,18 +17,14 @@ export class OssInputError extends RangeError {
 }
 
 /** A task 123pan ran (or was waited for) that did not give the expected result. */
-export class OssTaskError extends Error {
+export class OssTaskError extends PanError {
   override readonly name = 'OssTaskError';
-  readonly code: string;
-  readonly retryable: boolean;
   constructor(
-    readonly key: ErrorKey,
+    key: ErrorKey,
     message: string,
     readonly taskID: number | string,
     options: {retryable?: boolean; cause?: unknown} = {},
   ) {
-    super(message, options.cause === undefined ? undefined : {cause: options.cause});
-    this.code = key;
-    this.retryable = options.retryable ?? false;
+    super(key, message, options);
   }
 }

@@ -2,7 +2,7 @@
  * What an offline migration (URL import) may be asked for, checked before anything is sent:
  * an http/https URL, an image name in one of the documented formats, a folder that is not the root.
  */
-import {checkName, IMAGE_EXTENSIONS} from '../core/validate.ts';
+import {checkName, IMAGE_EXTENSIONS} from '../shared/rules.ts';
 import {OssInputError} from './errors.ts';
 
 export interface CheckedImport {

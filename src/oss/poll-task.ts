@@ -1,6 +1,6 @@
 /** Image-host tasks: made once (only a refused request is sent again), then polled at least a second apart. */
 import {isRateLimitError, PanApiError} from '../api/index.ts';
-import {sleep} from '../api/abort.ts';
+import {sleep} from '../shared/abort.ts';
 import {OssTaskError} from './errors.ts';
 
 /** 123pan asks for at least one second between polls. */

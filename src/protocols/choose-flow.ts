@@ -2,7 +2,7 @@
  * The rule that picks an upload flow for a file. Apart from the protocols themselves, so the engine
  * can hold its defaults and the element's entry can export it without loading the upload machinery.
  */
-import type {UploadFlow, UploadTarget} from '../core/types.ts';
+import type {UploadFlow, UploadTarget} from '../shared/words.ts';
 
 /** 123pan's cap on single-step uploads. */
 export const SINGLE_STEP_MAX_SIZE = 1024 ** 3;

@@ -6,11 +6,12 @@
 import {SINGLE_STEP_MAX_SIZE} from './choose-flow.ts';
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError} from './errors.ts';
-import {raceAbort} from './poll.ts';
-import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, UploadProtocol} from './types.ts';
+import {raceAbort} from '../shared/abort.ts';
+import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, WholeBodyProtocol} from './types.ts';
 
-export class DriveSingleProtocol implements UploadProtocol {
+export class DriveSingleProtocol implements WholeBodyProtocol {
   readonly flow = 'single' as const;
+  readonly sends = 'whole' as const;
   private readonly deps: ProtocolDeps;
   /** The upload domain, asked once per client and shared by every file. */
   private domain?: Promise<string>;
@@ -30,7 +31,7 @@ export class DriveSingleProtocol implements UploadProtocol {
     return raceAbort(this.domain, signal);
   }
 
-  async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<CreateResult> {
+  async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {
     if (info.size > SINGLE_STEP_MAX_SIZE) throw new UploadError('refused', `single-step upload takes at most 1 GiB; "${info.filename}" has ${info.size} bytes`);
     const domain = await this.uploadDomain(signal);
     const data = await this.deps.client.postForm<{fileID: number; completed: boolean}>(
@@ -52,18 +53,6 @@ export class DriveSingleProtocol implements UploadProtocol {
     if (!data?.completed || !data.fileID) throw new UploadError('server', `single/create did not complete the upload of "${info.filename}"`);
     // The answer does not say whether 123pan already held the file.
     return {kind: 'done', fileID: data.fileID, reused: false};
-  }
-
-  async listParts(): Promise<null> {
-    return null;
-  }
-
-  async sendSlice(): Promise<void> {
-    throw new UploadError('unknown', 'single-step upload has no slices');
-  }
-
-  async complete(): Promise<number> {
-    throw new UploadError('unknown', 'single-step upload completes in create');
   }
 
   resolveURL(fileID: number | string, options: RequestOptions) {

@@ -5,7 +5,10 @@
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
-import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
+import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, SliceInput, SlicedProtocol, UploadSession} from './types.ts';
+
+/** 123pan's usual sliceSize for the drive (create says the real one). */
+export const DRIVE_SLICE_SIZE = 16 * 1024 ** 2;
 
 interface CreateData {
   fileID?: number;
@@ -40,8 +43,11 @@ export function checkSliceSize(sliceSize: unknown, endpoint: string): number {
   return sliceSize;
 }
 
-export class DriveV2Protocol implements UploadProtocol {
+export class DriveV2Protocol implements SlicedProtocol {
   readonly flow = 'v2' as const;
+  readonly sends = 'slices' as const;
+  readonly guessedSliceSize = DRIVE_SLICE_SIZE;
+  readonly resumable = true;
   private readonly deps: ProtocolDeps;
   constructor(deps: ProtocolDeps) {
     this.deps = deps;
@@ -60,10 +66,7 @@ export class DriveV2Protocol implements UploadProtocol {
     };
   }
 
-  /** v2 has no documented parts listing: resume re-sends whatever was not confirmed. */
-  async listParts(): Promise<null> {
-    return null;
-  }
+  // No listParts: v2 has no documented parts listing, so a resume re-sends whatever was not confirmed.
 
   async sendSlice(session: UploadSession, slice: SliceInput, {signal, onProgress}: RequestOptions): Promise<void> {
     const sliceMD5 = await slice.md5();

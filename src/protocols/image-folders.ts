@@ -4,7 +4,7 @@
  */
 import type {PanClient} from '../api/index.ts';
 import {UploadError} from './errors.ts';
-import {raceAbort} from './poll.ts';
+import {raceAbort} from '../shared/abort.ts';
 
 interface ListData {
   lastFileId: string;

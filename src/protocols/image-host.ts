@@ -8,10 +8,12 @@ import {checkSliceSize} from './drive-v2.ts';
 import {UploadError, isAbort} from './errors.ts';
 import {ImageFolders} from './image-folders.ts';
 import {PresignedProtocol, isRealID} from './presigned.ts';
-import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions} from './types.ts';
+import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, UploadSession} from './types.ts';
 
 export class ImageHostProtocol extends PresignedProtocol {
   readonly flow = 'image' as const;
+  /** 123pan's usual sliceSize for the image host (create says the real one). */
+  readonly guessedSliceSize = 100 * 1024 ** 2;
   private readonly folders: ImageFolders;
   constructor(deps: ProtocolDeps) {
     super(deps, '/upload/v1/oss/file');
@@ -30,6 +32,16 @@ export class ImageHostProtocol extends PresignedProtocol {
     if (data.reuse && isRealID(data.fileID)) return {kind: 'done', fileID: data.fileID, reused: true};
     if (!data.preuploadID) throw new UploadError('server', 'image host create answered without a preuploadID');
     return {kind: 'session', session: {flow: 'image', preuploadID: data.preuploadID, sliceSize: checkSliceSize(data.sliceSize, 'image host create')}};
+  }
+
+  /** Undocumented on the image host: when refused, null, and the engine keeps its own record. */
+  override async listParts(session: UploadSession, options: RequestOptions): Promise<Map<number, string> | null> {
+    try {
+      return await super.listParts(session, options);
+    } catch (error) {
+      if (isAbort(error, options.signal)) throw error;
+      return null;
+    }
   }
 
   async resolveURL(fileID: number | string, {signal}: RequestOptions): Promise<LinkResult> {

@@ -1,37 +1,12 @@
 /** Waiting and polling shared by the flows whose completion 123pan confirms asynchronously. */
 import {PanApiError} from '../api/index.ts';
+import {sleep} from '../shared/abort.ts';
 import {UploadError} from './errors.ts';
+
+export {sleep, raceAbort} from '../shared/abort.ts';
 
 /** 123pan asks for at least one second between completion polls. */
 export const MIN_POLL_INTERVAL_MS = 1000;
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, {once: true});
-  });
-}
-
-/**
- * Waits for a promise shared by several files, but lets this file's signal end its own wait:
- * the shared work must not be aborted because one of the files was paused.
- */
-export function raceAbort<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, {once: true});
-    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /** 20103: "file is being verified, retry after 1 second". */
 export const CODE_VERIFYING = 20103;

@@ -6,8 +6,8 @@
 import type {PanClient} from '../api/index.ts';
 import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
-import type {UploadFlow} from '../core/types.ts';
-import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, UploadProtocol, UploadSession} from './types.ts';
+import type {UploadFlow} from '../shared/words.ts';
+import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, SlicedProtocol, UploadSession} from './types.ts';
 
 interface PartsData {
   parts?: {partNumber: number | string; size?: number; etag?: string}[] | null;
@@ -18,8 +18,11 @@ export function isRealID(id: unknown): id is number | string {
 }
 
 /** The steps both presigned flows share; each flow adds its own create and download link. */
-export abstract class PresignedProtocol implements UploadProtocol {
+export abstract class PresignedProtocol implements SlicedProtocol {
   abstract readonly flow: UploadFlow;
+  abstract readonly guessedSliceSize: number;
+  readonly sends = 'slices' as const;
+  readonly resumable = true;
   protected readonly client: PanClient;
   protected readonly deps: ProtocolDeps;
   /** '/upload/v1/file' (drive) or '/upload/v1/oss/file' (image host). */
@@ -33,7 +36,7 @@ export abstract class PresignedProtocol implements UploadProtocol {
   abstract create(file: Blob, info: FileInfo, options: RequestOptions): Promise<CreateResult>;
   abstract resolveURL(fileID: number | string, options: RequestOptions): Promise<LinkResult>;
 
-  async listParts(session: UploadSession, {signal}: RequestOptions): Promise<Map<number, string>> {
+  async listParts(session: UploadSession, {signal}: RequestOptions): Promise<Map<number, string> | null> {
     const data = await this.client.call<PartsData>(`${this.base}/list_upload_parts`, {method: 'POST', json: {preuploadID: session.preuploadID}, signal});
     const parts = new Map<number, string>();
     // partNumber has been seen as a string; a file under one slice lists nothing.

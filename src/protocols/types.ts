@@ -1,9 +1,9 @@
 /**
- * One interface over 123pan's four upload flows, so the engine drives them all the same way:
- * create (which may finish at once), send the slices not yet held, complete, resolve a link.
+ * 123pan's upload flows as the engine sees them: each says how its bytes travel and what it can do
+ * (resume, list parts, a guessed sliceSize), so the engine runs them by capability, not by name.
  */
 import type {PanClient} from '../api/index.ts';
-import type {UploadFlow} from '../core/types.ts';
+import type {UploadFlow} from '../shared/words.ts';
 
 /** What `create` needs to know about the file. */
 export interface FileInfo {
@@ -56,18 +56,70 @@ export interface LinkResult {
   downloadURLError?: string;
 }
 
-export interface UploadProtocol {
+/** What every flow does once the file is in 123pan. */
+interface FlowBase {
   readonly flow: UploadFlow;
-  /** Opens the upload; 'done' when 123pan already holds the file (reuse) or the flow sent it whole. `file` is only read by flows that send it whole. */
+  /** A download link for the new file, or why there is none. Never throws but on abort. */
+  resolveURL(fileID: number | string, options: RequestOptions): Promise<LinkResult>;
+}
+
+/** The whole body goes in create itself (single-step): no slices, no session, nothing to resume. */
+export interface WholeBodyProtocol extends FlowBase {
+  readonly sends: 'whole';
+  /** Bytes of the body are reported through `onProgress`; 'done' when 123pan holds the file. */
+  create(file: Blob, info: FileInfo, options: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>>;
+}
+
+/** create opens a session (or reuses the file at once), slices go one by one, complete joins them. */
+export interface SlicedProtocol extends FlowBase {
+  readonly sends: 'slices';
+  /** 123pan's usual sliceSize for the flow: the file is hashed in slices of it before the server has said. */
+  readonly guessedSliceSize: number;
+  /** A session outlives the page: the engine keeps resume records and continues it after a reload. */
+  readonly resumable: boolean;
+  /** Opens the upload; 'done' when 123pan already holds the file (reuse). The bytes are not read. */
   create(file: Blob, info: FileInfo, options: RequestOptions): Promise<CreateResult>;
-  /** Slices the server already holds, sliceNo → their MD5 ('' when it does not say); null when the flow cannot list them. */
-  listParts(session: UploadSession, options: RequestOptions): Promise<Map<number, string> | null>;
+  /**
+   * Where the server can say which slices it holds: sliceNo → their MD5 ('' when it does not say), or
+   * null when it would not tell (the record's own list then stands). Absent: a flow with no listing.
+   */
+  listParts?(session: UploadSession, options: RequestOptions): Promise<Map<number, string> | null>;
   sendSlice(session: UploadSession, slice: SliceInput, options: RequestOptions): Promise<void>;
   /** Asks 123pan to join and verify the slices, polling until it has; resolves the new fileID. */
   complete(session: UploadSession, options: RequestOptions): Promise<number | string>;
-  /** A download link for the new file, or why there is none. Never throws. */
-  resolveURL(fileID: number | string, options: RequestOptions): Promise<LinkResult>;
 }
+
+/** A file 123pan fetches itself from an address: nothing is hashed or sent from the browser. */
+export interface RemoteSource {
+  url: string;
+  fileName: string;
+  /** Destination folder; '' = the flow's default. */
+  parentID: string;
+  callBackUrl?: string;
+  /** The server's task, once made (kept across pause and resume, so a resumed import polls it again). */
+  taskID?: number;
+}
+
+export interface RemoteResult {
+  fileID: number | string;
+  size: number;
+  etag: string;
+  downloadURL?: string;
+  userSelfURL?: string;
+}
+
+export interface RemoteProtocol {
+  readonly flow: UploadFlow;
+  readonly sends: 'none';
+  /** Progress is in percent (0..100); `onTask` fires once the server's task exists. */
+  fetch(
+    source: RemoteSource,
+    options: {signal: AbortSignal; onTask: (taskID: number) => void; onProgress: (percent: number) => void},
+  ): Promise<RemoteResult>;
+}
+
+/** The flows, told apart by how their bytes travel (`sends`), never by name. */
+export type UploadProtocol = WholeBodyProtocol | SlicedProtocol | RemoteProtocol;
 
 export interface ProtocolDeps {
   client: PanClient;

@@ -540,7 +540,7 @@ export const cases: Case[] = [
       await ctx.mount('token', {target: 'image'});
       await ctx.pick([image.path]);
       const settled = await ctx.settle(1, 10_000);
-      const files = await ctx.outcomes([{name: image.name, size: image.size, md5: '', expect: 'rejected', reason: /100 MiB/}]);
+      const files = await ctx.outcomes([{name: image.name, size: image.size, md5: '', expect: 'rejected', reason: /100 MB/}]);
       const log = await ctx.requests();
       return {files, checks: [['ended', settled], ['no upload request reached the server', !log.some((r) => r.path.startsWith('/upload/'))]]};
     },

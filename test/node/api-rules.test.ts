@@ -256,7 +256,6 @@ describe('TokenSource', () => {
     let calls = 0;
     const source = new TokenSource({
       tokenProvider: async () => ({accessToken: `t${++calls}`, expiredAt: now + 3_600_000}),
-      fetch: globalThis.fetch,
       now: () => now,
     });
     assert.equal(await source.get(), 't1');
@@ -275,7 +274,6 @@ describe('TokenSource', () => {
         await new Promise((r) => setTimeout(r, 20));
         return `t${++calls}`;
       },
-      fetch: globalThis.fetch,
     });
     assert.deepEqual(await Promise.all([source.get(), source.get(), source.get()]), ['t1', 't1', 't1']);
     assert.deepEqual(await Promise.all([source.refresh('t1'), source.refresh('t1'), source.refresh('t1')]), ['t2', 't2', 't2']);
@@ -283,17 +281,17 @@ describe('TokenSource', () => {
     assert.deepEqual(forced, [false, true]);
   });
   it('names a hook answer without an accessToken', async () => {
-    const source = new TokenSource({tokenProvider: async () => ({expiredAt: 1}) as never, fetch: globalThis.fetch});
+    const source = new TokenSource({tokenProvider: async () => ({expiredAt: 1}) as never});
     await assert.rejects(source.get(), /token hook returned no accessToken/);
   });
   it('types a failing hook: a fetch TypeError is retryable network, anything else final auth', async () => {
-    const offline = new TokenSource({tokenProvider: async () => Promise.reject(new TypeError('Failed to fetch')), fetch: globalThis.fetch});
+    const offline = new TokenSource({tokenProvider: async () => Promise.reject(new TypeError('Failed to fetch'))});
     await assert.rejects(offline.get(), (e: unknown) => e instanceof PanApiError && e.code === 'network' && e.retryable);
-    const refused = new TokenSource({tokenProvider: async () => Promise.reject(new Error('not signed in')), fetch: globalThis.fetch});
+    const refused = new TokenSource({tokenProvider: async () => Promise.reject(new Error('not signed in'))});
     await assert.rejects(refused.get(), (e: unknown) => e instanceof PanApiError && e.code === 'token-hook' && e.key === 'auth' && !e.retryable && /not signed in/.test(e.message));
   });
   it('is disabled without a hook', async () => {
-    const source = new TokenSource({fetch: globalThis.fetch});
+    const source = new TokenSource({});
     assert.equal(source.enabled, false);
     assert.equal(await source.get(), undefined);
   });

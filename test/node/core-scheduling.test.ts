@@ -5,6 +5,7 @@ import {etaSeconds, SpeedMeter} from '../../src/core/speed.ts';
 import {toErrorInfo} from '../../src/core/errors.ts';
 import {PanApiError} from '../../src/api/index.ts';
 import {UploadError} from '../../src/protocols/index.ts';
+import {HashError} from '../../src/hash/hash-error.ts';
 
 describe('Semaphore', () => {
   it('lets `limit` holders in, then hands slots over in FIFO order', async () => {
@@ -72,8 +73,9 @@ describe('toErrorInfo', () => {
   });
   it('maps flow and hashing failures to their keys', () => {
     assert.equal(toErrorInfo(new UploadError('verify-timeout', 'late', {retryable: true})).key, 'verify-timeout');
-    const hashError = Object.assign(new Error('worker died'), {name: 'HashError'});
-    assert.equal(toErrorInfo(hashError).key, 'hash-failed');
+    assert.equal(toErrorInfo(new HashError('worker died')).key, 'hash-failed');
+    // Only the project's own errors carry a key: a look-alike is not trusted.
+    assert.equal(toErrorInfo(Object.assign(new Error('look-alike'), {key: 'auth'})).key, 'unknown');
     assert.equal(toErrorInfo('weird').key, 'unknown');
   });
 });

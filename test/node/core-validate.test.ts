@@ -50,7 +50,8 @@ describe('validateFile', () => {
     assert.equal(validateFile(file('a.txt', 1, 'text/plain'), '', {...drive, accept: 'image/*'}, 0)?.key, 'not-accepted');
     const big = validateFile(file('a.txt', 2048), '', {...drive, maxSize: 1024}, 0)!;
     assert.equal(big.key, 'too-large');
-    assert.match(big.reason, /2\.0 KiB.*1\.0 KiB/);
+    // The same units as the element shows sizes in.
+    assert.match(big.reason, /2\.0 KB.*1\.0 KB/);
   });
   it('holds 123pan limits: 10 GiB on the drive, images of 100 MiB at most on the image host', () => {
     assert.equal(validateFile(file('a.bin', 10 * 1024 ** 3 + 1), '', drive, 0)?.key, 'target-too-large');

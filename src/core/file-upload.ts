@@ -1,0 +1,447 @@
+/**
+ * One file's upload, top to bottom: preprocess → hash → create → send → complete → resolve. It owns
+ * its task, its abort controller, its session and slices; the queue (UploadManager) only decides
+ * when it runs and shares the limits. It knows flows only by what they declare they can do.
+ */
+import type {FileInfo, LinkResult, RemoteProtocol, RemoteSource, SlicedProtocol, UploadProtocol, UploadSession, WholeBodyProtocol} from '../protocols/types.ts';
+import {isAbort} from '../shared/abort.ts';
+import {mayStartAfresh, toErrorInfo} from './errors.ts';
+import {recordKeyOf, recordOf} from './resume-recorder.ts';
+import type {UploadContext} from './upload-context.ts';
+import {SpeedMeter, etaSeconds} from './speed.ts';
+import {ACTIVE, UploadStatus, checkMove, phaseOf} from './status.ts';
+import {sendSlices} from './send-slices.ts';
+import {Throttle} from './throttle.ts';
+import type {UploadPhase, UploadTask} from './types.ts';
+
+/** Where the queue sees a file: hashing or hashed-and-waiting counts as "the one ahead". */
+export type UploadStage = 'idle' | 'ahead' | 'sending' | 'finishing';
+
+export interface FileUploadSetup {
+  task: UploadTask;
+  /** name + path + size + date (or the URL): the same file twice in the queue is refused. */
+  identity: string;
+  /** The destination as it was when the file was added: later option changes do not move it. */
+  parentID: number | string;
+  duplicate: 1 | 2;
+  /** A URL import: 123pan fetches the bytes. */
+  source?: RemoteSource;
+}
+
+interface Hashed {
+  md5: string;
+  sliceMD5s: string[];
+  /** The slices the MD5s above are of (undefined: none were hashed). */
+  sliceSize?: number;
+}
+
+export class FileUpload {
+  readonly task: UploadTask;
+  readonly identity: string;
+  readonly parentID: number | string;
+  readonly duplicate: 1 | 2;
+  readonly source?: RemoteSource;
+  controller?: AbortController;
+  run?: Promise<void>;
+  stage: UploadStage = 'idle';
+  private readonly ctx: UploadContext;
+  private hashed?: Hashed;
+  private session?: UploadSession;
+  /** The session came from a resume record (so a refusal means: start afresh). */
+  private sessionFromRecord = false;
+  private confirmed = new Set<number>();
+  /** sliceNo → bytes of it sent so far. */
+  private readonly inflight = new Map<number, number>();
+  private readonly meter = new SpeedMeter();
+  private readonly progressEvents: Throttle;
+  private holdsFileSlot = false;
+
+  constructor(setup: FileUploadSetup, ctx: UploadContext) {
+    this.task = setup.task;
+    this.identity = setup.identity;
+    this.parentID = setup.parentID;
+    this.duplicate = setup.duplicate;
+    this.source = setup.source;
+    this.ctx = ctx;
+    this.progressEvents = new Throttle(
+      () => ctx.options.progressIntervalMs,
+      () => {
+        const {task} = this;
+        ctx.emit('upload-progress', {task, loaded: task.loaded, total: task.total, phase: task.phase});
+        ctx.queueProgress();
+      },
+    );
+  }
+
+  /** Runs the pipeline until done, failed, or aborted (pause, cancel: the status is then already set). */
+  async start(signal: AbortSignal): Promise<void> {
+    try {
+      const protocol = await this.protocol(signal);
+      if (protocol.sends === 'none') await this.fetchRemote(protocol, signal);
+      else await this.upload(protocol, signal);
+    } catch (error) {
+      this.releaseFileSlot();
+      this.inflight.clear();
+      if (signal.aborted) return;
+      if (this.source) this.source.taskID = undefined; // a retry makes a new import task
+      this.task.error = toErrorInfo(error);
+      this.setStatus(UploadStatus.ERROR);
+      this.ctx.emit('upload-error', {task: this.task, error: this.task.error});
+    }
+  }
+
+  private async protocol(signal: AbortSignal): Promise<UploadProtocol> {
+    const {task} = this;
+    task.flow ??= this.ctx.chooseFlow(task);
+    const protocol = (await this.ctx.wiring()).protocols[task.flow];
+    signal.throwIfAborted();
+    return protocol;
+  }
+
+  private async upload(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
+    const {task} = this;
+    await this.preprocess(signal);
+    if (this.hashed) this.ctx.emit('upload-start', {task});
+    else await this.hash(protocol, signal);
+    signal.throwIfAborted();
+    await this.ctx.slots.file.acquire(signal);
+    this.holdsFileSlot = true;
+    this.advance(protocol.sends === 'whole' ? UploadStatus.UPLOADING : UploadStatus.CREATING, signal);
+    this.stage = 'sending';
+    this.ctx.pump(); // the next file hashes while this one is sent
+
+    const done = protocol.sends === 'whole' ? await this.createWhole(protocol, signal) : await this.sendSliced(protocol, signal);
+    this.releaseFileSlot();
+    this.stage = 'finishing';
+    await this.resolve(protocol, done.fileID, done.reused, signal);
+  }
+
+  /** Nothing yet: the place for hooks and image transforms, before the bytes are hashed. */
+  private async preprocess(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+  }
+
+  private async hash(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
+    const {task} = this;
+    // A file waiting for the hashing slot is still 'queued': 'hashing' means its bytes are being read.
+    await this.ctx.slots.hash.acquire(signal);
+    try {
+      this.advance(UploadStatus.HASHING, signal);
+      this.ctx.emit('upload-start', {task});
+      signal.throwIfAborted();
+      const sliceSize = protocol.sends === 'slices' ? (this.ctx.sliceSizeSeen[protocol.flow] ?? protocol.guessedSliceSize) : undefined;
+      this.meter.reset();
+      const hasher = await this.ctx.hasher();
+      signal.throwIfAborted();
+      const result = await hasher.hashFile(task.file, {
+        sliceSize,
+        signal,
+        engine: this.ctx.options.hashEngine,
+        onProgress: ({loaded}) => this.progress('hashing', loaded),
+      });
+      this.hashed = {md5: result.md5, sliceMD5s: result.sliceMD5s, sliceSize};
+      task.etag = result.md5;
+    } finally {
+      this.ctx.slots.hash.release();
+    }
+  }
+
+  private fileInfo(): FileInfo {
+    const {task} = this;
+    const containDir = task.target === 'drive' && task.relativePath !== '';
+    return {
+      filename: containDir ? `/${task.relativePath}/${task.name}` : task.name,
+      containDir,
+      parentID: this.parentID,
+      etag: this.hashed!.md5,
+      size: task.size,
+      duplicate: this.duplicate,
+      ...(task.target === 'image' && task.relativePath ? {relativePath: task.relativePath} : {}),
+    };
+  }
+
+  /** The whole body in create: it takes a slice slot like any other body. */
+  private async createWhole(protocol: WholeBodyProtocol, signal: AbortSignal) {
+    this.advance(UploadStatus.UPLOADING, signal);
+    await this.ctx.slots.slice.acquire(signal);
+    try {
+      this.meter.reset();
+      const done = await protocol.create(this.task.file, this.fileInfo(), {
+        signal,
+        onProgress: (loaded) => {
+          this.inflight.set(1, loaded);
+          this.progress('uploading');
+        },
+      });
+      signal.throwIfAborted();
+      return done;
+    } finally {
+      this.inflight.clear();
+      this.ctx.slots.slice.release();
+    }
+  }
+
+  /** create (or the recorded session) → the slices not yet held → complete. */
+  private async sendSliced(protocol: SlicedProtocol, signal: AbortSignal): Promise<{fileID: number | string; reused: boolean}> {
+    const {options} = this.ctx;
+    let recordChecked = false;
+    for (;;) {
+      try {
+        if (!this.session && protocol.resumable && options.resume && !recordChecked) {
+          recordChecked = true;
+          await this.loadRecord(protocol);
+          signal.throwIfAborted();
+        }
+        if (!this.session) {
+          this.advance(UploadStatus.CREATING, signal);
+          const created = await protocol.create(this.task.file, this.fileInfo(), {signal});
+          signal.throwIfAborted();
+          if (created.kind === 'done') return {fileID: created.fileID, reused: created.reused};
+          this.session = created.session;
+          this.sessionFromRecord = false;
+          this.confirmed.clear();
+          this.ctx.sliceSizeSeen[protocol.flow] = created.session.sliceSize;
+          this.saveRecord(protocol);
+        } else if (this.sessionFromRecord && protocol.listParts) {
+          this.advance(UploadStatus.CREATING, signal);
+          await this.reconcileParts(protocol, this.session, signal);
+          signal.throwIfAborted();
+        }
+        this.advance(UploadStatus.UPLOADING, signal);
+        await this.sendSlices(protocol, this.session, signal);
+        this.releaseFileSlot();
+        this.stage = 'finishing';
+        this.advance(UploadStatus.COMPLETING, signal);
+        const fileID = await protocol.complete(this.session, {signal});
+        signal.throwIfAborted();
+        return {fileID, reused: false};
+      } catch (error) {
+        // A session recorded before a reload may be gone on the server: start afresh, once.
+        if (!this.sessionFromRecord || isAbort(error, signal) || !mayStartAfresh(error)) throw error;
+        this.dropSession();
+        if (!this.holdsFileSlot) {
+          await this.ctx.slots.file.acquire(signal);
+          this.holdsFileSlot = true;
+          this.stage = 'sending';
+        }
+      }
+    }
+  }
+
+  private async sendSlices(protocol: SlicedProtocol, session: UploadSession, signal: AbortSignal): Promise<void> {
+    const count = Math.ceil(this.task.size / session.sliceSize);
+    const pending: number[] = [];
+    for (let n = 1; n <= count; n++) if (!this.confirmed.has(n)) pending.push(n);
+    this.meter.reset();
+    this.progress('uploading');
+    await sendSlices(protocol, session, pending, {
+      slots: this.ctx.slots.slice,
+      signal,
+      slice: (sliceNo) => this.sliceOf(sliceNo, session.sliceSize),
+      md5: (sliceNo, blob, local) => this.sliceMD5(sliceNo, session.sliceSize, blob, local),
+      onProgress: (sliceNo, loaded) => {
+        this.inflight.set(sliceNo, loaded);
+        this.progress('uploading');
+      },
+      onSent: (sliceNo) => {
+        this.inflight.delete(sliceNo);
+        this.confirmed.add(sliceNo);
+        this.progress('uploading');
+        this.saveRecord(protocol);
+      },
+      onFailed: (sliceNo) => this.inflight.delete(sliceNo),
+    });
+  }
+
+  private sliceOf(sliceNo: number, sliceSize: number): Blob {
+    const start = (sliceNo - 1) * sliceSize;
+    return this.task.file.slice(start, Math.min(this.task.size, start + sliceSize));
+  }
+
+  /** From the hashing pass when its slices match the server's sliceSize, else hashed now in a worker. */
+  private async sliceMD5(sliceNo: number, sliceSize: number, blob: Blob, signal: AbortSignal): Promise<string> {
+    const hashed = this.hashed;
+    if (hashed?.sliceSize === sliceSize && hashed.sliceMD5s[sliceNo - 1]) return hashed.sliceMD5s[sliceNo - 1];
+    return (await this.ctx.hasher()).hashBlob(blob, {signal, engine: this.ctx.options.hashEngine});
+  }
+
+  /** The server's own list decides which slices are held (by MD5 when it gives one). */
+  private async reconcileParts(protocol: SlicedProtocol, session: UploadSession, signal: AbortSignal): Promise<void> {
+    const parts = await protocol.listParts!(session, {signal});
+    if (!parts) return;
+    const held = new Set<number>();
+    for (const [sliceNo, etag] of parts) {
+      if (!etag) {
+        if (this.confirmed.has(sliceNo)) held.add(sliceNo);
+        continue;
+      }
+      const blob = this.sliceOf(sliceNo, session.sliceSize);
+      if ((await this.sliceMD5(sliceNo, session.sliceSize, blob, signal)) === etag) held.add(sliceNo);
+    }
+    this.confirmed = held;
+  }
+
+  /** The file is in 123pan: ask for its link, then done. */
+  private async resolve(protocol: WholeBodyProtocol | SlicedProtocol, fileID: number | string, reused: boolean, signal: AbortSignal): Promise<void> {
+    const {task} = this;
+    task.fileID = fileID;
+    task.reused = reused;
+    task.loaded = task.total;
+    this.inflight.clear();
+    this.forget();
+    this.progress('completing', undefined, true);
+    signal.throwIfAborted();
+    const link: LinkResult = await protocol.resolveURL(fileID, {signal});
+    if (signal.aborted) throw signal.reason;
+    if (link.downloadURL) task.downloadURL = link.downloadURL;
+    if (link.userSelfURL) task.userSelfURL = link.userSelfURL;
+    if (link.downloadURLError) task.downloadURLError = link.downloadURLError;
+    task.bytesPerSecond = 0;
+    task.etaSeconds = 0;
+    this.advance(UploadStatus.DONE, signal);
+    this.ctx.emit('upload-success', {task});
+  }
+
+  /** 123pan fetches the file itself; the task waits (polling) and takes its figures from the result. */
+  private async fetchRemote(protocol: RemoteProtocol, signal: AbortSignal): Promise<void> {
+    const {task} = this;
+    const source = this.source!;
+    this.stage = 'sending';
+    this.ctx.emit('upload-start', {task});
+    // A paused import goes on polling the task it already made.
+    this.advance(source.taskID === undefined ? UploadStatus.CREATING : UploadStatus.UPLOADING, signal);
+    const result = await protocol.fetch(source, {
+      signal,
+      onTask: (taskID) => {
+        source.taskID = taskID;
+        if (!signal.aborted) this.setStatus(UploadStatus.UPLOADING);
+      },
+      onProgress: (percent) => {
+        task.loaded = percent;
+        this.progress('uploading');
+      },
+    });
+    if (signal.aborted) return;
+    this.stage = 'finishing';
+    (task as {size: number}).size = result.size;
+    task.total = task.loaded = result.size;
+    task.fileID = result.fileID;
+    task.etag = result.etag;
+    if (result.downloadURL) task.downloadURL = result.downloadURL;
+    else task.downloadURLError = 'the image host detail answered without a downloadURL';
+    if (result.userSelfURL) task.userSelfURL = result.userSelfURL;
+    this.advance(UploadStatus.DONE, signal);
+    this.ctx.emit('upload-success', {task});
+  }
+
+  // ---- resume records ----
+
+  private recordKey(): string {
+    return recordKeyOf(this.task, this.parentID);
+  }
+
+  private async loadRecord(protocol: SlicedProtocol): Promise<void> {
+    const record = await this.ctx.recorder.load(this.recordKey(), this.hashed!.md5, protocol.flow);
+    if (!record) return;
+    this.session = {flow: protocol.flow, preuploadID: record.preuploadID, sliceSize: record.sliceSize, server: record.server};
+    this.sessionFromRecord = true;
+    this.confirmed = new Set(record.slicesDone);
+    this.task.resumed = true;
+  }
+
+  private saveRecord(protocol: SlicedProtocol): void {
+    const {task, session} = this;
+    // A slice confirmed just after a cancel must not bring back the record the cancel deleted.
+    if (!this.ctx.options.resume || !protocol.resumable || !session || task.status === UploadStatus.CANCELED) return;
+    this.ctx.recorder.save(recordOf(task, this.parentID, this.hashed!.md5, session, this.confirmed));
+  }
+
+  private dropSession(): void {
+    this.session = undefined;
+    this.sessionFromRecord = false;
+    this.confirmed.clear();
+    this.inflight.clear();
+    this.task.resumed = false;
+    this.forget();
+  }
+
+  /** Deletes the record; an upload that is not done starts from scratch when it runs again. */
+  forget(): void {
+    if (this.ctx.options.resume && !this.source) this.ctx.recorder.forget(this.recordKey());
+    if (this.task.status !== UploadStatus.DONE) {
+      this.session = undefined;
+      this.sessionFromRecord = false;
+      this.confirmed.clear();
+    }
+  }
+
+  // ---- status and progress ----
+
+  /**
+   * The pipeline's only way to move the task on. Listeners run synchronously inside every event, and
+   * one may pause or cancel the task there (which aborts its signal): after that the pipeline must not
+   * touch the status again, so this refuses before the move and stops the run after it.
+   */
+  private advance(status: UploadStatus, signal: AbortSignal): void {
+    signal.throwIfAborted();
+    this.setStatus(status);
+    signal.throwIfAborted();
+  }
+
+  /** Every status move, the manager's included, goes through the table here. */
+  setStatus(status: UploadStatus): void {
+    const {task} = this;
+    const previous = task.status;
+    if (previous === status) return;
+    checkMove(previous, status, `"${task.name}"`);
+    task.status = status;
+    const phase = phaseOf(status);
+    const phaseChanged = phase !== undefined && phase !== task.phase;
+    if (phaseChanged) {
+      task.phase = phase;
+      this.meter.reset();
+    }
+    if (!ACTIVE.has(status)) {
+      task.bytesPerSecond = 0;
+      task.etaSeconds = undefined;
+    }
+    this.ctx.emit('status-change', {task, previous});
+    // After the status-change, and only if no listener moved the task meanwhile.
+    if (phaseChanged && phase === 'uploading' && task.status === status) this.progress('uploading', undefined, true);
+  }
+
+  /** Updates the task's figures; events are throttled to progressIntervalMs, except `force`. */
+  private progress(phase: UploadPhase, hashed?: number, force = false): void {
+    const {task} = this;
+    if (phase === 'hashing') task.loaded = hashed ?? 0;
+    else if (phase === 'uploading' && this.session) {
+      let loaded = 0;
+      const {sliceSize} = this.session;
+      for (const n of this.confirmed) loaded += Math.min(sliceSize, task.size - (n - 1) * sliceSize);
+      for (const bytes of this.inflight.values()) loaded += bytes;
+      task.loaded = Math.min(task.total, loaded);
+    } else if (phase === 'uploading' && !this.source) {
+      task.loaded = Math.min(task.total, [...this.inflight.values()].reduce((a, b) => a + b, 0));
+    }
+    // A URL import counts percent, not bytes: no speed or time left to show.
+    if (!this.source) {
+      const now = performance.now();
+      this.meter.add(task.loaded, now);
+      task.bytesPerSecond = this.meter.bytesPerSecond(now);
+      task.etaSeconds = etaSeconds(task.total - task.loaded, task.bytesPerSecond);
+      if (phase !== 'hashing') this.ctx.noteSent(now);
+    }
+    this.progressEvents.request(force);
+  }
+
+  private releaseFileSlot(): void {
+    if (!this.holdsFileSlot) return;
+    this.holdsFileSlot = false;
+    this.ctx.slots.file.release();
+  }
+
+  /** Stops pending progress events (the task left the queue, or the manager is disposed). */
+  silence(): void {
+    this.progressEvents.cancel();
+  }
+}
