@@ -5,7 +5,7 @@
  */
 import type {PanClient} from '../api/client.ts';
 import {chooseFlow} from '../protocols/choose-flow.ts';
-import {checkImportCallback, checkImportSource} from '../protocols/image-url.ts';
+import {checkImportCallback, checkImportSource, IMPORT_FLOW} from '../protocols/image-url.ts';
 import type {ProtocolDeps, RemoteSource} from '../protocols/types.ts';
 import {FileUpload} from './file-upload.ts';
 import {checkOptions, CLIENT_OPTIONS, DEFAULT_OPTIONS, withoutUndefined} from './options.ts';
@@ -405,8 +405,8 @@ function newTask(file: File, name: string, relativePath: string, target: UploadT
     file,
     name,
     relativePath,
-    // An address is always 123pan's URL import; a file's flow is chosen when it starts.
-    ...(url === undefined ? {} : {url, flow: 'url' as const}),
+    // An address always goes by URL import; a file's flow is chosen when it starts.
+    ...(url === undefined ? {} : {url, flow: IMPORT_FLOW}),
     size: url === undefined ? file.size : 0,
     target,
     status: UploadStatus.QUEUED,

@@ -33,6 +33,12 @@ export function matchesAccept(file: {name: string; type: string}, accept: string
   });
 }
 
+/** A size over `limit`, with its bytes when rounding would show the two the same ("10.0 GB (10737418241 bytes)"). */
+function over(size: number, limit: number): string {
+  const shown = formatBytes(size);
+  return shown === formatBytes(limit) ? `${shown} (${size} bytes)` : shown;
+}
+
 /**
  * Checks one file. `queued` is how many files the queue already holds (for maxFiles).
  * Returns the refusal, naming the file and the reason, or null when the file may go.
@@ -60,11 +66,11 @@ export function validateFile(
     if (!isImageName(file.name))
       return reject('not-image', `${label}: the image host takes only ${IMAGE_EXTENSIONS.join(', ')} files`);
     if (file.size > IMAGE_MAX_SIZE)
-      return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)}`);
+      return reject('target-too-large', `${label}: ${over(file.size, IMAGE_MAX_SIZE)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)}`);
   } else if (file.size > DRIVE_MAX_SIZE) {
-    return reject('target-too-large', `${label}: ${formatBytes(file.size)} is above 123pan's limit of ${formatBytes(DRIVE_MAX_SIZE)} per file`);
+    return reject('target-too-large', `${label}: ${over(file.size, DRIVE_MAX_SIZE)} is above 123pan's limit of ${formatBytes(DRIVE_MAX_SIZE)} per file`);
   }
   if (rules.maxSize !== undefined && file.size > rules.maxSize)
-    return reject('too-large', `${label}: ${formatBytes(file.size)} is above the limit of ${formatBytes(rules.maxSize)}`);
+    return reject('too-large', `${label}: ${over(file.size, rules.maxSize)} is above the limit of ${formatBytes(rules.maxSize)}`);
   return null;
 }

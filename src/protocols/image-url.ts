@@ -6,8 +6,11 @@
 import type {ImageHostClient} from '../oss/client.ts';
 import {OssInputError} from '../oss/errors.ts';
 import {checkCallBackUrl, checkImportURL} from '../oss/import-url.ts';
-import type {RejectKey} from '../shared/words.ts';
+import type {RejectKey, UploadFlow} from '../shared/words.ts';
 import type {ProtocolDeps, RemoteProtocol, RemoteResult, RemoteSource} from './types.ts';
+
+/** The flow that carries every URL import: the engine gives it to a task made from an address. */
+export const IMPORT_FLOW = 'url' satisfies UploadFlow;
 
 /** An address to import, checked; or why it is refused (the key, and a reason naming the URL). */
 export function checkImportSource(url: string, fileName?: string): {url: string; fileName: string} | {key: RejectKey; reason: string} {
@@ -33,7 +36,7 @@ function refusal(error: unknown): {key: RejectKey; reason: string} {
 }
 
 export class ImageURLProtocol implements RemoteProtocol {
-  readonly flow = 'url' as const;
+  readonly flow = IMPORT_FLOW;
   readonly sends = 'none' as const;
   private readonly deps: ProtocolDeps;
   /** Made on the first import: the management client loads then, so pages that never import do not fetch it. */

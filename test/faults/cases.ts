@@ -518,7 +518,7 @@ export const cases: Case[] = [
       await ctx.mount('token');
       await ctx.pick([huge.path]);
       const settled = await ctx.settle(1, 10_000);
-      const files = await ctx.outcomes([{name: huge.name, size: huge.size, md5: '', expect: 'rejected', reason: /10 GiB/}]);
+      const files = await ctx.outcomes([{name: huge.name, size: huge.size, md5: '', expect: 'rejected', reason: /10\.0 GB \(10737418241 bytes\)/}]);
       const log = await ctx.requests();
       return {files, checks: [['ended', settled], ['no upload request reached the server', !log.some((r) => r.path.startsWith('/upload/'))]]};
     },
@@ -540,7 +540,7 @@ export const cases: Case[] = [
       await ctx.mount('token', {target: 'image'});
       await ctx.pick([image.path]);
       const settled = await ctx.settle(1, 10_000);
-      const files = await ctx.outcomes([{name: image.name, size: image.size, md5: '', expect: 'rejected', reason: /100 MB/}]);
+      const files = await ctx.outcomes([{name: image.name, size: image.size, md5: '', expect: 'rejected', reason: /100 MB \(104857601 bytes\)/}]);
       const log = await ctx.requests();
       return {files, checks: [['ended', settled], ['no upload request reached the server', !log.some((r) => r.path.startsWith('/upload/'))]]};
     },

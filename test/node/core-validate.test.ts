@@ -52,6 +52,8 @@ describe('validateFile', () => {
     assert.equal(big.key, 'too-large');
     // The same units as the element shows sizes in.
     assert.match(big.reason, /2\.0 KB.*1\.0 KB/);
+    // Rounded to the same figure as the limit, the size is given in bytes too.
+    assert.match(validateFile(file('a.txt', 1025), '', {...drive, maxSize: 1024}, 0)!.reason, /"a\.txt": 1\.0 KB \(1025 bytes\) is above the limit of 1\.0 KB/);
   });
   it('holds 123pan limits: 10 GiB on the drive, images of 100 MiB at most on the image host', () => {
     assert.equal(validateFile(file('a.bin', 10 * 1024 ** 3 + 1), '', drive, 0)?.key, 'target-too-large');
