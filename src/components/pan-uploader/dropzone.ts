@@ -1,9 +1,9 @@
 /** The drop zone with its pickers, and the image host's URL-import field, as pure templates. */
 import {html, nothing, type TemplateResult} from 'lit';
 import {icons} from './icons.ts';
-import type {RowContext} from './rows.ts';
+import type {TemplateContext} from './rows.ts';
 
-export interface DropZoneContext extends RowContext {
+export interface DropZoneContext extends TemplateContext {
   image: boolean;
   dragging: boolean;
   /** Offer a folder picker. */
@@ -38,7 +38,7 @@ export function dropZone({t, disabled, image, dragging, directory, multiple, acc
 }
 
 /** A field where an image's web address is pasted for the image host to download. */
-export function urlImportForm({t, disabled}: RowContext, submit: (event: SubmitEvent) => void): TemplateResult {
+export function urlImportForm({t, disabled}: TemplateContext, submit: (event: SubmitEvent) => void): TemplateResult {
   return html`<form part="url-import" @submit=${submit}>
     <label part="url-label" for="url-input">${t.importLabel}</label>
     <input part="url-input" id="url-input" type="url" inputmode="url" autocomplete="off" spellcheck="false"

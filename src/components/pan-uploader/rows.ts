@@ -9,7 +9,8 @@ import {icons} from './icons.ts';
 import {scaleX} from './scale-x.ts';
 import {isFailed, isPending} from './status.ts';
 
-export interface RowContext {
+/** What every template of the element reads: its strings and whether it is disabled. */
+export interface TemplateContext {
   t: Strings;
   disabled: boolean;
 }
@@ -24,7 +25,7 @@ export interface TaskActions {
   copyLink(task: UploadTask): void;
 }
 
-export interface TaskRowContext extends RowContext {
+export interface TaskRowContext extends TemplateContext {
   /** An image preview's URL; without one the row shows a tile with the extension. */
   thumbnail?: string;
   /** Whether this row's link was just copied, and whether the clipboard took it. */
@@ -87,7 +88,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
 }
 
 /** One file refused before anything was sent, with the reason in the element's language. */
-export function refusedRow(entry: RejectedFile, {t, disabled}: RowContext, dismiss: () => void): TemplateResult {
+export function refusedRow(entry: RejectedFile, {t, disabled}: TemplateContext, dismiss: () => void): TemplateResult {
   return html`<li part="item" class="rejected">
     ${tile(entry.name)}
     <div part="info">

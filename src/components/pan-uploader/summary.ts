@@ -2,7 +2,7 @@
 import {html, nothing, type TemplateResult} from 'lit';
 import {UploadStatus, type QueueTotals, type UploadTask} from '../../core/types.ts';
 import {formatBytes, formatDuration} from './i18n.ts';
-import type {RowContext} from './rows.ts';
+import type {TemplateContext} from './rows.ts';
 import {scaleX} from './scale-x.ts';
 import {isFailed, isRunning} from './status.ts';
 
@@ -15,7 +15,7 @@ export interface QueueActions {
   clear(): void;
 }
 
-export interface SummaryContext extends RowContext {
+export interface SummaryContext extends TemplateContext {
   /** With `manual`, an Upload button starts the queued files. */
   manual: boolean;
   actions: QueueActions;
