@@ -96,13 +96,14 @@ export const cases: Case[] = [
     expected: 'success after a timeout',
     timeoutMs: 120_000,
     async run(ctx) {
-      const started = Date.now();
       const result = await upload(ctx, {place: INBOX, specs: [spec('stall.bin', V2)], faults: [{path: SLICE, kind: 'slow', delayMs: 40_000, times: 1}], timeoutMs: 110_000});
       // Done before the stalled answer could have come: the client gave up on it and sent the slice again.
+      // (The server cannot see it go: it stalls before reading the body, so the closed connection goes unnoticed.)
       const log = await ctx.requests();
+      const stalledAt = Math.min(...log.filter((r) => r.path === SLICE && r.method === 'POST').map((r) => r.time));
+      const confirmed = log.find((r) => r.path === COMPLETE && r.code === 0)?.ended ?? Infinity;
       result.checks!.push(['the stalled slice request was abandoned by the browser', ctx.failedRequests.some((u) => u.includes(SLICE))]);
-      result.checks!.push(['the server saw the stalled request go', log.some((r) => r.path === SLICE && r.aborted)]);
-      result.checks!.push([`finished before the stall ended (${Math.round((Date.now() - started) / 1000)} s)`, Date.now() - started < 40_000]);
+      result.checks!.push([`confirmed before the stall ended (${Math.round((confirmed - stalledAt) / 1000)} s after the stalled slice went)`, confirmed - stalledAt < 40_000]);
       return result;
     },
   },
