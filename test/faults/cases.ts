@@ -168,12 +168,14 @@ export const cases: Case[] = [
   {
     name: 'server: storage SlowDown (503) burst on image-host PUTs',
     expected: 'success, bytes intact',
+    fast: true,
     run: (ctx) => upload(ctx, {place: GALLERY, specs: [spec('slowdown.jpeg', 2 * MiB + 9, 'image/jpeg')], faults: [{path: PRESIGNED, kind: '429', times: 3}]}),
   },
   sliceFaultCase('server: code 1 on slices', 'code1', [{path: SLICE, kind: 'code1', times: 3}], {folder: true}),
   {
     name: 'server: code 1 on create',
     expected: 'success, bytes intact',
+    fast: true,
     run: (ctx) => upload(ctx, {specs: [spec('code1-create.bin', V2)], faults: [{path: CREATE, kind: 'code1', times: 3}]}),
   },
   {
