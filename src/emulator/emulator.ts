@@ -53,7 +53,16 @@ function isoChina(ms: number): string {
   return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, {once: true});
+  });
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const {store = new MemoryBlobStore(), ...rest} = options;
@@ -164,7 +173,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const url = new URL(request.url);
     const time = Date.now();
     const finish = (response: Response, code?: number) => {
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, status: response.type === 'error' ? 0 : response.status, code});
+      const status = response.type === 'error' ? 0 : response.status;
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code});
       return response;
     };
     if (request.method === 'OPTIONS') return finish(withCors(new Response(null, {status: 204}), request, true));
@@ -189,7 +199,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       case '401':
         return finish(withCors(envelope(Code.UNAUTHORIZED, 'access token is invalid', null, 401), request), Code.UNAUTHORIZED);
       case 'slow':
-        await sleep(fault.delayMs ?? 2000);
+        // A client that gives up during the stall is logged when it went, not when the stall would have ended.
+        await sleep(fault.delayMs ?? 2000, request.signal);
+        if (request.signal.aborted) return finish(Response.error());
         break;
       case 'reset':
         resetAfter = true;

@@ -104,7 +104,15 @@ export interface RequestLogEntry {
   method: string;
   url: string;
   path: string;
+  /** When the request arrived. */
   time: number;
+  /** When it was answered, dropped, or given up because the client went away. */
+  ended: number;
+  /**
+   * The client went away before the answer (a cancelled upload). Only a host that sees the connection
+   * (the Node server) can tell; msw in the browser never passes the client's abort on.
+   */
+  aborted: boolean;
   /** HTTP status; 0 when the connection was dropped or reset. */
   status: number;
   /** The envelope's code, for JSON answers. */

@@ -2,6 +2,7 @@ import {expect} from 'chai';
 import {delay, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
 import {PanApiError, PanClient, type PanClientOptions} from '../../src/api/index.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const API = 'https://open-api.123pan.com';
 const UPLOAD = 'https://openapi-upload.test';
@@ -295,7 +296,7 @@ describe('PanClient', () => {
 
   describe('uploads', () => {
     it('posts multipart with token and Platform, reports XHR upload progress, and rebuilds the body on retry', async () => {
-      const bytes = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 255);
+      const bytes = xorshiftBytes(3 * 1024 * 1024, 7);
       const received: {sliceNo: string; size: number; same: boolean}[] = [];
       worker.use(
         http.post(`${UPLOAD}/upload/v2/file/slice`, async ({request}) => {

@@ -3,12 +3,13 @@ import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {PanApiError, PanClient, type PanClientOptions} from '../../src/api/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const SLICE = 256 * 1024;
 const emulator = createEmulator({sliceSize: SLICE});
 const worker = setupWorker(...emulator.handlers);
 
-const bytesOf = (size: number, seed: number) => new Uint8Array(size).map((_, i) => (i * 31 + seed) & 255);
+const bytesOf = (size: number, seed: number) => xorshiftBytes(size, seed);
 const md5 = (bytes: Uint8Array) => SparkMD5.ArrayBuffer.hash(bytes.slice().buffer);
 
 /** The protocol's steps made by hand, so only the client is under test: create, slices in parallel, complete. */

@@ -9,6 +9,8 @@ import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import {createEmulator} from '../../src/emulator/index.ts';
 import type {PanUploader} from '../../src/index.ts';
+import SparkMD5 from 'spark-md5';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const bundleURL = '/dist/pan-uploader.bundle.js';
 
@@ -149,12 +151,13 @@ describe('the CMS page: one <script type="module">, an aggressive theme', functi
       el.addEventListener('pan-upload-success', (e) => resolve(e as CustomEvent), {once: true});
       el.addEventListener('pan-upload-error', (e) => reject(new Error(`upload failed: ${JSON.stringify((e as CustomEvent).detail)}`)), {once: true});
     });
-    const bytes = new Uint8Array(70_000).map((_, i) => (i * 31) & 255);
+    const bytes = xorshiftBytes(70_000, 31);
     el.addFiles([new File([bytes], 'fair.png', {type: 'image/png'})]);
     const {detail} = await success;
-    const [stored] = emulator.files();
-    expect(stored).to.include({name: 'fair.png', target: 'image'});
-    expect(detail.etag).to.equal(stored.md5);
+    // Both against the MD5 of the bytes handed over, not against each other.
+    const md5 = SparkMD5.ArrayBuffer.hash(bytes.buffer);
+    expect(emulator.files().map((f) => ({name: f.name, target: f.target, md5: f.md5}))).to.deep.equal([{name: 'fair.png', target: 'image', md5}]);
+    expect(detail.etag).to.equal(md5);
   });
 
   it("under a CSP without blob: in worker-src, the inlined worker cannot start and the upload fails with 'hash-failed'", async () => {

@@ -9,7 +9,9 @@ import {UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../src/core/types.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
 import type {PanUploadErrorDetail, PanUploadSuccessDetail} from '../../src/components/pan-uploader/events.ts';
+import SparkMD5 from 'spark-md5';
 import {makeFile} from './support/files.ts';
+import {watchXhr} from './support/xhr-probe.ts';
 
 const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
@@ -49,6 +51,19 @@ function pick(el: PanUploader, files: File[]): void {
 const next = <T>(el: Element, type: string) =>
   new Promise<T>((resolve) => el.addEventListener(type, (e) => resolve((e as CustomEvent<T>).detail), {once: true}));
 
+/** The MD5 of what a download link serves. */
+const downloaded = async (url: string) => SparkMD5.ArrayBuffer.hash(await (await fetch(url)).arrayBuffer());
+
+/** A drive folder made through 123pan's API, as another client would. */
+async function mkdir(name: string): Promise<number> {
+  const response = await fetch('https://open-api.123pan.com/upload/v1/file/mkdir', {
+    method: 'POST',
+    headers: {Authorization: `Bearer ${emulator.issueToken().accessToken}`, Platform: 'open_platform', 'Content-Type': 'application/json'},
+    body: JSON.stringify({name, parentID: 0}),
+  });
+  return ((await response.json()) as {data: {dirID: number}}).data.dirID;
+}
+
 function collect<T>(el: Element, type: string): T[] {
   const out: T[] = [];
   el.addEventListener(type, (e) => out.push((e as CustomEvent<T>).detail));
@@ -65,8 +80,9 @@ describe('<pan-uploader> uploading to the emulator', function () {
   });
   afterEach(() => document.querySelectorAll('.fixture').forEach((n) => n.remove()));
 
-  it('uploads picked files to the drive folder and submits their fileIDs', async () => {
-    const el = await mount('<pan-uploader-quick name="attachments" multiple parent-id="0" required></pan-uploader-quick>');
+  it('uploads picked files into a drive folder (not the root) and submits their fileIDs', async () => {
+    const folder = await mkdir('reports');
+    const el = await mount(`<pan-uploader-quick name="attachments" multiple parent-id="${folder}" required></pan-uploader-quick>`);
     const a = makeFile('report.bin', 200 * KiB + 3, 1);
     const b = makeFile('small.txt', 900, 2, 'text/plain');
     const successes = collect<PanUploadSuccessDetail>(el, 'pan-upload-success');
@@ -79,19 +95,21 @@ describe('<pan-uploader> uploading to the emulator', function () {
     expect(await complete).to.deep.equal({succeeded: 2, failed: 0});
 
     const stored = emulator.files();
-    expect(stored.map((f) => [f.name, f.md5, f.target, String(f.parentID)]).sort()).to.deep.equal(
+    expect(stored.map((f) => [f.path, f.md5, f.target, String(f.parentID)]).sort()).to.deep.equal(
       [
-        ['report.bin', a.md5, 'drive', '0'],
-        ['small.txt', b.md5, 'drive', '0'],
+        ['/reports/report.bin', a.md5, 'drive', String(folder)],
+        ['/reports/small.txt', b.md5, 'drive', String(folder)],
       ].sort(),
     );
     for (const detail of successes) {
       const file = stored.find((f) => String(f.fileID) === String(detail.fileID))!;
+      // Against the MD5 of the bytes picked, never the client's own word or the server's.
+      const input = detail.name === 'report.bin' ? a : b;
       expect(detail.name).to.equal(file.name);
-      expect(detail.etag).to.equal(file.md5);
+      expect(detail.etag).to.equal(input.md5);
       expect(detail.target).to.equal('drive');
       expect(detail.reused).to.equal(false);
-      expect(detail.downloadURL).to.be.a('string');
+      expect(await downloaded(detail.downloadURL!)).to.equal(input.md5);
     }
     expect(progress.some((p) => p.phase === 'uploading')).to.equal(true);
     const form = el.closest('form')!;
@@ -117,7 +135,7 @@ describe('<pan-uploader> uploading to the emulator', function () {
     const [stored] = emulator.files();
     expect(stored).to.include({target: 'image', name: 'cat.png', md5: png.md5, size: png.file.size});
     expect(detail).to.include({name: 'cat.png', target: 'image', fileID: stored.fileID, etag: png.md5});
-    expect(detail.downloadURL).to.match(/^https?:\/\//);
+    expect(await downloaded(detail.downloadURL!)).to.equal(png.md5);
   });
 
   it('keeps folder paths: same-named files in different folders both arrive', async () => {
@@ -168,23 +186,31 @@ describe('<pan-uploader> uploading to the emulator', function () {
     void el.tasks; // builds the engine now, while driveFlow is 'v2'
     driveFlow = 'auto';
     const f = makeFile('long.bin', 640 * KiB, 8);
+    const xhr = watchXhr();
+    let canceledAt = Infinity;
     el.addEventListener('pan-upload-progress', function once(e) {
       if ((e as CustomEvent).detail.phase !== 'uploading' || (e as CustomEvent).detail.loaded === 0) return;
       el.removeEventListener('pan-upload-progress', once);
       // As a user would: a click in its own task, once the first slice is confirmed.
       setTimeout(async () => {
         await el.updateComplete;
+        canceledAt = performance.now();
         el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
       });
     });
     const complete = next<{succeeded: number; failed: number}>(el, 'pan-queue-complete');
     pick(el, [f.file]);
-    expect(await complete).to.deep.equal({succeeded: 0, failed: 0});
-    await new Promise((r) => setTimeout(r, 400));
-    const count = emulator.requests.length;
-    await new Promise((r) => setTimeout(r, 800));
-    expect(emulator.requests.length).to.equal(count);
-    expect(emulator.requests.filter((r) => r.path === '/upload/v2/file/slice').length).to.be.lessThan(10);
+    try {
+      expect(await complete).to.deep.equal({succeeded: 0, failed: 0});
+      await new Promise((r) => setTimeout(r, 800));
+    } finally {
+      xhr.stop();
+    }
+    // Every slice still in flight when the button was pressed was aborted then; none was sent after.
+    const open = xhr.records.filter((r) => r.url.endsWith('/upload/v2/file/slice') && r.sentAt <= canceledAt && (r.endedAt ?? Infinity) >= canceledAt);
+    expect(open.length).to.be.greaterThan(0);
+    for (const r of open) expect([r.how, r.endedAt! - canceledAt < 100]).to.deep.equal(['abort', true]);
+    expect(xhr.records.filter((r) => r.sentAt > canceledAt)).to.deep.equal([]);
     expect(emulator.files()).to.deep.equal([]);
     expect(el.tasks[0].status).to.equal('canceled');
   });

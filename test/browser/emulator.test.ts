@@ -4,13 +4,14 @@ import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {createEmulator, EmulatorCode} from '../../src/emulator/index.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const emulator = createEmulator({sliceSize: 64 * 1024, ossSliceSize: 128 * 1024, minPollIntervalMs: 0});
 const worker = setupWorker(...emulator.handlers);
 const API = emulator.options.apiOrigin;
 
 const md5 = (data: Uint8Array) => SparkMD5.ArrayBuffer.hash(data.slice().buffer as ArrayBuffer);
-const bytes = (length: number, seed: number) => Uint8Array.from({length}, (_, i) => (i * 29 + seed) % 256);
+const bytes = (length: number, seed: number) => xorshiftBytes(length, seed);
 
 let token = '';
 const headers = (json = true): Record<string, string> => ({

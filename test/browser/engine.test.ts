@@ -8,8 +8,10 @@ import {setupWorker} from 'msw/browser';
 import {UploadManager, UploadStatus} from '../../src/core/index.ts';
 import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../src/core/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
+import SparkMD5 from 'spark-md5';
 import {drained, next} from './support/events.ts';
 import {makeFile} from './support/files.ts';
+import {watchXhr} from './support/xhr-probe.ts';
 
 const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
@@ -31,6 +33,8 @@ function manager(options: Partial<UploadManagerOptions> = {}) {
 const status = (m: UploadManager, s: UploadStatus) => next(m, 'status-change', (e) => e.detail.task.status === s).then((e) => e.detail.task);
 const paths = (prefix: string) => emulator.requests.filter((r) => r.path.startsWith(prefix));
 const stored = (task: UploadTask) => emulator.files().find((f) => String(f.fileID) === String(task.fileID));
+/** The MD5 of what a download link serves. */
+const downloaded = async (url: string) => SparkMD5.ArrayBuffer.hash(await (await fetch(url)).arrayBuffer());
 
 describe('UploadManager through the emulator', function () {
   this.timeout(30_000);
@@ -59,7 +63,7 @@ describe('UploadManager through the emulator', function () {
     expect(task.loaded).to.equal(task.total);
     expect(stored(task)).to.include({name: 'big.bin', size: file.size, md5, target: 'drive'});
     expect(paths('/upload/v2/file/slice').filter((r) => r.status === 200)).to.have.length(5);
-    expect(task.downloadURL).to.be.a('string').and.not.empty;
+    expect(await downloaded(task.downloadURL!)).to.equal(md5);
   });
 
   it('drive single-step for a small file: one upload request, no create', async () => {
@@ -138,7 +142,7 @@ describe('UploadManager through the emulator', function () {
     expect(typeof task.fileID).to.equal('string');
     expect(stored(task)).to.include({md5, target: 'image', name: 'photo.png'});
     expect(paths('/api/v1/oss/file/detail')).to.have.length(1);
-    expect(task.downloadURL).to.be.a('string').and.not.empty;
+    expect(await downloaded(task.downloadURL!)).to.equal(md5);
   });
 
   it('reuse: a file 123pan already holds ends at create, reused, with no slice sent', async () => {
@@ -153,9 +157,14 @@ describe('UploadManager through the emulator', function () {
     await drained(m);
     expect(task.status).to.equal('done');
     expect(task.reused).to.equal(true);
-    expect(task.fileID).to.be.a('number').and.not.equal(0);
     expect(paths('/upload/v2/file/slice').length).to.equal(slices);
-    expect(emulator.files().filter((f) => f.md5 === md5).length).to.be.at.least(1);
+    // Exactly two files: the first, and the reused one under its own name with its own fileID.
+    const files = emulator.files().map((f) => ({name: f.name, path: f.path, md5: f.md5, size: f.size}));
+    expect(files).to.deep.equal([
+      {name: 'first.bin', path: '/first.bin', md5, size: file.size},
+      {name: 'second.bin', path: '/second.bin', md5, size: file.size},
+    ]);
+    expect(stored(task)?.name).to.equal('second.bin');
   });
 
   it('a folder upload keeps relative paths: same-named files in different folders are both uploaded', async () => {
@@ -263,21 +272,35 @@ describe('UploadManager through the emulator', function () {
     expect(task.status).to.equal('error');
   });
 
-  it('cancel stops requests at once: nothing is sent after it settles and nothing is stored', async () => {
+  it('cancel stops requests at once: slices in flight are aborted, nothing is sent after it, nothing is stored', async () => {
     emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 1500});
-    const m = manager({driveFlow: 'v2', concurrency: 2});
-    const [task] = m.addFiles([makeFile('cancel.bin', 10 * 64 * KiB, 15).file]).added;
-    await status(m, UploadStatus.UPLOADING);
-    await new Promise((r) => setTimeout(r, 100));
-    const complete = drained(m);
-    m.cancel(task.id);
-    expect(task.status).to.equal('canceled');
-    await complete;
-    const settledAt = Date.now();
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(emulator.requests.filter((r) => r.time > settledAt && r.status !== 0 && r.path !== '/upload/v2/file/slice')).to.deep.equal([]);
-    expect(emulator.requests.filter((r) => r.time > settledAt)).to.deep.equal([]);
-    expect(emulator.files()).to.deep.equal([]);
+    const xhr = watchXhr();
+    try {
+      const m = manager({driveFlow: 'v2', concurrency: 2});
+      const [task] = m.addFiles([makeFile('cancel.bin', 10 * 64 * KiB, 15).file]).added;
+      // Cancel once both slice slots are sending (they stall 1.5 s at the server).
+      const sending = () => xhr.records.filter((r) => r.url.endsWith('/upload/v2/file/slice')).length;
+      for (const deadline = Date.now() + 10_000; sending() < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      const complete = drained(m);
+      const canceledAt = performance.now();
+      const canceledAtMs = Date.now();
+      m.cancel(task.id);
+      expect(task.status).to.equal('canceled');
+      await complete;
+      await new Promise((r) => setTimeout(r, 2000));
+      // The client's side: every slice still in flight was aborted when cancel came, none after.
+      const open = xhr.records.filter((r) => r.url.endsWith('/upload/v2/file/slice') && r.sentAt <= canceledAt && (r.endedAt ?? Infinity) >= canceledAt);
+      expect(open).to.have.length(2);
+      for (const r of open) expect([r.how, r.endedAt! - canceledAt < 50]).to.deep.equal(['abort', true]);
+      expect(xhr.records.filter((r) => r.sentAt > canceledAt)).to.deep.equal([]);
+      // The server's side: nothing arrived after cancel; what it finished later were only those abandoned slices.
+      expect(emulator.requests.filter((r) => r.time > canceledAtMs)).to.deep.equal([]);
+      expect(emulator.requests.filter((r) => r.ended > canceledAtMs).every((r) => r.path === '/upload/v2/file/slice')).to.equal(true);
+      expect(emulator.files()).to.deep.equal([]);
+    } finally {
+      xhr.stop();
+    }
   });
 
   for (const [type, flow] of [

@@ -6,6 +6,7 @@ import SparkMD5 from 'spark-md5';
 import {PanClient} from '../../src/api/index.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
 import {ImageHostClient, OssInputError, OssTaskError, OFFLINE_DIR_NAME} from '../../src/oss/index.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const TASK_MS = 300;
 const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: TASK_MS});
@@ -13,7 +14,7 @@ const worker = setupWorker(...emulator.handlers);
 const API = emulator.options.apiOrigin;
 
 const md5 = (data: Uint8Array) => SparkMD5.ArrayBuffer.hash(data.slice().buffer as ArrayBuffer);
-const bytes = (length: number, seed: number) => Uint8Array.from({length}, (_, i) => (i * 29 + seed) % 256);
+const bytes = (length: number, seed: number) => xorshiftBytes(length, seed);
 
 let token = '';
 let oss: ImageHostClient;

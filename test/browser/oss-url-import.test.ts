@@ -11,12 +11,13 @@ import {UploadManager} from '../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../src/core/types.ts';
 import {createEmulator} from '../../src/emulator/index.ts';
 import 'axe-core';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const axe = (window as unknown as {axe: {run(context: Element, options?: object): Promise<{violations: {id: string; help: string}[]}>}}).axe;
 
 const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: 300});
 const worker = setupWorker(...emulator.handlers);
-const PNG = Uint8Array.from({length: 4096}, (_, i) => (i * 7 + 3) % 256);
+const PNG = xorshiftBytes(4096, 3);
 const md5 = (data: Uint8Array) => SparkMD5.ArrayBuffer.hash(data.slice().buffer as ArrayBuffer);
 
 class ImportingPanUploader extends PanUploader {

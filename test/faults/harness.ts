@@ -3,13 +3,14 @@
  * endpoint and same-origin proxy mounted on the shared Vite server under /case/<id>/, and its own incognito
  * browser context. Everything the page shows the world is recorded so the judge can look for leaks.
  */
-import {createHash} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core';
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
 import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
 import {createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
 import {fileBytes, type FileSpec} from './bytes.ts';
+import type {FileOutcome, Given, Target} from './judge.ts';
+import {md5Of, PanApi} from './pan-api.ts';
 import type {FaultHarness, RecordedEvent, RenderedRow, TaskSummary} from './page.ts';
 
 export type Mode = 'token' | 'proxy';
@@ -19,30 +20,21 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknow
 export const mounts = new Map<string, {token: Handler; proxy: Handler; tokenRequests: number}>();
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export const md5Of = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+export {md5Of};
+export type {FileOutcome, Given};
 
-/** A file handed to the element, with what the suite expects of it. */
-export interface Given {
+/** Where a case uploads to: the target's root, or a folder made for the case. */
+export interface Place {
+  target: Target;
+  /** The folder's name under the root; none for the root itself. */
+  folder?: string;
+}
+
+/** A file on the server before the case starts, which must be there, untouched, afterwards. */
+export interface Bystander {
   name: string;
   size: number;
-  /** MD5 of the bytes; '' for files never read (refused by size). */
-  md5: string;
-  expect: 'success' | 'error' | 'rejected';
-  /** For error/rejected: the reason the message must give. */
-  reason?: RegExp;
-}
-
-export function given(spec: FileSpec, expect: Given['expect'] = 'success', reason?: RegExp): Given {
-  return {name: spec.name, size: spec.size, md5: md5Of(fileBytes(spec.size, spec.seed)), expect, reason};
-}
-
-export interface FileOutcome {
-  given: Given;
-  outcome: 'success' | 'error' | 'rejected' | 'none' | 'unfinished';
-  /** Names the file and gives the reason (error or refusal). */
-  clear: boolean;
-  text: string;
-  task?: TaskSummary;
+  seed: number;
 }
 
 export class CaseContext {
@@ -54,6 +46,13 @@ export class CaseContext {
   readonly failedRequests: string[] = [];
   readonly jsonBodies: {url: string; body: string}[] = [];
   mode: Mode = 'token';
+  /** Where the case uploads to, and what was on the server when the step under test began. */
+  place: Place & {parentID?: number | string} = {target: 'drive'};
+  before: StoredFile[] = [];
+  /** Every file handed to a page (name and size): what a crashed case leaves unaccounted for. */
+  readonly handed = new Set<string>();
+  /** Log entries before this index belong to the seeding, not to the case. */
+  private logStart = 0;
   private consumedTasks = new Set<string>();
   private consumedRejections = new Set<number>();
 
@@ -120,7 +119,47 @@ export class CaseContext {
     return (await this.control<{files: StoredFile[]}>('files')).files;
   }
   async requests(): Promise<RequestLogEntry[]> {
-    return (await this.control<{requests: RequestLogEntry[]}>('requests')).requests;
+    return (await this.control<{requests: RequestLogEntry[]}>('requests')).requests.slice(this.logStart);
+  }
+
+  /**
+   * Makes the case's folder (when it has one) and puts the bystanders in it through 123pan's API, then
+   * snapshots the server: from here on nothing of it may change unasked, and the request log starts afresh.
+   */
+  async seed(place: Place, bystanders: Bystander[]): Promise<void> {
+    const api = new PanApi(this.emu);
+    const parentID = place.folder ? await api.mkdir(place.target, place.folder) : place.target === 'drive' ? 0 : '';
+    for (const b of bystanders) {
+      const bytes = fileBytes(b.size, b.seed);
+      if (place.target === 'drive') await api.single(parentID as number, b.name, bytes);
+      else await api.image(parentID as string, b.name, bytes);
+    }
+    this.place = {...place, parentID};
+    this.before = await this.files();
+    this.logStart = (await this.control<{requests: RequestLogEntry[]}>('requests')).requests.length;
+  }
+
+  /** The server forgets everything (files, uploads, tokens, log); the case's place is seeded again. */
+  async resetServer(bystanders: Bystander[]): Promise<void> {
+    await this.control('reset', {});
+    this.logStart = 0;
+    this.remount();
+    await this.seed({target: this.place.target, folder: this.place.folder}, bystanders);
+  }
+
+  /** Full path of `name` in the case's place, as the server reports it. */
+  pathOf(name: string): string {
+    return `${this.place.folder ? `/${this.place.folder}` : ''}/${name}`;
+  }
+
+  /**
+   * A file handed to the element and what the case expects of it; a success lands in the case's place,
+   * under its own name or `storedAs` (123pan's "name(1).ext" when a bystander already has the name).
+   */
+  given(spec: FileSpec, expect: Given['expect'] = 'success', reason?: RegExp, storedAs = spec.name): Given {
+    const g: Given = {name: spec.name, size: spec.size, md5: md5Of(fileBytes(spec.size, spec.seed)), expect, reason};
+    if (expect === 'success') g.lands = {target: this.place.target, path: this.pathOf(storedAs)};
+    return g;
   }
 
   // ---- the page ----
@@ -165,7 +204,10 @@ export class CaseContext {
       mode === 'token'
         ? {'token-url': `/case/${this.id}/pan/token`, 'api-base': this.emu.apiOrigin}
         : {'api-base': `${this.origin}/case/${this.id}/pan-api`};
-    return {multiple: true, ...base, ...extra};
+    // The case's place: its target, and its folder when it has one (the root is the element's default).
+    const place: Record<string, string> = {target: this.place.target};
+    if (this.place.folder) place['parent-id'] = String(this.place.parentID);
+    return {multiple: true, ...base, ...place, ...extra};
   }
 
   async mount(mode: Mode, extra: Record<string, string | boolean> = {}, page = this.page): Promise<void> {
@@ -174,11 +216,13 @@ export class CaseContext {
   }
 
   async add(specs: FileSpec[], page = this.page): Promise<void> {
+    for (const s of specs) this.handed.add(`${s.name}/${s.size}`);
     await page.evaluate((s) => (window as unknown as {faults: FaultHarness}).faults.add(s), specs);
   }
 
   /** Files from disk, set on the element's own <input type=file> as a user picking them would. */
   async pick(paths: string[], page = this.page): Promise<void> {
+    for (const p of paths) this.handed.add(p);
     const input = (await page.evaluateHandle(() => (window as unknown as {faults: FaultHarness}).faults.picker())) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(...paths);
     await input.dispose();
@@ -241,6 +285,7 @@ export class CaseContext {
           const clear = !!detail && detail.name === g.name && detail.message.length > 0 && (!g.reason || g.reason.test(detail.message));
           return {given: g, outcome: 'error', clear, text, task};
         }
+        if (task.status === 'canceled') return {given: g, outcome: 'canceled', clear: true, text: 'canceled', task};
         return {given: g, outcome: 'unfinished', clear: false, text: task.status, task};
       }
       const index = rejections.findIndex((r, i) => !this.consumedRejections.has(i) && r.name === g.name && r.size === g.size);

@@ -8,7 +8,7 @@ import puppeteer from 'puppeteer-core';
 import {createServer, type Plugin} from 'vite';
 import {cases, type Case} from './cases.ts';
 import {CaseContext, mounts} from './harness.ts';
-import {judge, type Verdict} from './judge.ts';
+import {judge, zeroCounts, type Verdict} from './judge.ts';
 
 const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
   new URL('../../scripts/chrome-path.mjs', import.meta.url).href
@@ -92,16 +92,15 @@ async function runCase(c: Case, index: number): Promise<Row> {
     ]).finally(() => clearTimeout(timer));
     verdict = await judge(ctx, result);
   } catch (error) {
+    // Nobody can say what became of the files already handed over: each one counts as unaccounted for.
+    const unaccounted = ctx?.handed.size ?? 0;
     verdict = {
+      ...zeroCounts(),
+      unaccounted,
       passed: false,
-      outcome: 'crashed',
+      outcome: `crashed, ${unaccounted} file${unaccounted === 1 ? '' : 's'} unaccounted for`,
       bytes: '-',
       problems: [(error as Error).stack ?? String(error)],
-      uploadsCompleted: 0,
-      clearErrors: 0,
-      dataLost: 0,
-      silentDrops: 0,
-      unaskedOverwrites: 0,
     };
   } finally {
     await ctx?.close().catch(() => undefined);
@@ -146,6 +145,10 @@ const summary = {
   data_lost: sum((v) => v.dataLost),
   silent_drops: sum((v) => v.silentDrops),
   unasked_overwrites: sum((v) => v.unaskedOverwrites),
+  duplicates: sum((v) => v.duplicates),
+  wrong_place: sum((v) => v.wrongPlace),
+  gave_up: sum((v) => v.gaveUp),
+  unaccounted: sum((v) => v.unaccounted),
 };
 console.log(JSON.stringify(summary));
 process.exit(summary.passed === summary.cases ? 0 : 1);

@@ -9,8 +9,9 @@ import {PanApiError, PanClient} from '../../src/api/index.ts';
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
 import {ImageHostClient} from '../../src/oss/index.ts';
 import {createProxy, createTokenBroker, MANAGEMENT_ENDPOINTS, URL_IMPORT_ENDPOINTS} from '../../src/server/index.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
-const PNG = Uint8Array.from({length: 1500}, (_, i) => (i * 13 + 1) % 256);
+const PNG = xorshiftBytes(1500, 13);
 
 describe('image-host tasks through the proxy', () => {
   let pan: EmulatorServer;

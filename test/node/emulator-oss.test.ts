@@ -5,6 +5,7 @@ import {describe, it} from 'node:test';
 import {EmulatorCode as Code} from '../../src/emulator/index.ts';
 import type {EmulatorServer} from '../../src/emulator/node.ts';
 import {md5, useEmulatorServer} from './support/emulator-server.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const TASK_MS = 150;
 const defaults = {minPollIntervalMs: 0, completePolls: 0, qps: {}, ossTaskMs: TASK_MS, serverScheme: 'http' as const};
@@ -17,7 +18,7 @@ useEmulatorServer(defaults, (s, t) => {
   token = t;
 });
 
-const bytes = (length: number, seed = 1) => Uint8Array.from({length}, (_, i) => (i * 31 + seed * 17) % 256);
+const bytes = (length: number, seed = 1) => xorshiftBytes(length, seed);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function call(path: string, body?: unknown) {

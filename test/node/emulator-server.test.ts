@@ -24,6 +24,7 @@ after(async () => {
 });
 
 const page = 'http://127.0.0.1:5173';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('origins', () => {
   it('listens on three loopback origins and writes plain-http servers by default', async () => {
@@ -100,6 +101,24 @@ describe('control API', () => {
     await post('/reset');
     assert.deepEqual(((await (await fetch(`${control}/files`)).json()) as {files: unknown[]}).files, []);
     assert.equal((await fetch(`${control}/nothing`)).status, 404);
+  });
+});
+
+describe('request log', () => {
+  it('logs when each request ended, and marks one whose client went away during a stall as aborted, at once', async () => {
+    server.emulator.reset();
+    const headers = {Authorization: `Bearer ${server.emulator.issueToken().accessToken}`, Platform: 'open_platform'};
+    await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers});
+    server.emulator.fault({path: '/upload/v2/file/domain', kind: 'slow', delayMs: 3000});
+    const gone = new AbortController();
+    const pending = fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers, signal: gone.signal}).catch(() => 'aborted');
+    setTimeout(() => gone.abort(), 200);
+    assert.equal(await pending, 'aborted');
+    await sleep(300);
+    const [answered, abandoned] = server.emulator.requests;
+    assert.deepEqual([answered!.status, answered!.aborted, answered!.ended >= answered!.time], [200, false, true]);
+    assert.deepEqual([abandoned!.status, abandoned!.aborted], [0, true]);
+    assert.ok(abandoned!.ended - abandoned!.time < 1000, `logged ${abandoned!.ended - abandoned!.time} ms after it arrived, not when the stall would have ended`);
   });
 });
 

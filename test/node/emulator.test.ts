@@ -5,6 +5,7 @@ import {describe, it} from 'node:test';
 import {createEmulator, EmulatorCode as Code} from '../../src/emulator/index.ts';
 import type {EmulatorServer} from '../../src/emulator/node.ts';
 import {md5, useEmulatorServer} from './support/emulator-server.ts';
+import {xorshiftBytes} from '../support/bytes.ts';
 
 const SLICE = 1024;
 const OSS_SLICE = 2048;
@@ -17,7 +18,7 @@ useEmulatorServer(defaults, (s, t) => {
   token = t;
 });
 
-const bytes = (length: number, seed = 1): Bytes => Uint8Array.from({length}, (_, i) => (i * 31 + seed * 17) % 256);
+const bytes = (length: number, seed = 1): Bytes => xorshiftBytes(length, seed);
 type Bytes = Uint8Array<ArrayBuffer>;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

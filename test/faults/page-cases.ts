@@ -1,0 +1,158 @@
+/**
+ * The page cases: a reload in the middle of an upload (then resume), two tabs with the same file, and a
+ * cancel while slices are in flight. The emulator's Node host sees the browser close each connection, so
+ * these cases can tell an abandoned request from one still running.
+ */
+import type {RequestLogEntry} from '../../src/emulator/types.ts';
+import type {CaseContext, Given} from './harness.ts';
+import {bigFile} from './disk.ts';
+import {sleep} from './harness.ts';
+import type {Expected} from './judge.ts';
+import {type Case, CREATE, GALLERY, INBOX, kept, MiB, prepare, PRESIGNED, resentOnlyMissing, SLICE, spec, V2} from './plan.ts';
+
+async function reload(ctx: CaseContext): Promise<number> {
+  await ctx.page.reload();
+  await ctx.page.waitForSelector('html[data-ready]');
+  return Date.now();
+}
+
+export const pageCases: Case[] = [
+  {
+    name: 'page: reload in the middle of a 1 GiB upload, then resume',
+    expected: 'resumed, bytes intact',
+    emulator: {sliceSize: 16 * MiB},
+    timeoutMs: 300_000,
+    async run(ctx) {
+      const big = await bigFile(1024 * MiB);
+      const slices = 64;
+      await ctx.seed(INBOX, [{name: big.name, size: 4321, seed: 77}]);
+      await ctx.openPage();
+      await ctx.mount('token');
+      await ctx.fault({path: SLICE, kind: 'slow', delayMs: 150});
+      await ctx.pick([big.path]);
+      await ctx.waitUploaded(256 * MiB, 180_000);
+      const reloadedAt = await reload(ctx);
+      await ctx.clearFaults();
+      await ctx.mount('token');
+      await ctx.pick([big.path]);
+      const settled = await ctx.settle(1, 240_000);
+      const g: Given = {name: big.name, size: big.size, md5: big.md5, expect: 'success', lands: {target: 'drive', path: ctx.pathOf(kept(big.name))}};
+      const files = await ctx.outcomes([g]);
+      const log = await ctx.requests();
+      const creates = log.filter((r) => r.path === CREATE && r.code === 0).length;
+      return {
+        files,
+        note: files[0]?.task?.resumed ? 'resumed' : 'not resumed',
+        checks: [
+          ['ended within the time limit', settled],
+          ['the task says it continued the recorded upload', files[0]?.task?.resumed === true],
+          resentOnlyMissing(log, (r) => r.path === SLICE, reloadedAt, slices),
+          ['one create in all', creates === 1],
+        ],
+      };
+    },
+  },
+  {
+    name: 'page: reload in the middle of an image-host upload, then resume',
+    expected: 'resumed, bytes intact',
+    fast: true,
+    async run(ctx) {
+      const image = {...spec('resume.png', 6 * MiB + 123, 'image/png'), lastModified: 1_650_000_000_000};
+      const storedAs = await prepare(ctx, GALLERY, image);
+      await ctx.openPage();
+      await ctx.mount('token');
+      await ctx.fault({path: PRESIGNED, kind: 'slow', delayMs: 700});
+      await ctx.add([image]);
+      // Reload once three parts are stored (the element's progress also counts bytes still in flight).
+      const isPart = (r: {path: string; method: string}) => r.path.startsWith('/presigned/') && r.method === 'PUT';
+      const stored = async () => (await ctx.requests()).filter((r) => isPart(r) && r.status === 200).length;
+      for (const deadline = Date.now() + 30_000; (await stored()) < 3 && Date.now() < deadline; ) await sleep(50);
+      await sleep(300);
+      const reloadedAt = await reload(ctx);
+      await ctx.clearFaults();
+      await ctx.mount('token');
+      await ctx.add([image]);
+      const settled = await ctx.settle(1);
+      const files = await ctx.outcomes([ctx.given(image, 'success', undefined, storedAs)]);
+      const log = await ctx.requests();
+      return {
+        files,
+        note: files[0]?.task?.resumed ? 'resumed' : 'not resumed',
+        checks: [
+          ['ended within the time limit', settled],
+          ['the task says it continued the recorded upload', files[0]?.task?.resumed === true],
+          resentOnlyMissing(log, isPart, reloadedAt, 7),
+        ],
+      };
+    },
+  },
+  {
+    name: 'page: two tabs upload the same file',
+    expected: 'both succeed, one file per upload',
+    async run(ctx) {
+      const file = spec('two-tabs.bin', V2 + 100);
+      await prepare(ctx, {target: 'drive'}, file);
+      const first = await ctx.openPage();
+      const second = await ctx.openPage({context: ctx.context});
+      await ctx.mount('token', {}, first);
+      await ctx.mount('token', {}, second);
+      await ctx.fault({path: SLICE, kind: 'slow', delayMs: 100});
+      await Promise.all([ctx.add([file], first), ctx.add([file], second)]);
+      const settled = (await ctx.settle(1, 60_000, first)) && (await ctx.settle(1, 60_000, second));
+      const g = ctx.given(file, 'success', undefined, kept(file.name));
+      const files = [...(await ctx.outcomes([g], first)), ...(await ctx.outcomes([g], second))];
+      // The tabs share IndexedDB: the second may continue the first one's recorded upload (both report one
+      // fileID: one file), or upload on its own (two fileIDs: duplicate="keep" keeps both, as "(1)" and "(2)"
+      // beside the bystander). What the tabs report decides which; the server must hold exactly that.
+      const shared = new Set(files.map((f) => String(f.task?.fileID))).size === 1;
+      const copy = (k: number): Expected => ({target: 'drive', path: ctx.pathOf(kept(file.name, k)), md5: g.md5, size: g.size});
+      return {
+        files,
+        stored: shared ? [copy(1)] : [copy(1), copy(2)],
+        pages: [first, second],
+        note: shared ? 'one upload shared' : 'both kept',
+        checks: [['both tabs ended within the time limit', settled]],
+      };
+    },
+  },
+  {
+    // The browser's upload is throttled so each slice is still streaming when cancel comes: the server is
+    // reading it and sees the connection go (a slice whose bytes had all arrived would look finished to it).
+    name: 'page: cancel while slices are in flight',
+    expected: 'canceled, every request gone, nothing stored',
+    fast: true,
+    async run(ctx) {
+      const file = spec('cancel.bin', V2);
+      await prepare(ctx, INBOX, file);
+      await ctx.openPage();
+      await ctx.page.emulateNetworkConditions({upload: MiB, download: 10 * MiB, latency: 0});
+      await ctx.mount('token', {'drive-flow': 'v2'});
+      await ctx.add([file]);
+      // Cancel once slices are on their way: none of them can have arrived yet at this speed.
+      const sending = async () => (await ctx.control<{requests: RequestLogEntry[]}>('requests')).requests.some((r) => r.path === SLICE);
+      for (const deadline = Date.now() + 30_000; !(await sending()) && Date.now() < deadline; ) await sleep(50);
+      await sleep(500);
+      const canceledAt = Date.now();
+      await ctx.page.evaluate(() => (document.querySelector('pan-uploader') as unknown as {cancel(): void}).cancel());
+      const settled = await ctx.settle(1, 10_000);
+      const settledAt = Date.now();
+      // Longer than the rest of the slices in flight would take at this speed: one still running would be answered by now.
+      await sleep(4000);
+      const sent = ctx.pageRequests.filter((r) => r.method === 'POST' && r.url.includes(SLICE)).length;
+      const files = await ctx.outcomes([ctx.given(file, 'canceled')]);
+      const log = await ctx.requests();
+      const slices = log.filter((r) => r.path === SLICE && r.method === 'POST');
+      const lingering = slices.filter((r) => !r.aborted || r.ended - canceledAt > 1000);
+      return {
+        files,
+        checks: [
+          ['the task ended canceled', settled],
+          [`slices were in flight when cancel was pressed (${slices.length})`, slices.length > 0],
+          [`the server has ended every slice request the browser made (${slices.length} of ${sent})`, slices.length === sent],
+          [`each was abandoned by the browser within 1 s, none answered (${lingering.map((r) => `${r.status} after ${r.ended - canceledAt} ms`).join(', ')})`, lingering.length === 0],
+          ['no request started after cancel', !log.some((r) => r.time >= canceledAt) && !log.some((r) => r.time >= settledAt)],
+        ],
+      };
+    },
+  },
+];
