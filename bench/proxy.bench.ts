@@ -101,7 +101,8 @@ async function upload(base: string, file: ReturnType<typeof makeFile>, name: str
   const create = await api(base, '/upload/v2/file/create', {parentFileID: 0, filename: name, etag: file.etag, size: file.size, duplicate: 1}, token);
   if (create.data.reuse) throw new Error('create answered reuse: the bench needs fresh bytes');
   if (create.data.sliceSize !== sliceSize) throw new Error(`sliceSize ${create.data.sliceSize}, expected ${sliceSize}`);
-  const server = sliceServer(String(create.data.servers[0]));
+  // The proxy names its upload addresses as paths on its own site.
+  const server = sliceServer(new URL(String(create.data.servers[0]), base).href);
   const started = performance.now();
   let next = 0;
   await Promise.all(

@@ -17,13 +17,20 @@ const EMULATOR_CREDENTIALS = {clientID: 'test-client', clientSecret: 'test-secre
 const PROXY_PREFIX = '/pan-api';
 
 const setting = readEnvironment(process.env);
+/** The demo's own origin, once it listens: the proxy's upload addresses name it, and its page may use the emulator's control API. */
+let demoOrigin;
 let emulator;
 let config;
 if (setting.real) {
   config = {mode: '123pan', apiOrigin: setting.apiBase, proxyBase: PROXY_PREFIX, credentials: 'proxy'};
 } else {
   const {startEmulatorServer} = await import('../src/emulator/node.ts');
-  emulator = await startEmulatorServer({port: Number(process.env.EMULATOR_PORT ?? 0), ...EMULATOR_CREDENTIALS});
+  emulator = await startEmulatorServer({
+    port: Number(process.env.EMULATOR_PORT ?? 0),
+    ...EMULATOR_CREDENTIALS,
+    // The fault panel calls the control API from the demo page, at 127.0.0.1 or localhost.
+    controlOrigins: (origin) => demoOrigin !== undefined && [demoOrigin, demoOrigin.replace('127.0.0.1', 'localhost')].includes(origin),
+  });
   config = {
     mode: 'emulator',
     apiOrigin: emulator.apiOrigin,
@@ -45,9 +52,8 @@ const broker = createTokenBroker({
 // neither the token nor the proxy, whatever Vite's own host check allows.
 const authorize = (req) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.headers?.host ?? '');
 const tokens = createTokenHandler(broker, {authorize});
-// No folder pin: this is the account owner's own tool. URL import and the image-host panel's listing need
-// three management endpoints on top of the upload ones; everything else stays refused.
-const proxy = createProxy({broker, apiBase: config.apiOrigin, prefix: PROXY_PREFIX, allow: URL_IMPORT_ENDPOINTS, authorize});
+// Made once the demo listens (below), so the upload addresses it hands out name the demo's own origin.
+let proxy;
 
 const panDev = {
   name: 'pan-dev',
@@ -65,7 +71,7 @@ const panDev = {
         next();
       }
     });
-    server.middlewares.use(proxy.handle);
+    server.middlewares.use((req, res, next) => (proxy ? proxy.handle(req, res, next) : next()));
   },
   // The real 123pan's upload, storage and image hosts are https origins the page cannot know in advance:
   // token mode calls them, and pictures and presigned PUTs reach them in either mode.
@@ -79,6 +85,10 @@ const vite = await createServer({plugins: [panDev], server: {port: Number(proces
 await vite.listen();
 const address = vite.httpServer?.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : vite.config.server.port}/`;
+demoOrigin = new URL(url).origin;
+// No folder pin: this is the account owner's own tool. URL import and the image-host panel's listing need
+// three management endpoints on top of the upload ones; everything else stays refused.
+proxy = createProxy({broker, apiBase: config.apiOrigin, prefix: PROXY_PREFIX, allow: URL_IMPORT_ENDPOINTS, authorize, publicOrigin: demoOrigin});
 console.log(`pan-uploader demo:  ${url}`);
 if (setting.real) {
   console.log(`mode:               real 123pan at ${config.apiOrigin} (PAN123_CLIENT_ID and PAN123_CLIENT_SECRET are set; the secret stays in this process)`);

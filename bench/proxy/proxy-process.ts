@@ -41,7 +41,8 @@ const server = createServer((req, res) => {
   const bare = process.env.PAN_PIPE_FLOOR === '1' ? floor.exec(req.url ?? '') : null;
   if (bare) {
     void broker.getToken().then((token) => {
-      const upstream = request(`${Buffer.from(bare[1]!, 'base64url').toString()}${bare[2]}`, {
+      // The ticket's payload is "<origin>\n<expiry>".
+      const upstream = request(`${Buffer.from(bare[1]!, 'base64url').toString().split('\n')[0]}${bare[2]}`, {
         method: 'POST',
         headers: {'content-type': req.headers['content-type']!, 'content-length': req.headers['content-length']!, authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'},
       }, (answer) => {

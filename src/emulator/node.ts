@@ -3,7 +3,8 @@
  * each request turned into a Fetch Request and answered by the same msw handlers the browser uses.
  * Bodies stream from the socket into the handlers; bytes are kept on disk.
  *
- * Control API on the API origin (JSON, CORS open):
+ * Control API on the API origin (JSON; a browser page may call it only from the API origin itself or
+ * from an origin in `controlOrigins`, since it can wipe the store and hand out tokens):
  *   GET  /__emulator/files          → {files: StoredFile[], folders: StoredFolder[]}
  *   GET  /__emulator/requests       → {requests: RequestLogEntry[]}
  *   GET  /__emulator/options        → the emulator's options
@@ -37,6 +38,8 @@ export interface EmulatorServerOptions extends EmulatorOptions {
   port?: number;
   /** Where uploaded bytes are kept; default a fresh temporary folder, removed by close(). */
   dataDir?: string;
+  /** Page origins (besides the API origin) allowed to call the control API, e.g. a demo page's. Default none. */
+  controlOrigins?: readonly string[] | ((origin: string) => boolean);
 }
 
 export interface EmulatorServer {
@@ -48,7 +51,7 @@ export interface EmulatorServer {
 }
 
 export async function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
-  const {host = '127.0.0.1', port = 0, dataDir, ...emulatorOptions} = options;
+  const {host = '127.0.0.1', port = 0, dataDir, controlOrigins = [], ...emulatorOptions} = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pan-emulator-')));
   if (dataDir) await mkdir(dataDir, {recursive: true});
   const emulator = createEmulator({...emulatorOptions, store: emulatorOptions.store ?? new DiskBlobStore(dir)});
@@ -63,9 +66,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const [apiOrigin, uploadOrigin, storageOrigin] = servers.map(originOf);
   emulator.configure({apiOrigin, uploadOrigin, storageOrigin});
 
-  api.on('request', (req, res) => void handle(emulator, req, res, apiOrigin, true));
-  upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin, false));
-  storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin, false));
+  const controlFrom = (origin: string) =>
+    origin === apiOrigin || (typeof controlOrigins === 'function' ? controlOrigins(origin) : controlOrigins.includes(origin));
+  api.on('request', (req, res) => void handle(emulator, req, res, apiOrigin, controlFrom));
+  upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin));
+  storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin));
 
   return {
     emulator,
@@ -95,10 +100,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, control: boolean): Promise<void> {
+async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, controlFrom?: (origin: string) => boolean): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', origin);
-    if (control && url.pathname.startsWith('/__emulator/')) return await controlApi(emulator, req, res, url);
+    if (controlFrom && url.pathname.startsWith('/__emulator/')) return await controlApi(emulator, req, res, url, controlFrom);
 
     const headers = new Headers();
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -140,11 +145,20 @@ async function handle(emulator: Emulator, req: IncomingMessage, res: ServerRespo
   }
 }
 
-async function controlApi(emulator: Emulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const cors = {
-    'Access-Control-Allow-Origin': '*',
+async function controlApi(emulator: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, controlFrom: (origin: string) => boolean): Promise<void> {
+  // Any page could otherwise reset the store or take a token (a form post needs no preflight):
+  // a request from a browser page is answered only for the origins allowed.
+  const origin = req.headers.origin;
+  if (origin !== undefined && !controlFrom(origin)) {
+    res.writeHead(403, {'Content-Type': 'application/json; charset=utf-8', Vary: 'Origin'}).end(JSON.stringify({error: `the control API does not answer pages from ${origin}`}));
+    req.resume();
+    return;
+  }
+  const cors: Record<string, string> = origin === undefined ? {} : {
+    'Access-Control-Allow-Origin': origin,
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type',
+    Vary: 'Origin',
   };
   const reply = (status: number, body: unknown) => {
     res.writeHead(status, {...cors, 'Content-Type': 'application/json; charset=utf-8'}).end(JSON.stringify(body));

@@ -15,6 +15,15 @@ export interface EndpointRule {
   yieldsFileID?: boolean;
   /** The query parameter naming the file this read is about. */
   readsFileID?: string;
+  /**
+   * The keys forwarded: JSON body keys of a POST, query keys of a GET, text fields of a multipart body
+   * checked on its way (with its file part in `file`). Other ASCII keys are dropped; a key that is
+   * another spelling of one of these (other case, non-ASCII look-alikes such as `ſ` or the Kelvin
+   * sign, which Go's JSON decoder folds) is refused. Unset for endpoints added by `allow`: forwarded as sent.
+   */
+  fields?: readonly string[];
+  /** The file part of a multipart body checked on its way. */
+  file?: string;
 }
 
 const rule = (spec: string, extra: Omit<EndpointRule, 'method' | 'path' | 'host'> & {host?: 'api' | 'upload'} = {}): EndpointRule => {
@@ -24,49 +33,52 @@ const rule = (spec: string, extra: Omit<EndpointRule, 'method' | 'path' | 'host'
 
 const drivePin = {field: 'parentFileID', kind: 'drive', body: 'json'} as const;
 const imagePin = {field: 'parentFileID', kind: 'image', body: 'json'} as const;
+const driveCreate = ['parentFileID', 'filename', 'etag', 'size', 'duplicate', 'containDir'];
+const preupload = ['preuploadID'];
+const sliceURL = ['preuploadID', 'sliceNo'];
 
 /** What an upload needs, and nothing more: forwarded by default. */
 export const UPLOAD_ENDPOINTS: readonly EndpointRule[] = [
   // drive v2, sliced and single-step
-  rule('POST /upload/v2/file/create', {pin: drivePin, rewrite: 'servers', yieldsFileID: true}),
+  rule('POST /upload/v2/file/create', {pin: drivePin, rewrite: 'servers', yieldsFileID: true, fields: driveCreate}),
   rule('POST /upload/v2/file/slice', {host: 'upload'}),
-  rule('POST /upload/v2/file/upload_complete', {yieldsFileID: true}),
-  rule('GET /upload/v2/file/domain', {rewrite: 'domain'}),
-  rule('POST /upload/v2/file/single/create', {host: 'upload', pin: {field: 'parentFileID', kind: 'drive', body: 'multipart'}, yieldsFileID: true}),
-  rule('POST /upload/v2/file/sha1_reuse', {pin: drivePin, yieldsFileID: true}),
+  rule('POST /upload/v2/file/upload_complete', {yieldsFileID: true, fields: preupload}),
+  rule('GET /upload/v2/file/domain', {rewrite: 'domain', fields: []}),
+  rule('POST /upload/v2/file/single/create', {host: 'upload', pin: {field: 'parentFileID', kind: 'drive', body: 'multipart'}, yieldsFileID: true, fields: driveCreate, file: 'file'}),
+  rule('POST /upload/v2/file/sha1_reuse', {pin: drivePin, yieldsFileID: true, fields: ['parentFileID', 'filename', 'sha1', 'size', 'duplicate']}),
   // drive v1, presigned: the bytes go straight to storage, never through here
-  rule('POST /upload/v1/file/create', {pin: drivePin, yieldsFileID: true}),
-  rule('POST /upload/v1/file/get_upload_url'),
-  rule('POST /upload/v1/file/list_upload_parts'),
-  rule('POST /upload/v1/file/upload_complete', {yieldsFileID: true}),
-  rule('POST /upload/v1/file/upload_async_result', {yieldsFileID: true}),
+  rule('POST /upload/v1/file/create', {pin: drivePin, yieldsFileID: true, fields: driveCreate}),
+  rule('POST /upload/v1/file/get_upload_url', {fields: sliceURL}),
+  rule('POST /upload/v1/file/list_upload_parts', {fields: preupload}),
+  rule('POST /upload/v1/file/upload_complete', {yieldsFileID: true, fields: preupload}),
+  rule('POST /upload/v1/file/upload_async_result', {yieldsFileID: true, fields: preupload}),
   // image host, presigned
-  rule('POST /upload/v1/oss/file/create', {pin: imagePin, yieldsFileID: true}),
-  rule('POST /upload/v1/oss/file/get_upload_url'),
-  rule('POST /upload/v1/oss/file/list_upload_parts'),
-  rule('POST /upload/v1/oss/file/upload_complete', {yieldsFileID: true}),
-  rule('POST /upload/v1/oss/file/upload_async_result', {yieldsFileID: true}),
+  rule('POST /upload/v1/oss/file/create', {pin: imagePin, yieldsFileID: true, fields: ['parentFileID', 'filename', 'etag', 'size', 'type']}),
+  rule('POST /upload/v1/oss/file/get_upload_url', {fields: sliceURL}),
+  rule('POST /upload/v1/oss/file/list_upload_parts', {fields: preupload}),
+  rule('POST /upload/v1/oss/file/upload_complete', {yieldsFileID: true, fields: preupload}),
+  rule('POST /upload/v1/oss/file/upload_async_result', {yieldsFileID: true, fields: preupload}),
   // links of what was just uploaded
-  rule('GET /api/v1/oss/file/detail', {readsFileID: 'fileID'}),
-  rule('GET /api/v1/file/download_info', {readsFileID: 'fileId'}),
+  rule('GET /api/v1/oss/file/detail', {readsFileID: 'fileID', fields: ['fileID']}),
+  rule('GET /api/v1/file/download_info', {readsFileID: 'fileId', fields: ['fileId']}),
 ];
 
 /** Folder creation, listing and file management: refused unless a host lists them in `allow`. */
 export const MANAGEMENT_ENDPOINTS: readonly EndpointRule[] = [
-  rule('POST /upload/v1/file/mkdir', {pin: {field: 'parentID', kind: 'drive', body: 'json'}}),
-  rule('POST /upload/v1/oss/file/mkdir', {pin: {field: 'parentID', kind: 'image', body: 'json'}}),
-  rule('POST /api/v1/oss/file/list', {pin: {field: 'parentFileId', kind: 'image', body: 'json'}}),
-  rule('GET /api/v1/file/detail', {readsFileID: 'fileID'}),
-  rule('GET /api/v1/direct-link/url', {readsFileID: 'fileID'}),
-  rule('POST /api/v1/direct-link/enable'),
-  rule('POST /api/v1/oss/file/move'),
-  rule('POST /api/v1/oss/file/delete'),
+  rule('POST /upload/v1/file/mkdir', {pin: {field: 'parentID', kind: 'drive', body: 'json'}, fields: ['name', 'parentID']}),
+  rule('POST /upload/v1/oss/file/mkdir', {pin: {field: 'parentID', kind: 'image', body: 'json'}, fields: ['name', 'parentID', 'type']}),
+  rule('POST /api/v1/oss/file/list', {pin: {field: 'parentFileId', kind: 'image', body: 'json'}, fields: ['parentFileId', 'limit', 'startTime', 'endTime', 'lastFileId', 'type']}),
+  rule('GET /api/v1/file/detail', {readsFileID: 'fileID', fields: ['fileID']}),
+  rule('GET /api/v1/direct-link/url', {readsFileID: 'fileID', fields: ['fileID']}),
+  rule('POST /api/v1/direct-link/enable', {fields: ['fileID']}),
+  rule('POST /api/v1/oss/file/move', {fields: ['fileIDs', 'toParentFileID']}),
+  rule('POST /api/v1/oss/file/delete', {fields: ['fileIDs']}),
   // image host tasks: URL import (offline migration) and copy from the drive
-  rule('POST /api/v1/oss/offline/download', {pin: {field: 'businessDirID', kind: 'image', body: 'json'}}),
-  rule('GET /api/v1/oss/offline/download/process'),
-  rule('POST /api/v1/oss/source/copy', {pin: {field: 'toParentFileID', kind: 'image', body: 'json'}}),
-  rule('GET /api/v1/oss/source/copy/process'),
-  rule('GET /api/v1/oss/source/copy/fail'),
+  rule('POST /api/v1/oss/offline/download', {pin: {field: 'businessDirID', kind: 'image', body: 'json'}, fields: ['url', 'fileName', 'businessDirID', 'callBackUrl', 'type']}),
+  rule('GET /api/v1/oss/offline/download/process', {fields: ['taskID']}),
+  rule('POST /api/v1/oss/source/copy', {pin: {field: 'toParentFileID', kind: 'image', body: 'json'}, fields: ['fileIDs', 'toParentFileID', 'sourceType', 'type']}),
+  rule('GET /api/v1/oss/source/copy/process', {fields: ['taskID']}),
+  rule('GET /api/v1/oss/source/copy/fail', {fields: ['taskID', 'limit', 'page']}),
 ];
 
 /**

@@ -15,7 +15,9 @@ export const ProxyCode = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   BAD_GATEWAY: 502,
+  GATEWAY_TIMEOUT: 504,
 } as const;
 
 /** A refusal or failure produced by the server half, carried as 123pan's envelope. */

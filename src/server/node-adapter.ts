@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {PanServerError, ProxyCode, errorResponse, toErrorResponse} from './envelope.ts';
+import {PanServerError, ProxyCode, errorResponse, proxyTraceID, toErrorResponse} from './envelope.ts';
 import {registerRawBody} from './raw-body.ts';
 
 /** A `(req, res, next?)` handler, as node:http, Express/Connect and Vite's dev server take it. */
@@ -12,13 +12,24 @@ export function fullUrl(req: IncomingMessage): string {
   return (req as IncomingMessage & {originalUrl?: string}).originalUrl ?? req.url ?? '/';
 }
 
-/** The origin the browser used, for links the proxy hands back to it. */
+/** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could end the authority early. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+const badRequest = (message: string) => new PanServerError(400, ProxyCode.BAD_REQUEST, `pan-uploader server: ${message}`, {traceID: proxyTraceID()});
+
+/**
+ * The origin the request names, for the Fetch `Request` only: dispatch reads the path, and nothing
+ * the answers name depends on it. Host must be a host (`a@b`, `site/path#` are refused), and
+ * X-Forwarded-Proto counts only as http or https.
+ */
 function requestOrigin(req: IncomingMessage): string {
+  const host = req.headers.host ?? 'localhost';
+  if (!HOST.test(host)) throw badRequest('the Host header is not a host name');
   const forwarded = req.headers['x-forwarded-proto'];
   const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   const encrypted = (req.socket as {encrypted?: boolean}).encrypted === true;
   const scheme = proto === 'https' || proto === 'http' ? proto : encrypted ? 'https' : 'http';
-  return `${scheme}://${req.headers.host ?? 'localhost'}`;
+  return `${scheme}://${host}`;
 }
 
 /**
@@ -89,7 +100,10 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse, public
   }
   const method = (req.method ?? 'GET').toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`${publicOrigin ?? requestOrigin(req)}${fullUrl(req)}`, {
+  const target = fullUrl(req);
+  // Origin-form only: an absolute-form target would name another host.
+  if (!target.startsWith('/')) throw badRequest('the request target must be a path');
+  return new Request(`${publicOrigin ?? requestOrigin(req)}${target}`, {
     method,
     headers,
     body: hasBody ? (req.readableEnded ? alreadyParsed(req) : bodyStream(req)) : null,
@@ -101,9 +115,8 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse, public
 /** Writes a Fetch `Response` to a node response, streaming its body. */
 export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') res.setHeader(name, value);
-  });
+  // Upstream cookies never get this far (the proxy drops them); the proxy's own visitor cookie does.
+  response.headers.forEach((value, name) => res.setHeader(name, value));
   if (!response.body) {
     res.end();
     return;
@@ -127,19 +140,27 @@ export function toNodeHandler(
       void writeResponse(res, errorResponse(new PanServerError(404, ProxyCode.NOT_FOUND, `pan-uploader server: ${path} is not under ${prefix}`)));
       return;
     }
-    let request: Request;
-    try {
-      request = toFetchRequest(req, res, publicOrigin);
-    } catch (error) {
-      void writeResponse(res, toErrorResponse(error));
-      return;
-    }
-    handle(request, req)
-      .catch((error: unknown) => toErrorResponse(error))
-      .then((response) => writeResponse(res, response))
-      .catch(() => {
-        // The client went away mid-answer; nothing is left to tell it.
-        res.destroy();
-      });
+    answer(req, res, (request) => handle(request, req), publicOrigin);
   };
+}
+
+/**
+ * Answers one node request with `handle`, whatever the request holds: a request that cannot become a
+ * Fetch `Request` (a bad Host) and anything `handle` throws become an error envelope, never an
+ * exception that would take the host process down.
+ */
+export function answer(req: IncomingMessage, res: ServerResponse, handle: (request: Request) => Promise<Response>, publicOrigin?: string): void {
+  let pending: Promise<Response>;
+  try {
+    pending = handle(toFetchRequest(req, res, publicOrigin));
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  pending
+    .catch((error: unknown) => toErrorResponse(error))
+    .then((response) => writeResponse(res, response))
+    .catch(() => {
+      // The client went away mid-answer; nothing is left to tell it.
+      res.destroy();
+    });
 }

@@ -1,14 +1,22 @@
 import type {IncomingMessage} from 'node:http';
+import {crossSiteRefusal} from './cross-site.ts';
 import {PanServerError, ProxyCode, errorResponse, proxyTraceID, toErrorResponse, type PanEnvelope} from './envelope.ts';
 import {buildAllowList, ruleKey, type EndpointRule, type FolderKind} from './endpoints.ts';
-import {MultipartFieldError, multipartBoundary, multipartFieldCheck} from './multipart-field.ts';
+import {JsonBodyError, checkedJson} from './json-body.ts';
+import {formBoundary, isJsonType} from './media-type.ts';
+import {MultipartFieldError, checkedForm} from './multipart-form.ts';
 import {toNodeHandler, type NodeHandler} from './node-adapter.ts';
+import {ReadableFiles, newVisitor, visitorFromCookie} from './readable-files.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
-import {UploadTickets, normalizeUploadOrigin} from './upload-hosts.ts';
-import {upstreamFetch} from './upstream.ts';
+import {UploadHosts, UploadTickets} from './upload-hosts.ts';
+import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamTimeouts} from './upstream.ts';
 
-/** Decides whether this visitor may use the proxy (or the token endpoint). Receives the host's own request object. */
-export type Authorize = (req: IncomingMessage | Request) => boolean | Promise<boolean>;
+/**
+ * Decides whether this visitor may use the proxy (or the token endpoint). Receives the host's own
+ * request object. A string answer both allows and names the visitor (e.g. the session's user id):
+ * the links of what they upload are then readable by that name rather than by the proxy's cookie.
+ */
+export type Authorize = (req: IncomingMessage | Request) => boolean | string | Promise<boolean | string>;
 
 export interface ProxyOptions {
   broker: TokenBroker;
@@ -21,14 +29,30 @@ export interface ProxyOptions {
   /** Uploads may only go into these folders: drive folder id (number, 0 = root) and/or image-host folder id (string, "" = root). */
   pinParentID?: {drive?: number; image?: string};
   authorize?: Authorize;
-  /** The origin the browser reaches this server at; default: from the request (Host, X-Forwarded-Proto). */
+  /**
+   * The origin the browser reaches this server at, e.g. `https://www.example.com`. With it, upload
+   * addresses in answers are absolute and `Origin` is compared with its host; without it they are
+   * paths (`/pan-api/__upload/…`) and the request's Host is used, after checking it is a host name.
+   */
   publicOrigin?: string;
-  /** Key that signs upload-server tickets. Give every instance behind one balancer the same; default random per process. */
+  /**
+   * Key that signs upload-server tickets, at least 32 bytes. Give every instance of ONE deployment the
+   * same, and no other deployment (a deployment honours tickets signed with its key for its apiBase).
+   * Default: random per process.
+   */
   ticketSecret?: string;
-  /** `uploaded` (default): links/details only for fileIDs this proxy saw an upload produce. `any`: every fileID. */
+  /** How long an upload-server ticket stays valid. Default 24 hours. */
+  ticketLifetimeMs?: number;
+  /** Upload servers besides 123pan's own domains (https) and the apiBase's host, as origins (`https://upload.example.com`). */
+  uploadOrigins?: readonly string[];
+  /** `uploaded` (default): links/details only for fileIDs this visitor uploaded through this proxy. `any`: every fileID. */
   readableFileIDs?: 'uploaded' | 'any';
+  /** Origins of other sites allowed to call the proxy with the visitor's cookies. Default none: cross-site requests are refused. */
+  crossSiteOrigins?: readonly string[];
   /** Largest JSON request body accepted. Default 64 KiB. */
   maxJsonBytes?: number;
+  /** Connect and idle limits of upstream calls (default 10 s and 120 s); not used with `fetch`. */
+  upstreamTimeouts?: UpstreamTimeouts;
   /** How upstream requests are sent. Default: node:http(s) with backpressure; on an edge runtime pass `globalThis.fetch`. */
   fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
 }
@@ -41,7 +65,6 @@ export interface PanProxy {
 }
 
 const MAX_JSON_RESPONSE_BYTES = 1 << 20;
-const MAX_REMEMBERED_FILE_IDS = 10_000;
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length', 'set-cookie',
   'access-control-allow-origin', 'access-control-allow-headers', 'access-control-allow-methods', 'access-control-allow-credentials',
@@ -70,6 +93,60 @@ function findCause<T>(error: unknown, type: abstract new (...args: never[]) => T
 }
 
 /**
+ * Waits for the checked stream's first chunk before anything is sent upstream, so a body refused
+ * before its file part never opens an upstream request; then passes the rest on as it comes.
+ */
+async function startChecked(stream: ReadableStream<Uint8Array>): Promise<{body: ReadableStream<Uint8Array>; refusal: () => MultipartFieldError | undefined}> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  // A later refusal is kept: a fetch that answers before it notices the body failed must not win.
+  let refusal: MultipartFieldError | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (first.done) controller.close();
+        else controller.enqueue(first.value);
+      },
+      async pull(controller) {
+        try {
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (error) {
+          refusal = findCause(error, MultipartFieldError);
+          throw error;
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    {highWaterMark: 0},
+  );
+  return {body, refusal: () => refusal};
+}
+
+/** The proxy's refusal for a multipart body the check refused, if `error` is (or wraps) one. */
+function fieldRefusal(rule: EndpointRule, error: unknown): PanServerError | undefined {
+  const fieldError = findCause(error, MultipartFieldError);
+  if (!fieldError) return undefined;
+  return refuse(`${rule.path}: ${fieldError.message}`, fieldError.status, fieldError.status === 400 ? ProxyCode.BAD_REQUEST : ProxyCode.FORBIDDEN);
+}
+
+/** Only the query keys a GET rule takes, each once, or a refusal. */
+function checkedQuery(url: URL, rule: EndpointRule): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [key, value] of url.searchParams) {
+    if (!/^[\x20-\x7e]+$/.test(key)) throw refuse(`${rule.path}: query key ${JSON.stringify(key)} is not plain ASCII`);
+    if (rule.fields!.includes(key)) {
+      if (out.has(key)) throw refuse(`${rule.path}: give ${key} exactly once`, 400, ProxyCode.BAD_REQUEST);
+      out.set(key, value);
+    } else if (rule.fields!.some((field) => field.toLowerCase() === key.toLowerCase())) {
+      throw refuse(`${rule.path}: query key ${key} is another spelling of a key it takes`);
+    }
+  }
+  return out;
+}
+
+/**
  * Creates the same-origin proxy: the browser calls `<prefix>/upload/...` with no token; the proxy
  * forwards only allow-listed upload endpoints to 123pan with the broker's token, pins the destination
  * folder when configured, and refuses everything else with a 403 in 123pan's envelope.
@@ -83,18 +160,18 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const pins = options.pinParentID ?? {};
   if (pins.drive !== undefined && !Number.isSafeInteger(pins.drive)) throw new TypeError('createProxy: pinParentID.drive must be an integer folder id (0 = root)');
   if (pins.image !== undefined && typeof pins.image !== 'string') throw new TypeError('createProxy: pinParentID.image must be a string folder id ("" = root)');
+  const publicOrigin = options.publicOrigin?.replace(/\/+$/, '');
+  if (publicOrigin !== undefined && (!URL.canParse(publicOrigin) || new URL(publicOrigin).origin !== publicOrigin)) {
+    throw new TypeError(`createProxy: publicOrigin ${JSON.stringify(options.publicOrigin)} must be an origin such as https://www.example.com`);
+  }
   const table = buildAllowList(options.allow);
-  const tickets = new UploadTickets(options.ticketSecret);
+  const hosts = new UploadHosts(apiBase, options.uploadOrigins);
+  const tickets = new UploadTickets({secret: options.ticketSecret, apiBase, lifetimeMs: options.ticketLifetimeMs ?? 24 * 3600_000});
   const readable = options.readableFileIDs ?? 'uploaded';
   const maxJsonBytes = options.maxJsonBytes ?? 64 * 1024;
-  const doFetch = options.fetch ?? upstreamFetch;
-  const uploaded = new Set<string>();
-
-  const remember = (fileID: unknown): void => {
-    if ((typeof fileID !== 'number' && typeof fileID !== 'string') || fileID === 0 || fileID === '') return;
-    uploaded.add(String(fileID));
-    if (uploaded.size > MAX_REMEMBERED_FILE_IDS) uploaded.delete(uploaded.values().next().value!);
-  };
+  const crossSiteOrigins = options.crossSiteOrigins ?? [];
+  const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts);
+  const readableFiles = new ReadableFiles();
 
   const pinRefusal = (kind: FolderKind, field: string, value: unknown): string | undefined => {
     const pinned = pins[kind];
@@ -103,31 +180,31 @@ export function createProxy(options: ProxyOptions): PanProxy {
     return `${field} ${value === undefined ? 'is missing' : JSON.stringify(value)}: this server only uploads into ${kind} folder ${JSON.stringify(pinned)}`;
   };
 
-  /** Which rule and which upstream URL a request maps to, or a refusal. */
-  const route = async (method: string, rest: string, search: string): Promise<{rule: EndpointRule; target: string}> => {
+  /** Which rule and which upstream URL (no query yet) a request maps to, or a refusal. */
+  const route = async (method: string, rest: string): Promise<{rule: EndpointRule; target: string}> => {
     const upload = /^\/__upload\/([^/]+)(\/.*)$/.exec(rest);
     if (upload) {
       const origin = await tickets.open(upload[1]!);
-      if (!origin) throw refuse('this upload server was not handed out by this proxy');
+      // A ticket of this deployment, for a host it still accepts.
+      if (!origin || hosts.resolve(origin) !== origin) throw refuse('this upload server was not handed out by this proxy, or its address has expired');
       const rule = table.get(ruleKey(method, upload[2]!));
       if (!rule || rule.host !== 'upload') throw refuse(`${method} ${upload[2]} is not an upload-server endpoint this proxy forwards`);
-      return {rule, target: `${origin}${upload[2]}${search}`};
+      return {rule, target: `${origin}${upload[2]}`};
     }
     const rule = table.get(ruleKey(method, rest));
     if (!rule) throw refuse(`${method} ${rest} is not on this proxy's allow-list (upload endpoints only)`);
     if (rule.host !== 'api') throw refuse(`${method} ${rest} goes to an upload server: use the address from create/domain`);
-    return {rule, target: `${apiBase}${rest}${search}`};
+    return {rule, target: `${apiBase}${rest}`};
   };
 
-  /** Replaces upload servers in an answer with tickets to this proxy. */
-  const rewriteServers = async (list: unknown, publicOrigin: string): Promise<unknown> => {
-    if (typeof list === 'string') return (await rewriteServers([list], publicOrigin) as string[])[0] ?? list;
-    if (!Array.isArray(list)) return list;
+  /** Replaces upload servers in an answer with tickets to this proxy; servers the token must not reach are left out. */
+  const rewriteServers = async (list: unknown, path: string): Promise<string[]> => {
     const out: string[] = [];
-    for (const server of list) {
-      const origin = typeof server === 'string' ? normalizeUploadOrigin(server) : undefined;
-      if (origin) out.push(`${publicOrigin}${prefix}/__upload/${await tickets.issue(origin)}`);
+    for (const server of Array.isArray(list) ? list : [list]) {
+      const origin = typeof server === 'string' ? hosts.resolve(server) : undefined;
+      if (origin) out.push(`${publicOrigin ?? ''}${prefix}/__upload/${await tickets.issue(origin)}`);
     }
+    if (out.length === 0) throw refuse(`${path}: 123pan named no upload server this proxy may send the token to (see uploadOrigins)`, 502, ProxyCode.BAD_GATEWAY);
     return out;
   };
 
@@ -136,64 +213,83 @@ export function createProxy(options: ProxyOptions): PanProxy {
     if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
       throw refuse(`${url.pathname} is not under ${prefix}`, 404, ProxyCode.NOT_FOUND);
     }
-    if (options.authorize && !(await options.authorize(raw))) throw refuse('not authorized to upload');
+    const crossSite = crossSiteRefusal(request.headers, new URL(publicOrigin ?? request.url).host, crossSiteOrigins);
+    if (crossSite) throw refuse(crossSite);
+    const allowed = options.authorize ? await options.authorize(raw) : true;
+    if (!allowed) throw refuse('not authorized to upload');
     const method = request.method.toUpperCase();
-    const {rule, target} = await route(method, url.pathname.slice(prefix.length), url.search);
+    const {rule, target} = await route(method, url.pathname.slice(prefix.length));
 
+    // Who this visitor is, for the fileIDs they may read: authorize's name, else the proxy's cookie.
+    let visitor = typeof allowed === 'string' ? `authorize:${allowed}` : undefined;
+    const cookieVisitor = visitor ? undefined : visitorFromCookie(request.headers.get('cookie'));
+    if (cookieVisitor) visitor = `cookie:${cookieVisitor}`;
+
+    // POST endpoints take no query; GET ones only the keys they name (all of them for `allow` extras).
     let upstreamTarget = target;
-    if (rule.readsFileID && readable === 'uploaded') {
-      const name = rule.readsFileID;
-      const values = [...url.searchParams].filter(([key]) => key.toLowerCase() === name.toLowerCase());
-      const fileID = values.length === 1 && values[0]![0] === name ? values[0]![1] : null;
-      if (fileID === null) throw refuse(`${rule.path}: give ${name} exactly once`, 400, ProxyCode.BAD_REQUEST);
-      if (!uploaded.has(fileID)) throw refuse(`${name}=${JSON.stringify(fileID)} was not uploaded through this proxy; only those can be read`);
-      // Forward only what was checked: no second spelling of the id can ride along.
-      upstreamTarget = `${target.split('?')[0]}?${new URLSearchParams({[name]: fileID})}`;
+    if (method === 'GET' && rule.fields) {
+      const query = checkedQuery(url, rule);
+      if (rule.readsFileID && readable === 'uploaded') {
+        const fileID = query.get(rule.readsFileID);
+        if (fileID === null) throw refuse(`${rule.path}: give ${rule.readsFileID} exactly once`, 400, ProxyCode.BAD_REQUEST);
+        if (!visitor || !readableFiles.has(visitor, fileID)) throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy by this visitor; only those can be read`);
+      }
+      if (query.size > 0) upstreamTarget = `${target}?${query}`;
+    } else if (method === 'GET') {
+      upstreamTarget = `${target}${url.search}`;
     }
 
-    // JSON bodies are small: buffer them (pin check, replay after a 401). Multipart bodies stream.
+    // JSON bodies are small: buffer them (checks, replay after a 401). Multipart bodies stream.
     let body: string | ReadableStream<Uint8Array> | null = null;
+    let contentType: string | undefined;
     let replayable = true;
+    let formRefusal = (): MultipartFieldError | undefined => undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       if (rule.host === 'api') {
-        body = await readCapped(request.body, maxJsonBytes, `${rule.path}: the request body`);
-        if (rule.pin && pins[rule.pin.kind] !== undefined) {
-          let json: Record<string, unknown>;
-          try {
-            json = JSON.parse(body) as Record<string, unknown>;
-          } catch {
-            throw refuse(`${rule.path}: the request body is not JSON`, 400, ProxyCode.BAD_REQUEST);
-          }
-          if (!json || typeof json !== 'object' || Array.isArray(json)) throw refuse(`${rule.path}: the request body must be a JSON object`, 400, ProxyCode.BAD_REQUEST);
-          // 123pan may read keys case-insensitively (Go's encoding/json does): every spelling must pass.
-          const field = rule.pin.field;
-          const spellings = Object.keys(json).filter((key) => key.toLowerCase() === field.toLowerCase());
-          for (const key of spellings.length > 0 ? spellings : [field]) {
-            const refusal = pinRefusal(rule.pin.kind, key === field ? field : key, json[key]);
-            if (refusal) throw refuse(`${rule.path}: ${refusal}`);
-          }
-          if (!(field in json)) throw refuse(`${rule.path}: ${pinRefusal(rule.pin.kind, field, undefined)}`);
-          body = JSON.stringify(json); // forward exactly what was checked (no duplicate keys)
+        // What keeps other sites' pages out: a page cannot send application/json elsewhere without a
+        // preflight. A request no browser page sent (neither Origin nor Sec-Fetch-Site: a server, curl)
+        // cannot carry a visitor's cookies against their will, and is read as JSON whatever it says.
+        const fromPage = request.headers.has('origin') || request.headers.has('sec-fetch-site');
+        if (fromPage && !isJsonType(request.headers.get('content-type'))) {
+          throw refuse(`${rule.path}: the request body must be sent as Content-Type: application/json`, 415, ProxyCode.UNSUPPORTED_MEDIA_TYPE);
         }
+        const text = await readCapped(request.body, maxJsonBytes, `${rule.path}: the request body`);
+        const pin = rule.pin;
+        try {
+          body = checkedJson(text, rule, pin && pins[pin.kind] !== undefined ? (value) => pinRefusal(pin.kind, pin.field, value) : undefined);
+        } catch (error) {
+          if (error instanceof JsonBodyError) throw refuse(`${rule.path}: ${error.message}`, error.status, error.status === 400 ? ProxyCode.BAD_REQUEST : ProxyCode.FORBIDDEN);
+          throw error;
+        }
+        contentType = 'application/json';
       } else {
+        const form = formBoundary(request.headers.get('content-type'));
+        if ('refusal' in form) throw refuse(`${rule.path}: ${form.refusal}`, 400, ProxyCode.BAD_REQUEST);
+        contentType = `multipart/form-data; boundary=${form.boundary}`;
         body = request.body;
         replayable = false;
-        const pin = rule.pin;
-        if (pin && pins[pin.kind] !== undefined && body) {
-          const boundary = multipartBoundary(request.headers.get('content-type'));
-          if (!boundary) throw refuse(`${rule.path}: expected a multipart/form-data body with a boundary`, 400, ProxyCode.BAD_REQUEST);
-          body = body.pipeThrough(multipartFieldCheck(boundary, pin.field, (value) => pinRefusal(pin.kind, pin.field, value)));
+        if (body && rule.file) {
+          const pin = rule.pin && pins[rule.pin.kind] !== undefined ? rule.pin : undefined;
+          const checked = body.pipeThrough(
+            checkedForm(form.boundary, {fields: rule.fields ?? [], file: rule.file, pin: pin && {field: pin.field, check: (value) => pinRefusal(pin.kind, pin.field, value)}}),
+          );
+          try {
+            const started = await startChecked(checked);
+            body = started.body;
+            formRefusal = started.refusal;
+          } catch (error) {
+            throw fieldRefusal(rule, error) ?? error;
+          }
         }
       }
     }
 
     const send = (token: BrokerToken): Promise<Response> => {
       const headers = new Headers({authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'});
-      for (const name of ['content-type', 'accept']) {
-        const value = request.headers.get(name);
-        if (value) headers.set(name, value);
-      }
-      // An untouched streamed body keeps its length; a checked one may be cut short, so it goes chunked.
+      if (contentType) headers.set('content-type', contentType);
+      const accept = request.headers.get('accept');
+      if (accept) headers.set('accept', accept);
+      // An untouched streamed body keeps its length; a checked one is rebuilt, so it goes chunked.
       const length = request.headers.get('content-length');
       if (length && body !== null && body === request.body) headers.set('content-length', length);
       return doFetch(upstreamTarget, {method, headers, body, redirect: 'manual', signal: request.signal, duplex: 'half'} as RequestInit);
@@ -205,10 +301,16 @@ export function createProxy(options: ProxyOptions): PanProxy {
       try {
         upstream = await send(token);
       } catch (error) {
-        const fieldError = findCause(error, MultipartFieldError);
-        if (fieldError) throw refuse(`${rule.path}: ${fieldError.message}`);
+        const refused = fieldRefusal(rule, error) ?? fieldRefusal(rule, formRefusal());
+        if (refused) throw refused;
         if (request.signal.aborted) throw error;
+        if (findCause(error, UpstreamTimeoutError)) throw refuse(`${rule.path}: 123pan did not answer in time`, 504, ProxyCode.GATEWAY_TIMEOUT);
         throw refuse(`${rule.path}: 123pan could not be reached`, 502, ProxyCode.BAD_GATEWAY);
+      }
+      const late = fieldRefusal(rule, formRefusal());
+      if (late) {
+        await upstream.body?.cancel().catch(() => undefined);
+        throw late;
       }
       const type = upstream.headers.get('content-type') ?? '';
       const length = Number(upstream.headers.get('content-length') ?? 0);
@@ -219,7 +321,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
       headers.set('cache-control', 'no-store');
 
       if (!/json/i.test(type) || length > MAX_JSON_RESPONSE_BYTES) {
-        if (upstream.status === 401) await broker.refresh(token.accessToken).catch(() => undefined);
+        if (upstream.status === 401 && attempt === 0) await broker.refresh(token.accessToken).catch(() => undefined);
         return new Response(upstream.body, {status: upstream.status, headers});
       }
       const text = await readCapped(upstream.body, MAX_JSON_RESPONSE_BYTES, `${rule.path}: the answer`);
@@ -229,35 +331,37 @@ export function createProxy(options: ProxyOptions): PanProxy {
       } catch {
         envelope = undefined;
       }
-      if (upstream.status === 401 || envelope?.code === 401) {
-        const fresh = await broker.refresh(token.accessToken);
-        if (replayable && attempt === 0) {
-          token = fresh;
-          continue;
-        }
-        if (!replayable) {
-          // The body is gone; the browser re-sends it, and the token is fresh by then.
-          throw new PanServerError(503, ProxyCode.RETRY, `pan-uploader proxy: ${rule.path}: 123pan refused the server's access token; a fresh one is ready, send again`, {traceID: envelope?.['x-traceID'] || proxyTraceID()});
-        }
+      // One refresh per request: a token refused again is 123pan's answer, not a reason to mint again.
+      // The broker decides whether to mint (it keeps a young token: no storm); the call is sent once more either way.
+      if ((upstream.status === 401 || envelope?.code === 401) && attempt === 0) {
+        token = await broker.refresh(token.accessToken, request.signal);
+        if (replayable) continue;
+        // The body is gone; the browser re-sends it.
+        throw new PanServerError(503, ProxyCode.RETRY, `pan-uploader proxy: ${rule.path}: 123pan refused the server's access token; send again`, {traceID: envelope?.['x-traceID'] || proxyTraceID()});
       }
       if (envelope && envelope.code === 0 && envelope.data && typeof envelope.data === 'object') {
         const data = envelope.data as Record<string, unknown>;
-        if (rule.rewrite === 'servers' && 'servers' in data) data.servers = await rewriteServers(data.servers, publicOrigin(url));
-        if (rule.rewrite === 'domain') envelope.data = (await rewriteServers(envelope.data, publicOrigin(url))) as unknown[];
-        if (rule.yieldsFileID) remember(data.fileID);
+        if (rule.rewrite === 'servers' && 'servers' in data) data.servers = await rewriteServers(data.servers, rule.path);
+        if (rule.rewrite === 'domain') envelope.data = await rewriteServers(envelope.data, rule.path);
+        if (rule.yieldsFileID && readable === 'uploaded' && data.fileID) {
+          if (!visitor) {
+            const fresh = newVisitor(prefix, (publicOrigin ?? request.url).startsWith('https:'));
+            visitor = `cookie:${fresh.id}`;
+            headers.append('set-cookie', fresh.cookie);
+          }
+          readableFiles.add(visitor, data.fileID);
+        }
         return Response.json(envelope, {status: upstream.status, headers});
       }
       return new Response(text, {status: upstream.status, headers});
     }
   };
 
-  const publicOrigin = (url: URL): string => options.publicOrigin?.replace(/\/+$/, '') ?? url.origin;
-
   const fetchForm = (request: Request): Promise<Response> =>
     forward(request, request).catch((error: unknown) => (findCause(error, PanServerError) ? errorResponse(findCause(error, PanServerError)!) : toErrorResponse(error)));
 
   return {
     fetch: fetchForm,
-    handle: toNodeHandler(prefix, (request, raw) => forward(request, raw), options.publicOrigin),
+    handle: toNodeHandler(prefix, (request, raw) => forward(request, raw), publicOrigin),
   };
 }

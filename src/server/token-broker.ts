@@ -25,7 +25,12 @@ export interface TokenBrokerOptions {
   refreshBeforeMs?: number;
   /** How long a minting lease is held in a shared store, and how long others wait on it. Default 10 s. */
   leaseMs?: number;
-  /** A fresh token is never replaced because of a 401 sooner than this after it was obtained. Default 2 s. */
+  /**
+   * A token is never replaced because of a 401 sooner than this after it was obtained. Default 2 s.
+   * Each token 123pan refuses this young doubles the wait for the next one (up to 5 minutes): an
+   * upstream that refuses every token cannot make the broker mint in a loop (every mint logs older
+   * tokens of the account out).
+   */
   minTokenAgeMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
@@ -63,6 +68,11 @@ function expiryMs(expiredAt: string | number): number {
  * Creates the server-side token broker. The secret is held in a closure, not on the returned object,
  * so logging or inspecting the broker cannot print it; nothing here logs.
  */
+/** The longest a refused young token is kept before the broker mints again. */
+const MAX_MINT_BACKOFF_MS = 5 * 60_000;
+/** A refused token younger than this counts as "a fresh token refused": the next one waits longer. */
+const FRESH_REFUSAL_MS = 60_000;
+
 export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const {clientID, clientSecret} = options;
   if (!options.mint) {
@@ -83,6 +93,8 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const now = options.now ?? Date.now;
 
   let inflight: Promise<BrokerToken> | null = null;
+  // How young a token must be to be kept despite a 401: minTokenAgeMs, doubled per fresh token refused.
+  let holdMs = minTokenAgeMs;
 
   const isFresh = (token: StoredToken): boolean => {
     const expires = expiryMs(token.expiredAt);
@@ -162,8 +174,12 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   };
 
   // The shared mint is not tied to any one caller's signal: a caller that gives up only stops waiting.
-  const singleFlight = (signal?: AbortSignal): Promise<BrokerToken> => {
-    inflight ??= mint().finally(() => {
+  // `before` (forgetting a refused token) runs inside the flight, so callers that arrive meanwhile join it.
+  const singleFlight = (signal?: AbortSignal, before?: () => Promise<void>): Promise<BrokerToken> => {
+    inflight ??= (async () => {
+      await before?.();
+      return mint();
+    })().finally(() => {
       inflight = null;
     });
     return untilAborted(inflight, signal);
@@ -179,15 +195,18 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     async refresh(staleToken, signal) {
       if (inflight) return untilAborted(inflight, signal);
       const current = await store.get(key);
+      if (inflight) return untilAborted(inflight, signal);
       if (current && isFresh(current)) {
-        // Already replaced by someone else, or too new to be the culprit of a 401 race: keep it.
+        // Already replaced by someone else: keep the replacement.
         if (staleToken !== undefined && current.accessToken !== staleToken) {
           return {accessToken: current.accessToken, expiredAt: current.expiredAt};
         }
-        if (now() - current.obtainedAt < minTokenAgeMs && staleToken === undefined) {
-          return {accessToken: current.accessToken, expiredAt: current.expiredAt};
-        }
-        await store.delete(key, current.accessToken);
+        // Too young to replace, whoever asks: a storm of 401s mints nothing.
+        const age = now() - current.obtainedAt;
+        if (age < holdMs) return {accessToken: current.accessToken, expiredAt: current.expiredAt};
+        // A token refused soon after it was minted: the next one is kept twice as long.
+        holdMs = age < FRESH_REFUSAL_MS ? Math.min(MAX_MINT_BACKOFF_MS, Math.max(holdMs * 2, 1_000)) : minTokenAgeMs;
+        return singleFlight(signal, () => store.delete(key, current.accessToken));
       }
       return singleFlight(signal);
     },

@@ -1,12 +1,17 @@
 import type {IncomingMessage} from 'node:http';
 import {PanServerError, ProxyCode, errorResponse, proxyTraceID, toErrorResponse} from './envelope.ts';
-import {toFetchRequest, writeResponse, type NodeHandler} from './node-adapter.ts';
+import {crossSiteRefusal} from './cross-site.ts';
+import {answer as answerNode, type NodeHandler} from './node-adapter.ts';
 import type {Authorize} from './proxy.ts';
 import type {TokenBroker} from './token-broker.ts';
 
 export interface TokenHandlerOptions {
   /** Who may have the account's token (e.g. logged-in editors only). Without it, anyone who reaches the URL may. */
   authorize?: Authorize;
+  /** Origins of other sites allowed to ask (a cross-site `?refresh=1` could otherwise make it mint). Default none. */
+  crossSiteOrigins?: readonly string[];
+  /** The origin the browser reaches this server at: its host is what `Origin` is compared with. Default: the request's Host. */
+  publicOrigin?: string;
 }
 
 export interface TokenHandler {
@@ -29,6 +34,8 @@ export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOpt
       throw new PanServerError(status, code, `pan-uploader token endpoint: ${message}`, {traceID: proxyTraceID()});
     };
     if (request.method !== 'GET') refuse(405, ProxyCode.METHOD_NOT_ALLOWED, `${request.method} is not allowed; use GET`);
+    const crossSite = crossSiteRefusal(request.headers, new URL(options.publicOrigin ?? request.url).host, options.crossSiteOrigins ?? []);
+    if (crossSite) refuse(403, ProxyCode.FORBIDDEN, crossSite);
     if (options.authorize && !(await options.authorize(raw))) refuse(403, ProxyCode.FORBIDDEN, 'not authorized to receive an access token');
     // `?refresh=1`: 123pan refused the token named in X-Pan-Refused-Token (revoked before its expiredAt).
     // The broker re-mints only while that is still its current token, so a burst of asks mints once;
@@ -47,10 +54,6 @@ export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOpt
 
   return {
     fetch: (request) => safely(request, request),
-    handle: (req, res, next) => {
-      safely(toFetchRequest(req, res), req)
-        .then((response) => writeResponse(res, response))
-        .catch((error: unknown) => (next ? next(error) : res.destroy()));
-    },
+    handle: (req, res) => answerNode(req, res, (request) => safely(request, req), options.publicOrigin),
   };
 }

@@ -1,13 +1,19 @@
 /**
  * How the browser reaches an upload server through the proxy. create/domain answers name upload
  * servers (`servers`, or the single-step domain); the proxy replaces each with
- * `<publicOrigin><prefix>/__upload/<ticket>` where the ticket is the server's origin plus an HMAC.
- * The proxy forwards only to origins carrying a valid ticket, i.e. ones it handed out itself; any
- * instance holding the same key accepts them, so several instances behind a balancer agree.
+ * `<prefix>/__upload/<ticket>`, a ticket naming the server's origin and an expiry under an HMAC that
+ * also covers the deployment's API base. The proxy sends the account's token only to origins that
+ * carry a valid, unexpired ticket of its own deployment AND that are upload hosts it accepts: 123pan's
+ * own domains over https, the API base's host, or origins the host configured.
  */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** The domains 123pan's upload servers are named under (openapi-upload.123pan.com, openapi-upload.123242.com). */
+export const PAN_UPLOAD_DOMAINS: readonly string[] = ['123pan.com', '123pan.cn', '123242.com'];
+
+export const MIN_TICKET_SECRET_BYTES = 32;
 
 function base64url(bytes: Uint8Array): string {
   let binary = '';
@@ -25,15 +31,46 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
   }
 }
 
-/** 123pan may answer `http://host`, `https://host` or a bare `host`: bare means https. */
-export function normalizeUploadOrigin(server: string): string | undefined {
+function parseServer(server: string): URL | undefined {
   const text = server.trim();
   if (text === '') return undefined;
   try {
+    // 123pan may answer `http://host`, `https://host` or a bare `host`.
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    return url.origin;
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) return undefined;
+    return url;
   } catch {
+    return undefined;
+  }
+}
+
+/** Which upload servers the proxy may send the token to, and at which origin. */
+export class UploadHosts {
+  private readonly api: URL;
+  private readonly extra: URL[];
+
+  constructor(apiBase: string, extra: readonly string[] = []) {
+    this.api = new URL(apiBase);
+    this.extra = extra.map((origin) => {
+      const url = parseServer(origin);
+      if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(origin.trim())) throw new TypeError(`createProxy: uploadOrigins entry ${JSON.stringify(origin)} must be an origin such as https://upload.example.com`);
+      return url;
+    });
+  }
+
+  /**
+   * The origin to use for `server` as 123pan named it, or undefined when the token must not go there.
+   * 123pan's own hosts always over https (it answers plain http in examples: never send the token
+   * over it); the API base's host on the API base's scheme (an emulator on loopback); listed origins as listed.
+   */
+  resolve(server: string): string | undefined {
+    const url = parseServer(server);
+    if (!url) return undefined;
+    const listed = this.extra.find((origin) => origin.host === url.host);
+    if (listed) return listed.origin;
+    if (url.hostname === this.api.hostname) return `${this.api.protocol}//${url.host}`;
+    const host = url.hostname.toLowerCase();
+    if (PAN_UPLOAD_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`))) return `https://${host}${url.port && url.protocol === 'https:' ? `:${url.port}` : ''}`;
     return undefined;
   }
 }
@@ -43,32 +80,54 @@ const MAX_OPENED_TICKETS = 1000;
 
 export class UploadTickets {
   private readonly key: Promise<CryptoKey>;
-  private readonly opened = new Map<string, string>();
+  private readonly opened = new Map<string, {origin: string; expires: number}>();
+  private readonly apiBase: string;
+  private readonly lifetimeMs: number;
+  private readonly now: () => number;
 
-  constructor(secret?: string) {
+  /** Throws a TypeError naming the fix when `secret` is given but shorter than 32 bytes. */
+  constructor(options: {secret?: string; apiBase: string; lifetimeMs: number; now?: () => number}) {
+    const {secret} = options;
+    if (secret !== undefined && (typeof secret !== 'string' || encoder.encode(secret).length < MIN_TICKET_SECRET_BYTES)) {
+      throw new TypeError(
+        `createProxy: ticketSecret must be a string of at least ${MIN_TICKET_SECRET_BYTES} bytes (e.g. \`openssl rand -base64 32\`), ` +
+          'the same on every instance of this deployment and on no other; leave it unset for a single instance',
+      );
+    }
     const material = secret === undefined ? crypto.getRandomValues(new Uint8Array(32)) : encoder.encode(secret);
     this.key = crypto.subtle.importKey('raw', material, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign', 'verify']);
+    this.apiBase = options.apiBase;
+    this.lifetimeMs = options.lifetimeMs;
+    this.now = options.now ?? Date.now;
   }
 
-  /** The path segment that stands for `origin`. */
+  private signed(origin: string, expires: number): Uint8Array<ArrayBuffer> {
+    return encoder.encode(`pan-uploader upload ticket\n${this.apiBase}\n${origin}\n${expires}`);
+  }
+
+  /** The path segment that stands for `origin` until the ticket expires. */
   async issue(origin: string): Promise<string> {
-    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, encoder.encode(origin)));
-    return `${base64url(encoder.encode(origin))}.${base64url(mac)}`;
+    const expires = Math.ceil((this.now() + this.lifetimeMs) / 1000);
+    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, this.signed(origin, expires)));
+    return `${base64url(encoder.encode(`${origin}\n${expires}`))}.${base64url(mac)}`;
   }
 
-  /** The origin a ticket stands for, or undefined when it is not one of ours. */
+  /** The origin a ticket stands for, or undefined when it is not one of this deployment's or has expired. */
   async open(ticket: string): Promise<string | undefined> {
     const known = this.opened.get(ticket);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.expires * 1000 > this.now() ? known.origin : undefined;
     const [encoded, mac, extra] = ticket.split('.');
     if (encoded === undefined || mac === undefined || extra !== undefined) return undefined;
-    const originBytes = fromBase64url(encoded);
+    const payload = fromBase64url(encoded);
     const macBytes = fromBase64url(mac);
-    if (!originBytes || !macBytes) return undefined;
-    const ok = await crypto.subtle.verify('HMAC', await this.key, macBytes, originBytes);
+    if (!payload || !macBytes) return undefined;
+    const [origin, expiresText, more] = decoder.decode(payload).split('\n');
+    if (origin === undefined || expiresText === undefined || more !== undefined || !/^\d{1,12}$/.test(expiresText)) return undefined;
+    const expires = Number(expiresText);
+    if (expires * 1000 <= this.now()) return undefined;
+    const ok = await crypto.subtle.verify('HMAC', await this.key, macBytes, this.signed(origin, expires));
     if (!ok) return undefined; // refusals are not remembered: a flood of bad tickets cannot fill the cache
-    const origin = decoder.decode(originBytes);
-    this.opened.set(ticket, origin);
+    this.opened.set(ticket, {origin, expires});
     if (this.opened.size > MAX_OPENED_TICKETS) this.opened.delete(this.opened.keys().next().value!);
     return origin;
   }

@@ -14,8 +14,33 @@ const agents = {
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
+/** How long an upstream may take to accept a connection, and to stay silent once connected. */
+export interface UpstreamTimeouts {
+  /** Default 10 s. */
+  connectMs?: number;
+  /** Silence on an open connection, in either direction (123pan checking a 1 GB file before it answers). Default 120 s. */
+  idleMs?: number;
+}
+
+/** An upstream that did not connect or went silent: the proxy answers 504. */
+export class UpstreamTimeoutError extends Error {
+  override readonly name = 'UpstreamTimeoutError';
+}
+
 /** A `fetch` for upstream calls: streams a `ReadableStream` body with backpressure, streams the answer back. */
-export function upstreamFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+export function createUpstreamFetch(timeouts: UpstreamTimeouts = {}): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  const connectMs = timeouts.connectMs ?? 10_000;
+  const idleMs = timeouts.idleMs ?? 120_000;
+  for (const [name, value] of [['connectMs', connectMs], ['idleMs', idleMs]] as const) {
+    if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`createProxy: upstreamTimeouts.${name} must be a positive number of milliseconds`);
+  }
+  return (input, init) => send(input, init, connectMs, idleMs);
+}
+
+/** With the default timeouts. */
+export const upstreamFetch = createUpstreamFetch();
+
+function send(input: string | URL, init: RequestInit = {}, connectMs: number, idleMs: number): Promise<Response> {
   const url = new URL(String(input));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`upstream: unsupported protocol ${url.protocol}`));
   const headers: Record<string, string> = {};
@@ -36,6 +61,14 @@ export function upstreamFetch(input: string | URL, init: RequestInit = {}): Prom
       reject(error);
     };
     req.once('error', fail);
+    req.once('socket', (socket) => {
+      if (socket.connecting) {
+        const timer = setTimeout(() => req.destroy(new UpstreamTimeoutError(`${url.origin} did not accept a connection in ${connectMs} ms`)), connectMs);
+        socket.once('connect', () => clearTimeout(timer));
+        req.once('close', () => clearTimeout(timer));
+      }
+    });
+    req.setTimeout(idleMs, () => req.destroy(new UpstreamTimeoutError(`${url.origin} sent nothing for ${idleMs} ms`)));
     req.once('response', (res: IncomingMessage) => {
       settled = true;
       const answerHeaders = new Headers();

@@ -16,12 +16,15 @@ describe('proxy against the emulator', () => {
   let origin: string;
   let folderID: number;
 
+  // Kept like a browser keeps it: the proxy names the visitor whose uploads' links it may read.
+  let cookie = '';
   const call = async (path: string, init: {method?: string; json?: unknown} = {}): Promise<Envelope> => {
     const res = await fetch(`${origin}/pan-api${path}`, {
       method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
-      headers: {'content-type': 'application/json', platform: 'open_platform'},
+      headers: {'content-type': 'application/json', platform: 'open_platform', cookie},
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
+    cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie;
     return (await res.json()) as Envelope;
   };
 
@@ -35,7 +38,8 @@ describe('proxy against the emulator', () => {
       body: JSON.stringify({name: 'uploads', parentID: 0}),
     });
     folderID = ((await mkdir.json()) as Envelope).data.dirID;
-    const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: pan.apiOrigin});
+    // Tokens are expired below moments after they were minted: no minimum age, or the broker keeps them.
+    const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: pan.apiOrigin, minTokenAgeMs: 0});
     const proxy = createProxy({broker, apiBase: pan.apiOrigin, prefix: '/pan-api', pinParentID: {drive: folderID, image: ''}});
     site = createServer(proxy.handle);
     site.listen(0, '127.0.0.1');
@@ -52,7 +56,8 @@ describe('proxy against the emulator', () => {
     const file = randomBytes(2 * MiB + 12345);
     const create = await call('/upload/v2/file/create', {json: {parentFileID: folderID, filename: 'v2.bin', etag: md5(file), size: file.length, duplicate: 1}});
     assert.equal(create.code, 0, create.message);
-    assert.ok(create.data.servers[0].startsWith(`${origin}/pan-api/__upload/`));
+    assert.ok(create.data.servers[0].startsWith('/pan-api/__upload/'));
+    const server = new URL(create.data.servers[0], origin).href;
     const {preuploadID, sliceSize} = create.data as {preuploadID: string; sliceSize: number};
     // Expire every token mid-upload: the proxy renews on its own; a streamed slice is asked for again once.
     pan.emulator.expireTokens();
@@ -64,7 +69,7 @@ describe('proxy against the emulator', () => {
         form.append('sliceNo', String(sliceNo));
         form.append('sliceMD5', md5(slice));
         form.append('slice', new Blob([slice]), `v2.bin.part${sliceNo}`);
-        const res = await fetch(`${create.data.servers[0]}/upload/v2/file/slice`, {method: 'POST', body: form});
+        const res = await fetch(`${server}/upload/v2/file/slice`, {method: 'POST', body: form});
         return {status: res.status, body: (await res.json()) as Envelope};
       };
       let answer = await send();
@@ -140,7 +145,7 @@ describe('proxy against the emulator', () => {
       form.append('size', String(file.length));
       form.append('duplicate', '1');
       form.append('file', new Blob([file]), 'single.bin');
-      return fetch(`${domain.data[0]}/upload/v2/file/single/create`, {method: 'POST', body: form});
+      return fetch(`${new URL(domain.data[0], origin).href}/upload/v2/file/single/create`, {method: 'POST', body: form});
     };
     const before = pan.emulator.files().length;
     const refused = await send(0);

@@ -44,8 +44,8 @@ describe('proxy streaming', () => {
     const apiOrigin = await listen(api);
     const proxy = await startProxyProcess({apiBase: apiOrigin});
     try {
-      const create = (await (await fetch(`${proxy.origin}/pan-api/upload/v2/file/create`, {method: 'POST', body: JSON.stringify({parentFileID: 0})})).json()) as {data: {servers: string[]}};
-      const target = new URL(`${create.data.servers[0]}/upload/v2/file/slice`);
+      const create = (await (await fetch(`${proxy.origin}/pan-api/upload/v2/file/create`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({parentFileID: 0})})).json()) as {data: {servers: string[]}};
+      const target = new URL(`${new URL(create.data.servers[0]!, proxy.origin).href}/upload/v2/file/slice`);
       const baseline = await proxy.resetStats();
 
       // 1 GiB generated on the fly (1 MiB random block, a counter stamped into each copy), never held whole.
@@ -63,7 +63,7 @@ describe('proxy streaming', () => {
       });
       const started = performance.now();
       const answer = await new Promise<string>((resolve, reject) => {
-        const req = request(target, {method: 'POST', headers: {'content-type': 'application/octet-stream', 'content-length': String(GiB)}}, (res) => {
+        const req = request(target, {method: 'POST', headers: {'content-type': 'multipart/form-data; boundary=stream', 'content-length': String(GiB)}}, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
