@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {esbuildPlugin} from '@web/dev-server-esbuild';
-import {chromeLauncher} from '@web/test-runner-chrome';
-import {findChrome, chromeArgs} from './scripts/chrome-path.mjs';
+import {engineOf} from './scripts/browsers.mjs';
+import {browserLauncher} from './scripts/wtr-browsers.mjs';
 import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
 import {reactEsm} from './test/browser/react/react-esm.mjs';
 
@@ -40,9 +40,6 @@ export default {
   testFramework: {config: {timeout: 20_000}},
   middleware: [mswWorkerMiddleware, strictCspMiddleware],
   plugins: [sparkMd5AsModule, reactEsm, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {executablePath: findChrome(), headless: true, args: chromeArgs},
-    }),
-  ],
+  // One engine per run (scripts/test-browsers.mjs runs them one after another): PAN_BROWSER, default chromium.
+  browsers: [browserLauncher(engineOf(process.env.PAN_BROWSER ?? 'chromium'))],
 };
