@@ -7,7 +7,15 @@ import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
 import {reactEsm} from './test/browser/react/react-esm.mjs';
 
 const require = createRequire(import.meta.url);
-const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8');
+const FETCH_LISTENER = "addEventListener('fetch', function (event) {";
+/**
+ * msw's worker, letting worker scripts through untouched: it asks clients.get() for the requesting client, which
+ * Firefox resolves only once a module worker has loaded, so the worker never starts (mswjs/msw#2654).
+ */
+const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8').replace(FETCH_LISTENER, (listener) => {
+  return `${listener}\n  if (event.request.destination === 'worker' || event.request.destination === 'sharedworker') return\n`;
+});
+if (!mswWorker.includes("destination === 'worker'")) throw new Error(`msw's mockServiceWorker.js no longer has ${FETCH_LISTENER}`);
 
 /** Serves msw's service worker at the site root, where its scope covers every test page. */
 const mswWorkerMiddleware = (ctx, next) => {
