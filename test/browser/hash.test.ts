@@ -43,6 +43,7 @@ describe('hashFile', () => {
     {label: 'no read-ahead', chunkSize: 1 << 20, readAhead: 0, readMethod: 'slices'},
     {label: "the blob's stream", chunkSize: 1 << 20, readAhead: 2, readMethod: 'stream'},
     {label: 'FileReaderSync', chunkSize: 777_777, readAhead: 0, readMethod: 'sync'},
+    // In WebKit (no BYOB reader on blob streams) this proves the fallback to slices instead.
     {label: 'a reused buffer filled from the byte stream', chunkSize: 300_001, readAhead: 0, readMethod: 'byob'},
   ];
   for (const tuning of tunings) {
@@ -231,9 +232,11 @@ describe('worker pool', () => {
     pool.close();
   });
 
-  it('reports a failed read as a HashError naming the file and the reason', async () => {
+  it('reports a failed read as a HashError naming the file and the reason', async function () {
     // A File snapshot of a file changed afterwards can no longer be read, as when a user edits a picked file:
     // NotReadableError in Chromium, AbortError in Firefox; the message says so in words either way.
+    // Not in WebKitGTK: it has no origin-private file system here, and a page has no other way to change a File's bytes.
+    if (!navigator.storage?.getDirectory) this.skip();
     const root = await navigator.storage.getDirectory();
     const handle = await root.getFileHandle('hash-read-failure.bin', {create: true});
     let writable = await handle.createWritable();
