@@ -1,13 +1,21 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {esbuildPlugin} from '@web/dev-server-esbuild';
-import {chromeLauncher} from '@web/test-runner-chrome';
-import {findChrome, chromeArgs} from './scripts/chrome-path.mjs';
+import {engineOf} from './scripts/browsers.mjs';
+import {browserLauncher} from './scripts/wtr-browsers.mjs';
 import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
 import {reactEsm} from './test/browser/react/react-esm.mjs';
 
 const require = createRequire(import.meta.url);
-const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8');
+const FETCH_LISTENER = "addEventListener('fetch', function (event) {";
+/**
+ * msw's worker, letting worker scripts through untouched: it asks clients.get() for the requesting client, which
+ * Firefox resolves only once a module worker has loaded, so the worker never starts (mswjs/msw#2654).
+ */
+const mswWorker = readFileSync(require.resolve('msw/mockServiceWorker.js'), 'utf8').replace(FETCH_LISTENER, (listener) => {
+  return `${listener}\n  if (event.request.destination === 'worker' || event.request.destination === 'sharedworker') return\n`;
+});
+if (!mswWorker.includes("destination === 'worker'")) throw new Error(`msw's mockServiceWorker.js no longer has ${FETCH_LISTENER}`);
 
 /** Serves msw's service worker at the site root, where its scope covers every test page. */
 const mswWorkerMiddleware = (ctx, next) => {
@@ -40,9 +48,6 @@ export default {
   testFramework: {config: {timeout: 20_000}},
   middleware: [mswWorkerMiddleware, strictCspMiddleware],
   plugins: [sparkMd5AsModule, reactEsm, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {executablePath: findChrome(), headless: true, args: chromeArgs},
-    }),
-  ],
+  // One engine per run (scripts/test-browsers.mjs runs them one after another): PAN_BROWSER, default chromium.
+  browsers: [browserLauncher(engineOf(process.env.PAN_BROWSER ?? 'chromium'))],
 };

@@ -1,19 +1,16 @@
-// npm run bench:hash — MD5 throughput in headless Chromium (whole file + 16 MiB slice MD5s, in a worker)
-// against md5sum on the same on-disk file. Prints a table; the last line is one JSON object.
+// npm run bench:hash [-- --browser chromium|firefox|webkit] — MD5 throughput in the browser (whole file + 16 MiB
+// slice MD5s, in a worker) against md5sum on the same on-disk file. Prints a table; the last line is one JSON object.
 // Options: HASH_BENCH_MIB (file size, default 512), HASH_BENCH_RUNS (default 3), HASH_BENCH_TUNE=1 (also try read settings),
 // HASH_BENCH_ONLY=text (only the variants whose label contains it; the JSON line then needs the default variant).
 import {execFileSync} from 'node:child_process';
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
-import puppeteer from 'puppeteer-core';
 import {createServer} from 'vite';
+import {engineFromArgs, openBenchPage} from './engine.ts';
 import type {BenchResult, BenchRun} from './hash/page.ts';
 
-// A plain-JS helper shared with the test runner; imported by URL because it ships no types.
-const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
-  new URL('../scripts/chrome-path.mjs', import.meta.url).href
-);
+const engine = engineFromArgs();
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.HASH_BENCH_MIB ?? 512);
@@ -110,25 +107,21 @@ const server = await createServer({
 await server.listen();
 const address = server.httpServer!.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const browser = await puppeteer.launch({executablePath: findChrome(), args: chromeArgs, protocolTimeout: 600_000});
+const page = await openBenchPage(engine, 600_000);
 
 try {
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(`${origin}/bench/hash/index.html`);
-  await page.waitForFunction(() => typeof window.runHash === 'function');
-  const input = await page.$('input#file');
-  await input!.uploadFile(dataFile);
+  await page.goto(`${origin}/bench/hash/index.html`, 'runHash');
+  await page.setFiles('input#file', [dataFile]);
 
   const reference = md5sum().md5; // also warms the page cache
-  const browserPid = browser.process()!.pid!;
+  const browserPid = page.pid;
   let peakGrowth = 0;
   const hashInPage = async (run: BenchRun) => {
     // Memory must stay flat however big the file: sample the browser's footprint while it hashes.
     const before = treeStats(browserPid);
     let growth = 0;
     const sampler = setInterval(() => (growth = Math.max(growth, treeStats(browserPid).rss - before.rss)), 100);
-    const result: BenchResult & {cpu?: number; rssGrowth?: number} = await page.evaluate((r) => window.runHash(r), run).finally(() => clearInterval(sampler));
+    const result: BenchResult & {cpu?: number; rssGrowth?: number} = await page.call<BenchResult>('runHash', run).finally(() => clearInterval(sampler));
     // CPU time of the whole browser, start-up of the workers included: on a busy machine wall time is noise, CPU cost is not.
     result.cpu = treeStats(browserPid).cpu - before.cpu;
     result.rssGrowth = growth;
@@ -196,16 +189,17 @@ try {
     rssMiB: rss.length ? String(round(Math.max(...rss) / MiB)) : '',
   }));
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`\nMD5 of ${sizeMiB} MiB on disk, median of ${runs} runs, load average ${load} on ${availableParallelism()} cores.`);
+  console.log(`\nMD5 of ${sizeMiB} MiB on disk in ${page.label}, median of ${runs} runs, load average ${load} on ${availableParallelism()} cores.`);
   console.log('Page variants compute the whole-file MD5 and 16 MiB slice MD5s in workers unless noted.\n');
   console.log(`${'variant'.padEnd(34)} ${'runs'.padStart(4)} ${'MB/s'.padStart(7)} ${'×md5sum'.padStart(8)} ${'range MB/s'.padStart(14)} ${'MB/CPU-s'.padStart(9)} ${'×md5sum'.padStart(8)} ${'RSS +MiB'.padStart(9)}`);
   for (const r of rows) {
     console.log(`${r.label.padEnd(34)} ${String(r.runs).padStart(4)} ${String(r.MBps).padStart(7)} ${String(r.ratio).padStart(8)} ${r.range.padStart(14)} ${String(r.cpuMBps).padStart(9)} ${String(r.cpuRatio).padStart(8)} ${r.rssMiB.padStart(9)}`);
   }
-  console.log(`\nmain-thread long tasks (> 50 ms) while hashing, all runs: ${longTasks}${longTasks ? ` (longest ${round(longestTask)} ms)` : ''}`);
+  console.log(`\nmain-thread long tasks (> 50 ms) while hashing, all runs (Long Tasks API: Chromium only): ${longTasks}${longTasks ? ` (longest ${round(longestTask)} ms)` : ''}`);
   console.log(`largest growth of the browser's memory (anonymous + shared, resident) while hashing: ${round(peakGrowth / MiB)} MiB\n`);
   console.log(
     JSON.stringify({
+      browser: engine,
       file_MiB: sizeMiB,
       runs,
       load_average: load,
@@ -226,6 +220,6 @@ try {
     }),
   );
 } finally {
-  await browser.close();
+  await page.close();
   await server.close();
 }

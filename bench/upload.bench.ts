@@ -1,4 +1,4 @@
-// npm run bench:upload — the engine in headless Chromium against the emulator's Node server over loopback:
+// npm run bench:upload [-- --browser chromium|firefox|webkit] — the engine in the browser against the emulator's Node server over loopback:
 // (1) an on-disk file of UPLOAD_BENCH_MIB (default 1024) MiB to the drive (v2 slices), and the largest image
 // the image host takes (96 MiB) to the image host; (2) 500 files of 100–300 KB to the drive.
 // Beside each big upload, the floor measured in the same run: md5sum of the file + curl sending the same
@@ -9,14 +9,12 @@ import {createHash} from 'node:crypto';
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import puppeteer from 'puppeteer-core';
 import {createServer} from 'vite';
 import {startEmulatorServer} from '../src/emulator/node.ts';
+import {engineFromArgs, openBenchPage} from './engine.ts';
 import type {RawRun, UploadRun, UploadRunResult} from './upload/page.ts';
 
-const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
-  new URL('../scripts/chrome-path.mjs', import.meta.url).href
-);
+const engine = engineFromArgs();
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -278,12 +276,12 @@ const vite = await createServer({
 await vite.listen();
 const address = vite.httpServer!.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const browser = await puppeteer.launch({executablePath: findChrome(), args: chromeArgs, protocolTimeout: 1_200_000});
-const browserPid = browser.process()!.pid!;
+const page = await openBenchPage(engine, 1_200_000);
+const browserPid = page.pid;
 // Stopped early (Ctrl-C, kill): take the browser and the servers down with us.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void Promise.allSettled([browser.close(), vite.close(), server.close()]).then(() => process.exit(130));
+    void Promise.allSettled([page.close(), vite.close(), server.close()]).then(() => process.exit(130));
   });
 }
 
@@ -302,20 +300,16 @@ const rows: Row[] = [];
 let rawBrowserMs: number | undefined;
 
 try {
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(`${origin}/bench/upload/index.html`);
-  await page.waitForFunction(() => typeof window.runUpload === 'function');
+  await page.goto(`${origin}/bench/upload/index.html`, 'runUpload');
   const idleMB = treeRssMB(browserPid);
 
   async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; requests: number}> {
     emulator.reset();
-    const input = (await page.$('input#files'))!;
-    await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
+    await page.setFiles('input#files', paths);
     const {accessToken} = emulator.issueToken();
     await settle(paths.length === 1 ? paths[0] : undefined);
     const {result, peakMB} = await withPeakRss(browserPid, () =>
-      page.evaluate((r: UploadRun) => window.runUpload(r), {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
+      page.call<UploadRunResult>('runUpload', {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
     );
     return {result, peakMB, requests: emulator.requests.length};
   }
@@ -347,7 +341,7 @@ try {
   emulator.reset();
   const {accessToken} = emulator.issueToken();
   await settle();
-  const raw = await page.evaluate((r: RawRun) => window.rawUpload(r), {
+  const raw = await page.call<{ms: number}>('rawUpload', {
     apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s: cutSlices(bigPath, 16 * MiB).map((s) => s.md5), concurrency,
   } as RawRun);
   rawBrowserMs = raw.ms;
@@ -386,7 +380,7 @@ try {
   }
 
   // ---- report ----
-  console.log(`\nUpload benchmark: headless Chromium → emulator on loopback (concurrency ${concurrency}); idle browser memory (PSS) ${round(idleMB, 0)} MB\n`);
+  console.log(`\nUpload benchmark: ${page.label} → emulator on loopback (concurrency ${concurrency}); idle browser memory (PSS) ${round(idleMB, 0)} MB\n`);
   const header = ['scenario', 'wall s', 'MB/s', 'files/s', 'requests', 'floor s', '× floor', 'peak PSS MB', 'failures'];
   const table = rows.map((r) => [
     r.scenario, seconds(r.ms), round(r.bytes / 1e6 / (r.ms / 1000), 1), round(r.files / (r.ms / 1000), 1), r.requests,
@@ -404,6 +398,7 @@ try {
   const smallRow = find(`${smallCount} files`) ?? ({} as Row);
   console.log(
     JSON.stringify({
+      browser: engine,
       big_MiB: bigMiB,
       big_s: seconds(bigRow.ms),
       floor_s: seconds(bigRow.floorMs!),
@@ -425,7 +420,7 @@ try {
     }),
   );
 } finally {
-  await browser.close();
+  await page.close();
   await vite.close();
   await server.close();
 }

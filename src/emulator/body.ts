@@ -18,10 +18,17 @@ export function bodyChunks(request: Request): AsyncIterable<Uint8Array> {
     attached.delete(request);
     return side;
   }
-  return request.body ? streamChunks(request.body) : emptyChunks();
+  if (request.body) return streamChunks(request.body);
+  // Firefox has no Request.body (undefined, not null): a body it holds is only readable whole.
+  return request.body === undefined ? wholeBody(request) : emptyChunks();
 }
 
 async function* emptyChunks(): AsyncIterable<Uint8Array> {}
+
+async function* wholeBody(request: Request): AsyncIterable<Uint8Array> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength) yield bytes;
+}
 
 async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
   const reader = stream.getReader();

@@ -15,7 +15,14 @@ const scope = self as unknown as {
 /** Chunks sent to the helper and not yet hashed there; beyond this the reader waits, so memory stays bounded. */
 const maxChunksAtHelper = 2;
 
-const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+/** How engines fail a read of a file changed, moved or deleted since it was picked: Chromium, Firefox, either. */
+const UNREADABLE = new Set(['NotReadableError', 'AbortError', 'NotFoundError']);
+const describeError = (error: unknown) => {
+  if (!(error instanceof Error)) return String(error);
+  const raw = `${error.name}: ${error.message}`;
+  // Nothing else in this worker aborts, so an AbortError is Firefox's failed read, not a cancel.
+  return UNREADABLE.has(error.name) ? `the file could not be read (changed, moved or deleted since it was chosen; ${raw})` : raw;
+};
 
 /** The reading side's handle on the helper worker. */
 class RemoteSlices {

@@ -45,6 +45,9 @@ function describe(blob: Blob): string {
   return blob instanceof File ? `"${blob.name}"` : `a ${blob.size}-byte blob`;
 }
 
+/** Where to look when a worker's script is refused. */
+const CSP_HINT = "a Content-Security-Policy must allow it in worker-src: 'self' for the package build, blob: for the single-file bundle";
+
 /** Workers that hash, one job each; jobs beyond the pool's size wait in order. */
 export class HashPool {
   private readonly size: number;
@@ -127,7 +130,9 @@ export class HashPool {
     try {
       worker = this.createWorker();
     } catch (error) {
-      job.reject(new HashError(`Could not start a hash worker for ${describe(job.blob)}: ${String(error)}`, {cause: error}));
+      // WebKit refuses a worker its page's CSP forbids here, with a SecurityError, where others fire 'error' later.
+      const hint = error instanceof DOMException && error.name === 'SecurityError' ? ` (${CSP_HINT})` : '';
+      job.reject(new HashError(`Could not start a hash worker for ${describe(job.blob)}: ${String(error)}${hint}`, {cause: error}));
       return undefined;
     }
     this.live.add(worker);
@@ -190,7 +195,7 @@ export class HashPool {
       const detail =
         event instanceof ErrorEvent && event.message
           ? event.message
-          : "its script could not load (a Content-Security-Policy must allow it in worker-src: 'self' for the package build, blob: for the single-file bundle), or it ran out of memory";
+          : `its script could not load (${CSP_HINT}), or it ran out of memory`;
       fail(new HashError(`The hash worker died while hashing ${what} (${detail}); it was replaced.`, {cause: event}));
     };
     const onMessageError = (event: Event) =>

@@ -60,7 +60,18 @@ async function* readStream(blob: Blob): AsyncGenerator<Uint8Array> {
 
 /** The blob's byte stream read straight into recycled buffers (BYOB): the stream itself reads ahead into its pipe. */
 async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader({mode: 'byob'});
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = blob.stream().getReader({mode: 'byob'});
+  } catch {
+    // WebKit's blob streams are not byte streams, so they have no BYOB reader: read slices instead, and let go
+    // of the buffers handed back, which slices cannot refill.
+    for await (const chunk of readSlices(blob, chunkSize, 2)) {
+      yield chunk;
+      spare.length = 0;
+    }
+    return;
+  }
   const size = Math.max(1, Math.min(chunkSize, blob.size));
   try {
     for (;;) {

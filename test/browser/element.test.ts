@@ -361,6 +361,8 @@ describe('<pan-uploader> user input', () => {
     const data = new DataTransfer();
     data.items.add(file('screenshot.png', 10, 'image/png'));
     const paste = new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true, composed: true});
+    // Firefox's ClipboardEvent constructor ignores clipboardData (a real paste carries it): hand it over directly.
+    if (!paste.clipboardData?.files.length) Object.defineProperty(paste, 'clipboardData', {value: data});
     part(el, 'choose-files')!.dispatchEvent(paste);
     expect(paste.defaultPrevented).to.equal(true);
     await new Promise((r) => setTimeout(r, 0));
@@ -390,7 +392,8 @@ describe('<pan-uploader> user input', () => {
     expect(opened).to.equal('files');
     await sendKeys({press: 'Tab'});
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'choose-folder'));
-    await sendKeys({press: 'Space'});
+    // ' ', not 'Space': puppeteer's WebDriver BiDi keyboard (Firefox) knows the key by its character only.
+    await sendKeys({press: ' '});
     expect(opened).to.equal('folder');
   });
 

@@ -43,6 +43,7 @@ describe('hashFile', () => {
     {label: 'no read-ahead', chunkSize: 1 << 20, readAhead: 0, readMethod: 'slices'},
     {label: "the blob's stream", chunkSize: 1 << 20, readAhead: 2, readMethod: 'stream'},
     {label: 'FileReaderSync', chunkSize: 777_777, readAhead: 0, readMethod: 'sync'},
+    // In WebKit (no BYOB reader on blob streams) this proves the fallback to slices instead.
     {label: 'a reused buffer filled from the byte stream', chunkSize: 300_001, readAhead: 0, readMethod: 'byob'},
   ];
   for (const tuning of tunings) {
@@ -231,8 +232,11 @@ describe('worker pool', () => {
     pool.close();
   });
 
-  it('reports a failed read as a HashError naming the file and the reason', async () => {
-    // A File snapshot of a file changed afterwards can no longer be read (NotReadableError), as when a user edits a picked file.
+  it('reports a failed read as a HashError naming the file and the reason', async function () {
+    // A File snapshot of a file changed afterwards can no longer be read, as when a user edits a picked file:
+    // NotReadableError in Chromium, AbortError in Firefox; the message says so in words either way.
+    // Not in WebKitGTK: it has no origin-private file system here, and a page has no other way to change a File's bytes.
+    if (!navigator.storage?.getDirectory) this.skip();
     const root = await navigator.storage.getDirectory();
     const handle = await root.getFileHandle('hash-read-failure.bin', {create: true});
     let writable = await handle.createWritable();
@@ -247,7 +251,7 @@ describe('worker pool', () => {
     const error = await rejection(pool.run({blob: snapshot, engine: 'auto'}));
     await root.removeEntry('hash-read-failure.bin');
     expect(error).to.be.instanceOf(HashError);
-    expect((error as Error).message).to.contain('"hash-read-failure.bin"').and.contain('NotReadableError');
+    expect((error as Error).message).to.contain('"hash-read-failure.bin"').and.contain('could not be read (changed, moved or deleted');
     // The worker itself is fine: it stays in the pool and hashes the next job.
     expect(pool.workerCount).to.equal(1);
     expect((await pool.run({blob: fileOf(1), engine: 'auto'})).md5).to.equal(expectedMD5s['one byte']!.md5);
@@ -258,7 +262,9 @@ describe('worker pool', () => {
 describe('main thread', () => {
   it('sees no long task (> 50 ms) while a large file is hashed', async function () {
     this.timeout(60_000);
-    expect(PerformanceObserver.supportedEntryTypes).to.include('longtask');
+    // Chromium only: Firefox and WebKit have no Long Tasks API, and a timer watching for gaps cannot tell a long
+    // task from the OS pausing a busy machine (gaps of 50–140 ms with nothing running, measured at load 20).
+    if (!PerformanceObserver.supportedEntryTypes.includes('longtask')) this.skip();
     const part = fixtureBytes(16 * MiB);
     const blob = new Blob(Array.from({length: 20}, () => part));
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,23 +1,37 @@
 // npm run test:faults — every fault case; npm run test:faults:fast (--fast) — the quick ones, as part of npm test.
 // --only=<regexp> picks cases by name; FAULTS_LANES (default 2) cases run at once, each with its own emulator.
+// --browser=chromium|firefox (default chromium) picks the engine; both are driven through puppeteer-core.
 // Prints a table (case, expected outcome, outcome, bytes verified); the last line is one JSON object.
 // Exits non-zero when any case fails.
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {fileURLToPath} from 'node:url';
-import puppeteer from 'puppeteer-core';
 import {createServer, type Plugin} from 'vite';
 import {cases, type Case} from './cases.ts';
 import {CaseContext, mounts} from './harness.ts';
 import {judge, zeroCounts, type Verdict} from './judge.ts';
 
-const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
-  new URL('../../scripts/chrome-path.mjs', import.meta.url).href
-);
+type Engine = 'chromium' | 'firefox' | 'webkit';
+const {engineOf, engines, launchPuppeteer, missingLine}: {
+  engineOf(name: string): Engine;
+  engines: Record<Engine, {label: string; find(): string | undefined}>;
+  launchPuppeteer(name: Engine, options?: object): Promise<import('puppeteer-core').Browser>;
+  missingLine(name: Engine): string;
+} = await import(new URL('../../scripts/browsers.mjs', import.meta.url).href);
 
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const lanes = Math.max(1, Number(process.env.FAULTS_LANES ?? 2));
+const engine = engineOf(args.find((a) => a.startsWith('--browser='))?.slice('--browser='.length) ?? 'chromium');
+// The harness watches every request and response of the page, which WebKit's WebDriver (classic) cannot show.
+if (engine === 'webkit') {
+  console.error('the fault suite runs in chromium or firefox: WebKitWebDriver cannot report the page\'s network traffic the judge checks');
+  process.exit(2);
+}
+if (!engines[engine].find()) {
+  console.error(missingLine(engine));
+  process.exit(1);
+}
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** default-src 'self' and nothing more: no inline script or style, no WebAssembly. */
@@ -60,7 +74,8 @@ const vite = await createServer({
 await vite.listen();
 const address = vite.httpServer!.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-const browser = await puppeteer.launch({executablePath: findChrome(), args: chromeArgs, protocolTimeout: 600_000});
+const browser = await launchPuppeteer(engine, {protocolTimeout: 600_000});
+process.stderr.write(`fault suite in ${engines[engine].label}\n`);
 
 // Warm Vite's transforms once, so the first cases do not pay for them inside their time limits.
 {

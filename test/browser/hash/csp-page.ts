@@ -10,12 +10,13 @@ async function settle<T>(work: () => Promise<T>): Promise<{value?: T; error?: {n
   }
 }
 
-// The smallest valid module: proves the page itself may not compile WebAssembly.
+// The smallest valid module: proves the page itself may not use WebAssembly. Instantiated, not only compiled:
+// WebKit compiles under the policy and refuses at instantiation.
 const emptyModule = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 const file = new File([fixtureBytes(3 * 1024 * 1024 + 12_345)], 'under-csp.bin');
 
 const report = {
-  pageCompile: await settle(() => WebAssembly.compile(emptyModule).then(() => 'compiled')),
+  pageCompile: await settle(() => WebAssembly.instantiate(emptyModule).then(() => 'instantiated')),
   auto: await settle(() => hashFile(file, {sliceSize: 1024 * 1024})),
   wasm: await settle(() => hashFile(file, {engine: 'wasm'})),
 };
