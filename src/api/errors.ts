@@ -3,6 +3,7 @@
  * The HTTP status is usually 200 even on failure, so the body `code` decides; `x-traceID` is kept
  * because it is what 123pan support asks for.
  */
+import {isAbort} from '../shared/abort.ts';
 import {PanError} from '../shared/errors.ts';
 import type {ErrorKey} from '../shared/words.ts';
 
@@ -105,8 +106,9 @@ export function isRateLimitError(error: unknown): error is PanApiError {
   return error instanceof PanApiError && (error.code === PanCode.TOO_MANY_REQUESTS || error.httpStatus === 429);
 }
 
+/** An abort, typed by the client ('aborted') or as the platform throws it (AbortError). */
 export function isAbortError(error: unknown): boolean {
-  return (error instanceof PanApiError && error.code === 'aborted') || (error instanceof DOMException && error.name === 'AbortError');
+  return isAbort(error);
 }
 
 export function abortedError(endpoint: string, reason?: unknown): PanApiError {
