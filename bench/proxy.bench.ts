@@ -102,7 +102,7 @@ async function upload(base: string, file: ReturnType<typeof makeFile>, name: str
   if (create.data.reuse) throw new Error('create answered reuse: the bench needs fresh bytes');
   if (create.data.sliceSize !== sliceSize) throw new Error(`sliceSize ${create.data.sliceSize}, expected ${sliceSize}`);
   // The proxy names its upload addresses as paths on its own site.
-  const server = sliceServer(new URL(String(create.data.servers[0]), base).href);
+  const server = sliceServer(new URL(String(create.data.servers[0]), base).href.replace(/\/$/, ''));
   const started = performance.now();
   let next = 0;
   await Promise.all(

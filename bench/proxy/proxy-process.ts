@@ -66,6 +66,9 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({rss: usage.rss, heapUsed: usage.heapUsed, arrayBuffers: usage.arrayBuffers, peakRss, peakHeap, cpuMs: (cpu.user + cpu.system) / 1000}));
   });
 });
+// The bench asks for stats between runs that can outlast node's 5 s keep-alive on a loaded machine;
+// a pooled connection closed by the server just as it is reused fails the whole bench.
+server.keepAliveTimeout = 120_000;
 server.listen(0, '127.0.0.1', () => {
   const {port} = server.address() as {port: number};
   process.stdout.write(`${JSON.stringify({origin: `http://127.0.0.1:${port}`})}\n`);

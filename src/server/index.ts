@@ -13,11 +13,12 @@
  *
  * const app = express();
  * const broker = createTokenBroker({clientID: process.env.PAN123_CLIENT_ID, clientSecret: process.env.PAN123_CLIENT_SECRET});
- * const isEditor = (req) => Boolean(req.session?.user?.editor);
+ * // Your session's check; a string answer also names the visitor whose uploads' links they may read.
+ * const editor = (req) => (req.session?.user?.editor ? String(req.session.user.id) : false);
  * // Proxy mode: <pan-uploader api-base="/pan-api">. Mount before any body parser.
- * app.use(createProxy({broker, prefix: '/pan-api', pinParentID: {drive: 0}, authorize: isEditor}).handle);
+ * app.use(createProxy({broker, prefix: '/pan-api', pinParentID: {drive: 0}, authorize: editor, publicOrigin: 'https://www.example.com'}).handle);
  * // Token mode: <pan-uploader token-url="/pan/token">.
- * app.get('/pan/token', createTokenHandler(broker, {authorize: isEditor}).handle);
+ * app.get('/pan/token', createTokenHandler(broker, {authorize: editor}).handle);
  * app.listen(3000);
  *
  * Vite dev server: `configureServer(server) { server.middlewares.use(proxy.handle) }`.
@@ -36,3 +37,5 @@ export type {EndpointRule, FolderKind} from './endpoints.ts';
 export {PanServerError, ProxyCode} from './envelope.ts';
 export type {PanEnvelope} from './envelope.ts';
 export type {NodeHandler} from './node-adapter.ts';
+export type {UpstreamTimeouts} from './upstream.ts';
+export {PAN_UPLOAD_DOMAINS} from './upload-hosts.ts';

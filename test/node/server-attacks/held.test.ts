@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import {mkdtemp, readdir, rm} from 'node:fs/promises';
 import {connect} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, it} from 'node:test';
+import {startEmulatorServer} from '../../../src/emulator/node.ts';
+import {createProxy, createTokenBroker} from '../../../src/server/index.ts';
 import {checkedForm} from '../../../src/server/multipart-form.ts';
-import {rawRequest, useAttackBench} from './fixture.ts';
-import {BOUNDARY, multipartBody, validParts} from './multipart-form.ts';
+import {rawRequest, useAttackBench, type Envelope} from './fixture.ts';
+import {BOUNDARY, field, multipartBody, validParts} from './multipart-form.ts';
 
 const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
@@ -106,5 +111,26 @@ describe('attacks that already failed, kept failing', () => {
     const sent = bench.sent().map((r) => r.headers.get('authorization')!.replace('Bearer ', ''));
     assert.ok(sent.length > 0 && sent.every((token) => token.startsWith('emu.')));
     for (const text of texts) for (const token of sent) assert.ok(!text.includes(token), text);
+  });
+
+  it('file names do not reach the emulator\'s disk store: its files are named by the store alone', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pan-attack-'));
+    const dataDir = join(root, 'data');
+    const pan = await startEmulatorServer({dataDir});
+    try {
+      const proxy = createProxy({broker: createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: pan.apiOrigin}), apiBase: pan.apiOrigin, publicOrigin: 'https://site.test'});
+      const domain = (await (await proxy.fetch(new Request('https://site.test/pan-api/upload/v2/file/domain'))).json()) as Envelope<string[]>;
+      for (const name of ['../escape.txt', '..\\escape.txt', 'escape.txt']) {
+        const parts = validParts(0, 'x.txt').map((part) => (part.head.includes('name="filename"') ? field('filename', name) : part));
+        parts[parts.length - 1]!.head = `Content-Disposition: form-data; name="file"; filename="../../${name.replace(/\\/g, '/')}"`;
+        await proxy.fetch(new Request(`${domain.data[0]}/upload/v2/file/single/create`, {method: 'POST', headers: {'content-type': `multipart/form-data; boundary=${BOUNDARY}`}, body: multipartBody(parts)}));
+      }
+      assert.deepEqual(await readdir(root), ['data'], 'something was written beside the store');
+      for (const file of await readdir(dataDir)) assert.match(file, /^b\d+-[0-9a-z]+$/);
+      assert.equal(pan.emulator.files().length, 1, 'only the plain name was stored');
+    } finally {
+      await pan.close();
+      await rm(root, {recursive: true, force: true});
+    }
   });
 });
