@@ -21,8 +21,13 @@ if (missing.length) {
 // Ctrl-C reaches wtr too: let it stop its browser (and WebKit's driver and Xvfb) before we report and exit.
 // A SIGTERM (a CI timeout) reaches only us: pass it on, and end once wtr has cleaned up.
 let child;
-process.on('SIGINT', () => undefined);
-process.on('SIGTERM', () => (child ? child.kill('SIGTERM') : process.exit(143)));
+let interrupted = false;
+process.on('SIGINT', () => (interrupted = true));
+process.on('SIGTERM', () => {
+  interrupted = true;
+  if (child) child.kill('SIGTERM');
+  else process.exit(143);
+});
 
 const times = [];
 let failed = false;
@@ -38,6 +43,7 @@ for (const name of browsers) {
   times.push(`${engines[name].label} ${code === 0 ? 'passed' : 'FAILED'} in ${seconds.toFixed(0)} s`);
   console.log(`=== ${times.at(-1)} ===`);
   if (code !== 0) failed = true;
+  if (interrupted) break;
 }
 if (browsers.length > 1) console.log(`\nbrowser tests: ${times.join('; ')}`);
 process.exit(failed ? 1 : 0);
