@@ -56,34 +56,38 @@ export async function startWebKitDriver({timeoutMs = 30_000} = {}) {
   let exited = false;
   child.once('exit', () => (exited = true));
 
-  const killGroup = (signal) => {
-    if (exited) return;
+  const kill = (pid, signal) => {
     try {
-      process.kill(-child.pid, signal);
+      process.kill(pid, signal);
     } catch {
       // already gone
     }
   };
-  const onExit = () => killGroup('SIGKILL');
-  const onSignal = (signal) => {
-    killGroup('SIGTERM');
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+  // Ending the driver lets xvfb-run stop Xvfb and remove its temporary folder itself; the MiniBrowser goes with
+  // its display. Killing the whole group is the fallback, for a driver that does not end.
+  const endDriver = () => {
+    const driverPid = descendantNamed(child.pid, 'WebKitWebDriver');
+    if (driverPid) kill(driverPid, 'SIGTERM');
+    else if (!exited) kill(-child.pid, 'SIGTERM');
   };
-  process.once('exit', onExit);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
   const stop = async () => {
     process.off('exit', onExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (exited) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
-    killGroup('SIGTERM');
-    const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
+    endDriver();
+    const timers = [setTimeout(() => kill(-child.pid, 'SIGTERM'), 5000), setTimeout(() => kill(-child.pid, 'SIGKILL'), 8000)];
     await gone;
-    clearTimeout(timer);
+    timers.forEach(clearTimeout);
   };
+  // This process may end without stop(): on exit only synchronous work is possible, so end the driver and let
+  // xvfb-run finish on its own; on Ctrl-C or SIGTERM, stop properly first.
+  const onExit = () => endDriver();
+  const onSignal = (signal) => void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -82,7 +82,9 @@ process.stderr.write(`fault suite in ${engines[engine].label}\n`);
   const page = await browser.newPage();
   await page.goto(`${origin}/test/faults/page.html`);
   await page.waitForSelector('html[data-ready]', {timeout: 120_000});
-  await page.close();
+  // Left open: in Firefox a case's tab opens in the window of whatever tab exists, and when a finished case
+  // closed the last one, the window (and the tab being opened in it) went too ("BrowsingContext does no longer exist").
+  await page.goto('about:blank');
 }
 
 interface Row {
