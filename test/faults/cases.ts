@@ -42,13 +42,17 @@ function refusedName(label: string, name: string, reason: RegExp, fast = false):
 }
 
 /**
- * Revokes every token three times while the upload runs, each time only once the client has fetched a fresh
- * one after the last (progress counts bytes in flight, so it alone could bring two revocations on one token).
+ * Revokes every token three times while the upload runs, each time only once the server has taken a slice
+ * since the last revocation (so with a fresh token): progress counts bytes in flight, so it alone could bring
+ * two revocations on one token, or one on a token not yet used.
  */
 async function revokeThrice(c: CaseContext): Promise<void> {
+  let revokedAt = 0;
+  const takenSince = async (t: number) => (await c.requests()).some((r) => r.path === SLICE && r.status === 200 && r.code === 0 && r.time > t);
   for (let i = 1; i <= 3; i++) {
     await c.waitUploaded(i * 4 * MiB);
-    for (const deadline = Date.now() + 20_000; c.tokens.size < i && Date.now() < deadline; ) await sleep(50);
+    for (const deadline = Date.now() + 20_000; !(await takenSince(revokedAt)) && Date.now() < deadline; ) await sleep(50);
+    revokedAt = Date.now();
     await c.control('expire-tokens', {});
   }
 }

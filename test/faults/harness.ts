@@ -20,7 +20,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknow
 export const mounts = new Map<string, {token: Handler; proxy: Handler; tokenRequests: number}>();
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export {md5Of};
 export type {FileOutcome, Given};
 
 /** Where a case uploads to: the target's root, or a folder made for the case. */

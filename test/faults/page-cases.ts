@@ -4,9 +4,8 @@
  * these cases can tell an abandoned request from one still running.
  */
 import type {RequestLogEntry} from '../../src/emulator/types.ts';
-import type {CaseContext, Given} from './harness.ts';
 import {bigFile} from './disk.ts';
-import {sleep} from './harness.ts';
+import {sleep, type CaseContext, type Given} from './harness.ts';
 import type {Expected} from './judge.ts';
 import {type Case, CREATE, GALLERY, INBOX, kept, MiB, prepare, PRESIGNED, resentOnlyMissing, SLICE, spec, V2} from './plan.ts';
 
