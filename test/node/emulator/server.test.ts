@@ -9,7 +9,7 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {type EmulatorServer, startEmulatorServer} from '../../src/emulator/node.ts';
+import {type EmulatorServer, startEmulatorServer} from '../../../src/emulator/node.ts';
 
 let server: EmulatorServer;
 let dataDir: string;

@@ -1,6 +1,6 @@
 import {expect} from 'chai';
 import 'axe-core';
-import {cleanup, file, mount, settle, type FakePanUploader} from './element/fixture.ts';
+import {cleanup, file, mount, settle, type FakePanUploader} from './fixture.ts';
 
 declare global {
   interface Window {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {PanApiError, readEnvelope, type RawResponse} from '../../src/api/errors.ts';
-import {DEFAULT_RATE_LIMITS, RateLimiter} from '../../src/api/rate-limit.ts';
-import {DEFAULT_RETRY_DELAYS, shouldRetry} from '../../src/api/retry.ts';
-import {normalizeServer} from '../../src/api/server-url.ts';
-import {parseExpiredAt, TokenSource} from '../../src/api/token.ts';
+import {PanApiError, readEnvelope, type RawResponse} from '../../../src/api/errors.ts';
+import {DEFAULT_RATE_LIMITS, RateLimiter} from '../../../src/api/rate-limit.ts';
+import {DEFAULT_RETRY_DELAYS, shouldRetry} from '../../../src/api/retry.ts';
+import {normalizeServer} from '../../../src/api/server-url.ts';
+import {parseExpiredAt, TokenSource} from '../../../src/api/token.ts';
 
 const raw = (status: number, body: unknown, retryAfter: string | null = null): RawResponse => ({
   status,

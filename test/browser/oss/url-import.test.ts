@@ -5,13 +5,13 @@
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
-import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
-import type {PanFileRejectedDetail, PanUploadErrorDetail, PanUploadProgressDetail, PanUploadSuccessDetail} from '../../src/components/pan-uploader/events.ts';
-import {UploadManager} from '../../src/core/index.ts';
-import type {UploadManagerOptions} from '../../src/core/types.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
+import {PanUploader} from '../../../src/components/pan-uploader/pan-uploader.component.ts';
+import type {PanFileRejectedDetail, PanUploadErrorDetail, PanUploadProgressDetail, PanUploadSuccessDetail} from '../../../src/components/pan-uploader/events.ts';
+import {UploadManager} from '../../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../../src/core/types.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
 import 'axe-core';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const axe = (window as unknown as {axe: {run(context: Element, options?: object): Promise<{violations: {id: string; help: string}[]}>}}).axe;
 

@@ -1,9 +1,9 @@
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
-import {PanApiError, PanClient, type PanClientOptions} from '../../src/api/index.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {PanApiError, PanClient, type PanClientOptions} from '../../../src/api/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const SLICE = 256 * 1024;
 const emulator = createEmulator({sliceSize: SLICE});

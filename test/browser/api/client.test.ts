@@ -1,8 +1,8 @@
 import {expect} from 'chai';
 import {delay, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
-import {PanApiError, PanClient, type PanClientOptions} from '../../src/api/index.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {PanApiError, PanClient, type PanClientOptions} from '../../../src/api/index.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const API = 'https://open-api.123pan.com';
 const UPLOAD = 'https://openapi-upload.test';
@@ -337,7 +337,7 @@ describe('PanClient', () => {
       ]);
       expect(seen.every((s) => s.authorization === 'Bearer tok' && s.platform === 'open_platform')).to.equal(true);
       // Under msw's service worker Chromium fires no upload events; the final size is still reported
-      // (the form's values: slice bytes + 'p' + '1' + 'm'). Mid-upload events: test/node/api-xhr-progress.test.ts.
+      // (the form's values: slice bytes + 'p' + '1' + 'm'). Mid-upload events: test/node/api/xhr-progress.test.ts.
       expect(progress.at(-1)).to.equal(bytes.length + 3);
       expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
     });

@@ -1,7 +1,7 @@
 // The streaming multipart reader: whatever way the bytes are split into chunks, the parts come out whole.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {MultipartError, multipartBoundary, parseMultipart} from '../../src/emulator/multipart.ts';
+import {MultipartError, multipartBoundary, parseMultipart} from '../../../src/emulator/multipart.ts';
 
 const encoder = new TextEncoder();
 

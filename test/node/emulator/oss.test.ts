@@ -2,10 +2,10 @@
 // each rule refused and accepted, states moving with the clock, failures listed; and the management gaps.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {EmulatorCode as Code} from '../../src/emulator/index.ts';
-import type {EmulatorServer} from '../../src/emulator/node.ts';
-import {md5, useEmulatorServer} from './support/emulator-server.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {EmulatorCode as Code} from '../../../src/emulator/index.ts';
+import type {EmulatorServer} from '../../../src/emulator/node.ts';
+import {md5, useEmulatorServer} from '../support/emulator-server.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const TASK_MS = 150;
 const defaults = {minPollIntervalMs: 0, completePolls: 0, qps: {}, ossTaskMs: TASK_MS, serverScheme: 'http' as const};

@@ -7,9 +7,9 @@ import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import * as React from 'react';
 import {createRoot, type Root} from 'react-dom/client';
-import {createEmulator} from '../../src/emulator/index.ts';
-import {PanUploader, PanUploaderElement, type PanUploaderProps} from '../../src/react/index.ts';
-import type {PanFileRejectedDetail, PanUploadSuccessDetail} from '../../src/react/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import {PanUploader, PanUploaderElement, type PanUploaderProps} from '../../../src/react/index.ts';
+import type {PanFileRejectedDetail, PanUploadSuccessDetail} from '../../../src/react/index.ts';
 import SparkMD5 from 'spark-md5';
 
 const emulator = createEmulator();

@@ -3,7 +3,7 @@
  * The policy is added as a <meta> before the element renders; Chromium enforces it from then on.
  */
 import {expect} from 'chai';
-import {cleanup, file, mount, part, parts, settle} from './element/fixture.ts';
+import {cleanup, file, mount, part, parts, settle} from './fixture.ts';
 
 const violations: string[] = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.sample}`));

@@ -5,11 +5,11 @@
  */
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
-import {ResumeStore, UploadManager} from '../../src/core/index.ts';
-import type {UploadManagerOptions} from '../../src/core/index.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
-import {drained, next} from './support/events.ts';
-import {makeFile} from './support/files.ts';
+import {ResumeStore, UploadManager} from '../../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../../src/core/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import {drained, next} from '../support/events.ts';
+import {makeFile} from '../support/files.ts';
 
 const KiB = 1024;
 const SLICE = 64 * KiB;

@@ -5,13 +5,13 @@
 import {expect} from 'chai';
 import {getResponse, http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
-import {UploadManager, UploadStatus} from '../../src/core/index.ts';
-import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../src/core/index.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
+import {UploadManager, UploadStatus} from '../../../src/core/index.ts';
+import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../../src/core/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
 import SparkMD5 from 'spark-md5';
-import {drained, next} from './support/events.ts';
-import {makeFile} from './support/files.ts';
-import {watchXhr} from './support/xhr-probe.ts';
+import {drained, next} from '../support/events.ts';
+import {makeFile} from '../support/files.ts';
+import {watchXhr} from '../support/xhr-probe.ts';
 
 const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});

@@ -7,10 +7,10 @@
  */
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
-import {createEmulator} from '../../src/emulator/index.ts';
-import type {PanUploader} from '../../src/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import type {PanUploader} from '../../../src/index.ts';
 import SparkMD5 from 'spark-md5';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const bundleURL = '/dist/pan-uploader.bundle.js';
 

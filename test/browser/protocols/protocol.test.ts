@@ -5,9 +5,9 @@
 import {expect} from 'chai';
 import {http, HttpResponse} from 'msw';
 import {setupWorker} from 'msw/browser';
-import {PanClient} from '../../src/api/index.ts';
-import {createProtocols, UploadError} from '../../src/protocols/index.ts';
-import type {FileInfo, ProtocolDeps} from '../../src/protocols/index.ts';
+import {PanClient} from '../../../src/api/index.ts';
+import {createProtocols, UploadError} from '../../../src/protocols/index.ts';
+import type {FileInfo, ProtocolDeps} from '../../../src/protocols/index.ts';
 
 const API = 'https://open-api.123pan.com';
 const ok = (data: unknown) => HttpResponse.json({code: 0, message: 'ok', data, 'x-traceID': 'trace-ok'});

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {createServer, type Server} from 'node:http';
 import {after, before, describe, it} from 'node:test';
-import {PanApiError, PanClient} from '../../src/api/index.ts';
-import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
-import {ImageHostClient} from '../../src/oss/index.ts';
-import {createProxy, createTokenBroker, MANAGEMENT_ENDPOINTS, URL_IMPORT_ENDPOINTS} from '../../src/server/index.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {PanApiError, PanClient} from '../../../src/api/index.ts';
+import {startEmulatorServer, type EmulatorServer} from '../../../src/emulator/node.ts';
+import {ImageHostClient} from '../../../src/oss/index.ts';
+import {createProxy, createTokenBroker, MANAGEMENT_ENDPOINTS, URL_IMPORT_ENDPOINTS} from '../../../src/server/index.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const PNG = xorshiftBytes(1500, 13);
 

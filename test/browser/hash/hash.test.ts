@@ -1,10 +1,10 @@
 import {expect} from 'chai';
-import {HashError, HashPool, hashBlob, hashFile, type HashEngine, type HashProgress} from '../../src/hash/index.ts';
-import type {ReadMethod} from '../../src/hash/types.ts';
-import {fixtureBytes, fixtureCases, MiB} from './hash/bytes.ts';
-import {expectedMD5s} from './hash/expected.ts';
+import {HashError, HashPool, hashBlob, hashFile, type HashEngine, type HashProgress} from '../../../src/hash/index.ts';
+import type {ReadMethod} from '../../../src/hash/types.ts';
+import {fixtureBytes, fixtureCases, MiB} from './bytes.ts';
+import {expectedMD5s} from './expected.ts';
 
-const realWorker = () => new Worker(new URL('../../src/hash/md5.worker.ts', import.meta.url), {type: 'module'});
+const realWorker = () => new Worker(new URL('../../../src/hash/md5.worker.ts', import.meta.url), {type: 'module'});
 const fileOf = (size: number, name = `fixture-${size}.bin`) => new File([fixtureBytes(size)], name);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -186,7 +186,7 @@ describe('worker pool', () => {
     let made = 0;
     const pool = new HashPool({
       size: 2,
-      createWorker: () => (made++ === 1 ? new Worker(new URL('./hash/dying.worker.ts', import.meta.url), {type: 'module'}) : realWorker()),
+      createWorker: () => (made++ === 1 ? new Worker(new URL('./dying.worker.ts', import.meta.url), {type: 'module'}) : realWorker()),
     });
     const {size, sliceSize} = fixtureCases.find((c) => c.name === 'several slices')!;
     const error = await rejection(pool.run({blob: fileOf(size, 'big.bin'), sliceSize, engine: 'auto'}));
@@ -204,7 +204,7 @@ describe('worker pool', () => {
       size: 1,
       createWorker: () => {
         made.push(made.length === 0 ? 'dying' : 'real');
-        return made.length === 1 ? new Worker(new URL('./hash/dying.worker.ts', import.meta.url), {type: 'module'}) : realWorker();
+        return made.length === 1 ? new Worker(new URL('./dying.worker.ts', import.meta.url), {type: 'module'}) : realWorker();
       },
     });
     const error = await rejection(pool.run({blob: fileOf(5, 'photo.jpg'), engine: 'auto'}));
@@ -222,7 +222,7 @@ describe('worker pool', () => {
     const pool = new HashPool({
       size: 1,
       stallTimeout: 300,
-      createWorker: () => (made++ === 0 ? new Worker(new URL('./hash/silent.worker.ts', import.meta.url), {type: 'module'}) : realWorker()),
+      createWorker: () => (made++ === 0 ? new Worker(new URL('./silent.worker.ts', import.meta.url), {type: 'module'}) : realWorker()),
     });
     const started = performance.now();
     const error = await rejection(pool.run({blob: fileOf(5), engine: 'auto'}));

@@ -1,8 +1,8 @@
 import {expect} from 'chai';
 import {sendKeys} from '@web/test-runner-commands';
-import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
-import '../../src/pan-uploader.ts';
-import {cleanup, file, mount, part, parts, record, settle, type FakePanUploader} from './element/fixture.ts';
+import {PanUploader} from '../../../src/components/pan-uploader/pan-uploader.component.ts';
+import '../../../src/pan-uploader.ts';
+import {cleanup, file, mount, part, parts, record, settle, type FakePanUploader} from './fixture.ts';
 
 const live = (el: Element) => el.shadowRoot!.querySelector('[role="status"]')!.textContent!.replace(/\u200b/g, '');
 
@@ -555,7 +555,7 @@ describe('<pan-uploader> i18n', () => {
   });
 
   it('has every reject and error key translated in both languages', async () => {
-    const {strings, loadLocale} = await import('../../src/components/pan-uploader/i18n.ts');
+    const {strings, loadLocale} = await import('../../../src/components/pan-uploader/i18n.ts');
     await loadLocale('zh-CN');
     const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued', 'bad-url'];
     const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'hash-failed', 'refused', 'url-failed', 'unknown'];

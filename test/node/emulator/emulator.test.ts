@@ -2,10 +2,10 @@
 // a bad request and accepts a good one, and the inspector shows what the server really holds.
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {createEmulator, EmulatorCode as Code} from '../../src/emulator/index.ts';
-import type {EmulatorServer} from '../../src/emulator/node.ts';
-import {md5, useEmulatorServer} from './support/emulator-server.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {createEmulator, EmulatorCode as Code} from '../../../src/emulator/index.ts';
+import type {EmulatorServer} from '../../../src/emulator/node.ts';
+import {md5, useEmulatorServer} from '../support/emulator-server.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const SLICE = 1024;
 const OSS_SLICE = 2048;

@@ -3,10 +3,10 @@
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
-import {PanClient} from '../../src/api/index.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
-import {ImageHostClient, OssInputError, OssTaskError, OFFLINE_DIR_NAME} from '../../src/oss/index.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {PanClient} from '../../../src/api/index.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import {ImageHostClient, OssInputError, OssTaskError, OFFLINE_DIR_NAME} from '../../../src/oss/index.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const TASK_MS = 300;
 const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: TASK_MS});

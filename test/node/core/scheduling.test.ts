@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {Semaphore} from '../../src/core/semaphore.ts';
-import {etaSeconds, SpeedMeter} from '../../src/core/speed.ts';
-import {toErrorInfo} from '../../src/core/errors.ts';
-import {PanApiError} from '../../src/api/index.ts';
-import {UploadError} from '../../src/protocols/index.ts';
-import {HashError} from '../../src/hash/hash-error.ts';
+import {Semaphore} from '../../../src/core/semaphore.ts';
+import {etaSeconds, SpeedMeter} from '../../../src/core/speed.ts';
+import {toErrorInfo} from '../../../src/core/errors.ts';
+import {PanApiError} from '../../../src/api/index.ts';
+import {UploadError} from '../../../src/protocols/index.ts';
+import {HashError} from '../../../src/hash/hash-error.ts';
 
 describe('Semaphore', () => {
   it('lets `limit` holders in, then hands slots over in FIFO order', async () => {

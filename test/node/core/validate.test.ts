@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {checkName, matchesAccept, validateFile} from '../../src/core/validate.ts';
-import {chooseFlow} from '../../src/protocols/index.ts';
+import {checkName, matchesAccept, validateFile} from '../../../src/core/validate.ts';
+import {chooseFlow} from '../../../src/protocols/index.ts';
 
 const drive = {target: 'drive' as const};
 const file = (name: string, size = 10, type = '') => ({name, size, type});

@@ -12,7 +12,7 @@ import puppeteer, {type Browser, type Page} from 'puppeteer-core';
 
 // A plain-JS helper shared with the test runner; imported by URL because it ships no types.
 const {chromeArgs, findChrome}: {chromeArgs: string[]; findChrome(): string | undefined} = await import(
-  new URL('../../scripts/chrome-path.mjs', import.meta.url).href
+  new URL('../../../scripts/chrome-path.mjs', import.meta.url).href
 );
 
 const SLICE = 16 * 1024 * 1024;

@@ -3,8 +3,8 @@
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
-import {createEmulator, EmulatorCode} from '../../src/emulator/index.ts';
-import {xorshiftBytes} from '../support/bytes.ts';
+import {createEmulator, EmulatorCode} from '../../../src/emulator/index.ts';
+import {xorshiftBytes} from '../../support/bytes.ts';
 
 const emulator = createEmulator({sliceSize: 64 * 1024, ossSliceSize: 128 * 1024, minPollIntervalMs: 0});
 const worker = setupWorker(...emulator.handlers);

@@ -1,7 +1,7 @@
 import {expect} from 'chai';
-import {hashFile} from '../../src/hash/index.ts';
-import {expectedMD5s} from './hash/expected.ts';
-import {fixtureBytes} from './hash/bytes.ts';
+import {hashFile} from '../../../src/hash/index.ts';
+import {expectedMD5s} from './expected.ts';
+import {fixtureBytes} from './bytes.ts';
 
 interface Settled {
   value?: unknown;
@@ -11,7 +11,7 @@ interface Settled {
 /** Loads the page under /csp-strict/ (served with a CSP lacking 'wasm-unsafe-eval') and waits for its report. */
 function loadStrictPage(): Promise<Record<'pageCompile' | 'auto' | 'wasm', Settled>> {
   const frame = document.createElement('iframe');
-  const page = new URL('./hash/csp.html', import.meta.url);
+  const page = new URL('./csp.html', import.meta.url);
   frame.src = `/csp-strict${page.pathname}`;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the CSP page never reported')), 15_000);

@@ -4,14 +4,14 @@
  */
 import {expect} from 'chai';
 import {setupWorker} from 'msw/browser';
-import {PanUploader} from '../../src/components/pan-uploader/pan-uploader.component.ts';
-import {UploadManager} from '../../src/core/index.ts';
-import type {UploadManagerOptions} from '../../src/core/types.ts';
-import {createEmulator} from '../../src/emulator/index.ts';
-import type {PanUploadErrorDetail, PanUploadSuccessDetail} from '../../src/components/pan-uploader/events.ts';
+import {PanUploader} from '../../../src/components/pan-uploader/pan-uploader.component.ts';
+import {UploadManager} from '../../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../../src/core/types.ts';
+import {createEmulator} from '../../../src/emulator/index.ts';
+import type {PanUploadErrorDetail, PanUploadSuccessDetail} from '../../../src/components/pan-uploader/events.ts';
 import SparkMD5 from 'spark-md5';
-import {makeFile} from './support/files.ts';
-import {watchXhr} from './support/xhr-probe.ts';
+import {makeFile} from '../support/files.ts';
+import {watchXhr} from '../support/xhr-probe.ts';
 
 const KiB = 1024;
 const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
