@@ -4,7 +4,7 @@
  */
 import type {PanUploader} from '../src/index.ts';
 import {ImageHostClient, type OssFile} from '../src/oss/index.ts';
-import {formatBytes} from '../src/components/pan-uploader/i18n.ts';
+import {formatBytes} from '../src/shared/format-bytes.ts';
 import type {PageStrings} from './page-strings.ts';
 
 interface PanelConfig {

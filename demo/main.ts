@@ -5,7 +5,7 @@
  */
 import '../src/index.ts';
 import type {PanUploader} from '../src/index.ts';
-import {formatBytes} from '../src/components/pan-uploader/i18n.ts';
+import {formatBytes} from '../src/shared/format-bytes.ts';
 import {UploadStatus} from '../src/core/types.ts';
 import {initImageHostPanel, type PanelAccess} from './image-host-panel.ts';
 import {pageStrings, type PageLocale, type PageStrings} from './page-strings.ts';

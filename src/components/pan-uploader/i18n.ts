@@ -198,20 +198,6 @@ export function loadLocale(locale: Locale): Promise<void> | undefined {
 
 export const locales: readonly Locale[] = ['en', 'zh-CN'];
 
-/** Bytes in binary units, as file managers show them. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '–';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
 export function formatDuration(t: Strings, seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   if (s < 60) return t.seconds(s);

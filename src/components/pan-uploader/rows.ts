@@ -4,7 +4,8 @@
  */
 import {html, nothing, type TemplateResult} from 'lit';
 import {UploadStatus, type RejectedFile, type UploadTask} from '../../core/types.ts';
-import {formatBytes, formatDuration, type Strings} from './i18n.ts';
+import {formatBytes} from '../../shared/format-bytes.ts';
+import {formatDuration, type Strings} from './i18n.ts';
 import {icons} from './icons.ts';
 import {scaleX} from './scale-x.ts';
 import {isFailed, isPending} from './status.ts';

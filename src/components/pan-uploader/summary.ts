@@ -1,7 +1,8 @@
 /** The queue's summary as a pure template: overall progress, speed and time left, and the buttons for all files. */
 import {html, nothing, type TemplateResult} from 'lit';
 import {UploadStatus, type QueueTotals, type UploadTask} from '../../core/types.ts';
-import {formatBytes, formatDuration} from './i18n.ts';
+import {formatBytes} from '../../shared/format-bytes.ts';
+import {formatDuration} from './i18n.ts';
 import type {TemplateContext} from './rows.ts';
 import {scaleX} from './scale-x.ts';
 import {isFailed, isRunning} from './status.ts';
