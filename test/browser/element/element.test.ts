@@ -18,7 +18,7 @@ void typedSuccess;
 describe('<pan-uploader> registration', () => {
   it('defines the tag once and survives the script loading twice', async () => {
     expect(customElements.get('pan-uploader')).to.equal(PanUploader);
-    await import(/* @vite-ignore */ `../../src/pan-uploader.ts?again=${Date.now()}`);
+    await import(/* @vite-ignore */ `../../../src/pan-uploader.ts?again=${Date.now()}`);
     expect(customElements.get('pan-uploader')).to.equal(PanUploader);
     expect(document.createElement('pan-uploader')).to.be.instanceOf(PanUploader);
   });
