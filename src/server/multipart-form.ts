@@ -150,10 +150,8 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
       if (state === 'head') {
         if (data.length - pos >= 2 && data[pos] === 13 && data[pos + 1] === 10) refuse('a part has no headers');
         const end = indexOf(data, CRLF_CRLF, pos);
-        if (end === -1) {
-          if (data.length - pos > MAX_HEADER_BYTES) refuse('a part header is too long');
-          return data.subarray(pos);
-        }
+        if ((end === -1 ? data.length : end) - pos > MAX_HEADER_BYTES) refuse('a part header is too long');
+        if (end === -1) return data.subarray(pos);
         let block: string;
         try {
           block = decoder.decode(data.subarray(pos, end));
@@ -180,10 +178,8 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
       }
       if (state === 'value') {
         const end = indexOf(data, delimiter, pos);
-        if (end === -1) {
-          if (data.length - pos > MAX_VALUE_BYTES + delimiter.length) refuse(`field ${part!.name} is too long`);
-          return data.subarray(pos);
-        }
+        if ((end === -1 ? data.length - delimiter.length : end) - pos > MAX_VALUE_BYTES) refuse(`field ${part!.name} is too long`);
+        if (end === -1) return data.subarray(pos);
         let value: string;
         try {
           value = decoder.decode(data.subarray(pos, end));

@@ -64,15 +64,15 @@ function expiryMs(expiredAt: string | number): number {
   return Number.isFinite(ms) ? ms : NaN;
 }
 
-/**
- * Creates the server-side token broker. The secret is held in a closure, not on the returned object,
- * so logging or inspecting the broker cannot print it; nothing here logs.
- */
 /** The longest a refused young token is kept before the broker mints again. */
 const MAX_MINT_BACKOFF_MS = 5 * 60_000;
 /** A refused token younger than this counts as "a fresh token refused": the next one waits longer. */
 const FRESH_REFUSAL_MS = 60_000;
 
+/**
+ * Creates the server-side token broker. The secret is held in a closure, not on the returned object,
+ * so logging or inspecting the broker cannot print it; nothing here logs.
+ */
 export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
   const {clientID, clientSecret} = options;
   if (!options.mint) {

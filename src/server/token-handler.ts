@@ -38,8 +38,8 @@ export function createTokenHandler(broker: TokenBroker, options: TokenHandlerOpt
     if (crossSite) refuse(403, ProxyCode.FORBIDDEN, crossSite);
     if (options.authorize && !(await options.authorize(raw))) refuse(403, ProxyCode.FORBIDDEN, 'not authorized to receive an access token');
     // `?refresh=1`: 123pan refused the token named in X-Pan-Refused-Token (revoked before its expiredAt).
-    // The broker re-mints only while that is still its current token, so a burst of asks mints once;
-    // without the header, only a token older than minTokenAgeMs is replaced.
+    // The broker re-mints only while that is still its current token and it is older than
+    // minTokenAgeMs (longer after young tokens were refused), so a burst of asks mints once at most.
     const refresh = new URL(request.url).searchParams.get('refresh') === '1';
     const refused = request.headers.get('x-pan-refused-token') ?? undefined;
     const token = refresh ? await broker.refresh(refused, request.signal) : await broker.getToken(request.signal);

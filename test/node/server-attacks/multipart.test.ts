@@ -148,6 +148,15 @@ describe('attacks: the folder pin of single/create (multipart)', () => {
     await refusedUnseen(multipartBody(validParts(` ${bench.pinned}`)));
   });
 
+  it('refuses an over-long text field or part header, even when it arrives in one chunk', async () => {
+    const longValue = validParts(bench.pinned);
+    longValue[1] = field('filename', 'x'.repeat(2048));
+    await refusedUnseen(multipartBody(longValue));
+    const longHead = validParts(bench.pinned);
+    longHead[1] = {head: `Content-Disposition: form-data; name="filename"; filename="${'x'.repeat(9000)}"`, value: 'a.txt'};
+    await refusedUnseen(multipartBody(longHead));
+  });
+
   it('still passes a body split into one-byte chunks', async () => {
     const body = multipartBody(validParts(bench.pinned));
     const url = await bench.singleCreateURL();
