@@ -1,7 +1,8 @@
+import {DEFAULT_API_BASE} from '../shared/api-base.ts';
 import {PanServerError, ProxyCode, type PanEnvelope} from './envelope.ts';
 import {MemoryTokenStore, type StoredToken, type TokenStore} from './token-store.ts';
 
-export const DEFAULT_API_BASE = 'https://open-api.123pan.com';
+export {DEFAULT_API_BASE};
 
 /** What a broker hands out: the token and 123pan's `expiredAt` as given. */
 export interface BrokerToken {
