@@ -277,7 +277,8 @@ describe('main thread', () => {
     const busyUntil = performance.now() + 80;
     while (performance.now() < busyUntil);
     await pause(50);
-    expect(longTasks.map((t) => t.duration >= 80), 'the observer saw the deliberate long task').to.deep.equal([true]);
+    // Some: on a loaded machine another task (the test runner's own) may also run long here.
+    expect(longTasks.some((t) => t.duration >= 80), 'the observer saw the deliberate long task').to.equal(true);
     longTasks.length = 0;
     let progressEvents = 0;
     const result = await hashFile(blob, {sliceSize: 16 * MiB, onProgress: () => progressEvents++});
