@@ -180,7 +180,9 @@ describe('<pan-uploader> uploading to the emulator', function () {
   });
 
   it('cancels from the row while slices are in flight: nothing reaches the server afterwards', async () => {
-    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 300});
+    // Slices slow enough that the click lands while some are in flight, even when a loaded machine delivers the
+    // first progress (and so the click) late: at 300 ms, Firefox under load once saw every slice answered first.
+    emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 1000});
     driveFlow = 'v2';
     const el = await mount('<pan-uploader-quick multiple></pan-uploader-quick>');
     void el.tasks; // builds the engine now, while driveFlow is 'v2'
