@@ -12,6 +12,8 @@ export interface Case {
   expected: string;
   /** Part of the quick run `npm test` does: together the fast cases meet every fault family. */
   fast?: boolean;
+  /** Engines the case cannot run in, each with the reason (the run prints it). */
+  notIn?: Partial<Record<'firefox', string>>;
   emulator?: EmulatorOptions;
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<CaseResult>;

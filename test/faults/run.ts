@@ -37,7 +37,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** default-src 'self' and nothing more: no inline script or style, no WebAssembly. */
 const STRICT_CSP = "default-src 'self'";
 
-const selected = cases.filter((c) => (!fast || c.fast) && (!only || new RegExp(only, 'i').test(c.name)));
+const matching = cases.filter((c) => (!fast || c.fast) && (!only || new RegExp(only, 'i').test(c.name)));
+const selected = matching.filter((c) => !c.notIn?.[engine as 'firefox']);
+for (const c of matching) if (c.notIn?.[engine as 'firefox']) console.log(`not run in ${engine}: ${c.name} (${c.notIn[engine as 'firefox']})`);
 if (selected.length === 0) {
   console.error(`no case matches ${only ?? ''}`);
   process.exit(2);
