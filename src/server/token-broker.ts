@@ -1,3 +1,4 @@
+import {raceAbort} from '../shared/abort.ts';
 import {DEFAULT_API_BASE} from '../shared/api-base.ts';
 import {PanServerError, ProxyCode, type PanEnvelope} from './envelope.ts';
 import {MemoryTokenStore, type StoredToken, type TokenStore} from './token-store.ts';
@@ -49,16 +50,6 @@ export interface TokenBroker {
 
 /** Thrown when 123pan (or the custom source) will not give a token. Never contains the secret. */
 export class TokenMintError extends PanServerError {}
-
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, {once: true});
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 function expiryMs(expiredAt: string | number): number {
   const ms = typeof expiredAt === 'number' ? expiredAt : Date.parse(expiredAt);
@@ -183,20 +174,20 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     })().finally(() => {
       inflight = null;
     });
-    return untilAborted(inflight, signal);
+    return raceAbort(inflight, signal);
   };
 
   return {
     async getToken(signal) {
-      if (inflight) return untilAborted(inflight, signal);
+      if (inflight) return raceAbort(inflight, signal);
       const current = await store.get(key);
       if (current && isFresh(current)) return {accessToken: current.accessToken, expiredAt: current.expiredAt};
       return singleFlight(signal);
     },
     async refresh(staleToken, signal) {
-      if (inflight) return untilAborted(inflight, signal);
+      if (inflight) return raceAbort(inflight, signal);
       const current = await store.get(key);
-      if (inflight) return untilAborted(inflight, signal);
+      if (inflight) return raceAbort(inflight, signal);
       if (current && isFresh(current)) {
         // Already replaced by someone else: keep the replacement.
         if (staleToken !== undefined && current.accessToken !== staleToken) {
