@@ -4,7 +4,7 @@
  * `expiredAt`, and every load is single-flight: many requests that find it missing or refused share
  * ONE call of the hook. It lives only in memory: never logged, stored, or copied into an error.
  */
-import {raceAbort} from '../shared/abort.ts';
+import {raceAbort, sleep} from '../shared/abort.ts';
 import {PanApiError, readEnvelope, type RawResponse} from './errors.ts';
 import {FetchTransport, type Transport} from './transport.ts';
 import type {AccessToken, TokenProvider} from './types.ts';
@@ -49,6 +49,7 @@ export class TokenSource {
   private cached?: CachedToken;
   private loading?: Promise<CachedToken>;
   private loadingForced = false;
+  private renewing?: {refused: string | undefined; promise: Promise<string>};
 
   constructor(options: TokenSourceOptions) {
     this.now = options.now ?? Date.now;
@@ -81,13 +82,31 @@ export class TokenSource {
     return raceAbort(this.forcedLoad(refused), signal);
   }
 
-  private async forcedLoad(refused: string | undefined): Promise<string> {
-    // A renewal already under way may have started before the 401 and hand back the refused token.
-    if (this.loading && !this.loadingForced) {
-      const token = await this.load(false);
-      if (token.accessToken !== refused) return token.accessToken;
-    }
-    return (await this.load(true)).accessToken;
+  private forcedLoad(refused: string | undefined): Promise<string> {
+    // Every request refused with the same token waits on one renewal, pauses included.
+    const renewing = this.renewing;
+    if (renewing && renewing.refused === refused) return renewing.promise;
+    const promise = (async () => {
+      // A renewal already under way may have started before the 401 and hand back the refused token.
+      if (this.loading && !this.loadingForced) {
+        const token = await this.load(false);
+        if (token.accessToken !== refused) return token.accessToken;
+      }
+      // A backend may keep a token this young instead of minting (pan-uploader/server's minTokenAgeMs guards
+      // the account against mint storms) and hand the refused one back: ask again once it is older.
+      let token = await this.load(true);
+      for (const pause of SAME_TOKEN_PAUSES_MS) {
+        if (refused === undefined || token.accessToken !== refused) break;
+        this.cached = undefined;
+        await sleep(pause);
+        token = await this.load(true);
+      }
+      return token.accessToken;
+    })().finally(() => {
+      if (this.renewing?.promise === promise) this.renewing = undefined;
+    });
+    this.renewing = {refused, promise};
+    return promise;
   }
 
   /** One hook call at a time; it is not tied to any one caller's signal, since others wait on it too. */
@@ -143,6 +162,9 @@ function hookFailure(cause: unknown): PanApiError {
   }
   return new PanApiError({code: 'token-hook', message: `token hook failed: ${detail}`, endpoint: 'token hook', key: 'auth', retryable: false, cause});
 }
+
+/** Between asks for a fresh token while the backend keeps handing back the refused one (about 17 s in all). */
+const SAME_TOKEN_PAUSES_MS = [2_500, 5_000, 10_000];
 
 /** The query parameter that asks a token-url for a fresh token after 123pan refused the one it gave. */
 export const REFRESH_PARAM = 'refresh';
