@@ -180,8 +180,7 @@ describe('<pan-uploader> uploading to the emulator', function () {
   });
 
   it('cancels from the row while slices are in flight: nothing reaches the server afterwards', async () => {
-    // Slices slow enough that the click lands while some are in flight, even when a loaded machine delivers the
-    // first progress (and so the click) late: at 300 ms, Firefox under load once saw every slice answered first.
+    // Slow slices, so that once one is open the click lands while it still is.
     emulator.fault({path: '/upload/v2/file/slice', kind: 'slow', delayMs: 1000});
     driveFlow = 'v2';
     const el = await mount('<pan-uploader-quick multiple></pan-uploader-quick>');
@@ -196,6 +195,9 @@ describe('<pan-uploader> uploading to the emulator', function () {
       // As a user would: a click in its own task, once the first slice is confirmed.
       setTimeout(async () => {
         await el.updateComplete;
+        // Between two rounds of slices none may be open: wait for one that is.
+        const inFlight = () => xhr.records.some((r) => r.url.endsWith('/upload/v2/file/slice') && r.endedAt === undefined);
+        while (!inFlight()) await new Promise((r) => setTimeout(r, 10));
         canceledAt = performance.now();
         el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
       });
