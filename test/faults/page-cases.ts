@@ -119,7 +119,6 @@ export const pageCases: Case[] = [
     // reading it and sees the connection go (a slice whose bytes had all arrived would look finished to it).
     name: 'page: cancel while slices are in flight',
     expected: 'canceled, every request gone, nothing stored',
-    fast: true,
     // The browser-side half (each slice in flight aborted, nothing sent after) runs in every engine in
     // test/browser/element/upload.test.ts.
     notIn: {firefox: 'puppeteer cannot throttle the upload over WebDriver BiDi, and a server-side stall hides the abort from the server'},
