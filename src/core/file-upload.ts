@@ -4,18 +4,24 @@
  * when it runs and shares the limits. It knows flows only by what they declare they can do.
  */
 import type {FileInfo, LinkResult, RemoteProtocol, RemoteSource, SlicedProtocol, UploadProtocol, UploadSession, WholeBodyProtocol} from '../protocols/types.ts';
-import {isAbort} from '../shared/abort.ts';
+import {isAbort, raceAbort} from '../shared/abort.ts';
+import {PanError} from '../shared/errors.ts';
 import {mayStartAfresh, toErrorInfo} from './errors.ts';
 import {recordKeyOf, recordOf} from './resume-recorder.ts';
+import type {PrepareOutcome} from './prepare.ts';
 import type {UploadContext} from './upload-context.ts';
+import {validateFile} from './validate.ts';
 import {SpeedMeter, etaSeconds} from './speed.ts';
 import {ACTIVE, UploadStatus, checkMove, phaseOf} from './status.ts';
 import {sendSlices} from './send-slices.ts';
 import {Throttle} from './throttle.ts';
 import type {UploadPhase, UploadTask} from './types.ts';
 
-/** Where the queue sees a file: hashing or hashed-and-waiting counts as "the one ahead". */
-export type UploadStage = 'idle' | 'ahead' | 'sending' | 'finishing';
+/**
+ * Where the queue sees a file: hashing or hashed-and-waiting counts as "the one ahead"; a file being
+ * prepared does not, so a slow hook or image transform never holds the rest of the queue back.
+ */
+export type UploadStage = 'idle' | 'preparing' | 'ahead' | 'sending' | 'finishing';
 
 export interface FileUploadSetup {
   task: UploadTask;
@@ -55,6 +61,8 @@ export class FileUpload {
   private readonly meter = new SpeedMeter();
   private readonly progressEvents: Throttle;
   private holdsFileSlot = false;
+  /** The prepare steps ran to the end (a retry after a failed upload does not run them again). */
+  private prepared = false;
 
   constructor(setup: FileUploadSetup, ctx: UploadContext) {
     this.task = setup.task;
@@ -76,6 +84,7 @@ export class FileUpload {
   /** Runs the pipeline until done, failed, or aborted (pause, cancel: the status is then already set). */
   async start(signal: AbortSignal): Promise<void> {
     try {
+      if (!this.source) await this.prepare(signal);
       const protocol = await this.protocol(signal);
       if (protocol.sends === 'none') await this.fetchRemote(protocol, signal);
       else await this.upload(protocol, signal);
@@ -100,7 +109,6 @@ export class FileUpload {
 
   private async upload(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
     const {task} = this;
-    await this.preprocess(signal);
     if (this.hashed) this.ctx.emit('upload-start', {task});
     else await this.hash(protocol, signal);
     signal.throwIfAborted();
@@ -117,8 +125,47 @@ export class FileUpload {
   }
 
   /** Nothing yet: the place for hooks and image transforms, before the bytes are hashed. */
-  private async preprocess(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
+  /**
+   * Runs the prepare steps that apply (page hooks, image transforms), before the flow is chosen, since
+   * they may change the size. A hashed file (resumed, or retried after a failed send) is not prepared again.
+   */
+  private async prepare(signal: AbortSignal): Promise<void> {
+    const {task} = this;
+    if (this.prepared || this.hashed) return;
+    const steps = this.ctx.prepareSteps.filter((step) => step.applies(task));
+    if (steps.length > 0) {
+      const previous = this.stage;
+      this.stage = 'preparing';
+      this.advance(UploadStatus.PREPARING, signal);
+      for (const step of steps) {
+        // Bounded by the task's abort: pause, cancel and remove work even when a page's hook never settles.
+        const outcome = await raceAbort(step.run(task, signal), signal);
+        signal.throwIfAborted();
+        if (outcome) this.apply(outcome);
+      }
+      this.stage = previous;
+      this.ctx.pump();
+    }
+    this.prepared = true;
+  }
+
+  /** Takes a prepare step's changes, checked by the same rules as a file added by the user. */
+  private apply({file, name, note}: PrepareOutcome): void {
+    const {task} = this;
+    const nextName = name ?? task.name;
+    if (file || name !== undefined) {
+      const {target, accept, maxSize} = this.ctx.options;
+      const refusal = validateFile({name: nextName, size: (file ?? task.file).size, type: (file ?? task.file).type}, task.relativePath, {target, accept, maxSize}, 0);
+      if (refusal) throw new PanError('refused', refusal.reason, {code: refusal.key});
+    }
+    if (file) {
+      task.file = file;
+      task.size = file.size;
+      task.total = file.size;
+      task.flow = undefined; // chosen again for the new size
+    }
+    task.name = nextName;
+    if (note !== undefined) task.note = note;
   }
 
   private async hash(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {

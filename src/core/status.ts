@@ -7,6 +7,7 @@ import type {UploadPhase} from './types.ts';
 
 export const UploadStatus = {
   QUEUED: 'queued',
+  PREPARING: 'preparing',
   HASHING: 'hashing',
   CREATING: 'creating',
   UPLOADING: 'uploading',
@@ -18,12 +19,14 @@ export const UploadStatus = {
 } as const;
 export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
 
-const {QUEUED, HASHING, CREATING, UPLOADING, COMPLETING, DONE, ERROR, PAUSED, CANCELED} = UploadStatus;
+const {QUEUED, PREPARING, HASHING, CREATING, UPLOADING, COMPLETING, DONE, ERROR, PAUSED, CANCELED} = UploadStatus;
 
 /** Where a task may go from each status. A running task may always be paused, canceled or fail. */
 const MOVES: Readonly<Record<UploadStatus, readonly UploadStatus[]>> = {
   // Hashed earlier (resumed after a pause): straight to creating, or uploading for a whole-body flow.
-  [QUEUED]: [HASHING, CREATING, UPLOADING, PAUSED, CANCELED, ERROR],
+  [QUEUED]: [PREPARING, HASHING, CREATING, UPLOADING, PAUSED, CANCELED, ERROR],
+  // Prepared (hooks, image transforms) before hashing; a file waiting for the hashing slot goes back to queued.
+  [PREPARING]: [QUEUED, HASHING, PAUSED, CANCELED, ERROR],
   [HASHING]: [CREATING, UPLOADING, PAUSED, CANCELED, ERROR],
   // Reused at create (秒传) goes straight to done.
   [CREATING]: [UPLOADING, DONE, PAUSED, CANCELED, ERROR],
@@ -36,7 +39,7 @@ const MOVES: Readonly<Record<UploadStatus, readonly UploadStatus[]>> = {
   [CANCELED]: [QUEUED],
 };
 
-export const ACTIVE: ReadonlySet<UploadStatus> = new Set([HASHING, CREATING, UPLOADING, COMPLETING]);
+export const ACTIVE: ReadonlySet<UploadStatus> = new Set([PREPARING, HASHING, CREATING, UPLOADING, COMPLETING]);
 export const FINISHED: ReadonlySet<UploadStatus> = new Set([DONE, ERROR, CANCELED]);
 
 export function canMove(from: UploadStatus, to: UploadStatus): boolean {
@@ -60,6 +63,7 @@ export function checkMove(from: UploadStatus, to: UploadStatus, what: string): v
 
 /** The progress phase a status implies, when it implies one. */
 export function phaseOf(status: UploadStatus): UploadPhase | undefined {
+  if (status === PREPARING) return 'preparing';
   if (status === HASHING) return 'hashing';
   if (status === CREATING || status === UPLOADING) return 'uploading';
   if (status === COMPLETING) return 'completing';

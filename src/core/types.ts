@@ -11,7 +11,7 @@ import type {UploadStatus} from './status.ts';
 export type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
 
 /** Which step a progress figure belongs to. */
-export type UploadPhase = 'hashing' | 'uploading' | 'completing';
+export type UploadPhase = 'preparing' | 'hashing' | 'uploading' | 'completing';
 
 export interface RejectedFile {
   name: string;
@@ -34,14 +34,16 @@ export interface UploadErrorInfo {
 
 export interface UploadTask {
   readonly id: string;
-  readonly file: File;
-  /** The name sent to 123pan. */
-  readonly name: string;
+  /** The bytes to send: a prepare step (hook, image transform) may replace them before hashing. */
+  file: File;
+  /** The name sent to 123pan (a prepare step or a rename may change it before hashing). */
+  name: string;
   /** Folder path inside a dropped or picked directory ('' when none), without the name. */
   readonly relativePath: string;
   /** A URL import: the address 123pan downloads the image from (`file` is then an empty stand-in, `size` 0 until done). */
   readonly url?: string;
-  readonly size: number;
+  /** Bytes of `file` (0 for a URL import until done). */
+  size: number;
   readonly target: UploadTarget;
   status: UploadStatus;
   phase: UploadPhase;
@@ -60,6 +62,8 @@ export interface UploadTask {
   flow?: UploadFlow;
   /** Why no downloadURL could be had, when there is none after success. */
   downloadURLError?: string;
+  /** What preparing did to the file, when it did something the user should see. */
+  note?: string;
   /** True when 123pan already held the file (秒传). */
   reused: boolean;
   /** True when this upload continued one recorded before a reload. */

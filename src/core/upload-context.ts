@@ -3,6 +3,7 @@ import type {PanClient} from '../api/client.ts';
 import type {HashEngine, HashFileOptions} from '../hash/types.ts';
 import type {Protocols} from '../protocols/registry.ts';
 import type {UploadFlow} from '../shared/words.ts';
+import type {PrepareStep} from './prepare.ts';
 import type {ResumeRecorder} from './resume-recorder.ts';
 import type {Semaphore} from './semaphore.ts';
 import type {UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -30,6 +31,8 @@ export interface UploadContext {
     slice: Semaphore;
   };
   readonly recorder: ResumeRecorder;
+  /** Run in order before hashing, on the files they apply to. */
+  readonly prepareSteps: readonly PrepareStep[];
   /** Learned from the server, so the next file is hashed in the right slices. */
   readonly sliceSizeSeen: Partial<Record<UploadFlow, number>>;
   chooseFlow(task: UploadTask): UploadFlow;

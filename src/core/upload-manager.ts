@@ -15,6 +15,7 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
+import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
 
@@ -27,6 +28,8 @@ export interface UploadManagerDeps {
   client?: PanClient;
   hasher?: Hasher;
   resumeStorage?: ResumeStorage;
+  /** Steps run before hashing after the ones the options make (a headless page's own transforms). */
+  prepareSteps?: readonly PrepareStep[];
 }
 
 /** How many bytes of small files may be hashed ahead of those being sent. */
@@ -111,6 +114,9 @@ export class UploadManager extends EventTarget {
       get recorder() {
         return manager.recorder;
       },
+      get prepareSteps() {
+        return manager.prepareSteps();
+      },
       slots: this.slots,
       sliceSizeSeen: this.sliceSizeSeen,
       chooseFlow: (task) => this.chooseFlow(task),
@@ -162,6 +168,11 @@ export class UploadManager extends EventTarget {
       if (this.wired === wired) this.wired = undefined;
     });
     return wired;
+  }
+
+  /** The steps a file goes through before hashing, in order, from the current options. */
+  private prepareSteps(): PrepareStep[] {
+    return [...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {

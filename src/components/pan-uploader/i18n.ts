@@ -98,6 +98,7 @@ const en: Strings = {
   importFrom: (host) => `from ${host}`,
   status: {
     queued: 'Waiting',
+    preparing: 'Processing file',
     hashing: 'Checking file',
     creating: 'Preparing',
     uploading: 'Uploading',

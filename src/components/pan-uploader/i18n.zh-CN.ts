@@ -35,6 +35,7 @@ export const zhCN: Strings = {
   importFrom: (host) => `来自 ${host}`,
   status: {
     queued: '等待中',
+    preparing: '正在处理文件',
     hashing: '正在校验文件',
     creating: '准备中',
     uploading: '上传中',

@@ -2,6 +2,7 @@
 import {createHash} from 'node:crypto';
 import {PanClient} from '../../../src/api/client.ts';
 import {DEFAULT_RATE_LIMITS} from '../../../src/api/rate-limit.ts';
+import type {PrepareStep} from '../../../src/core/prepare.ts';
 import type {ResumeRecord} from '../../../src/core/resume-store.ts';
 import type {ResumeStorage} from '../../../src/core/resume-recorder.ts';
 import type {Hasher} from '../../../src/core/upload-context.ts';
@@ -76,7 +77,7 @@ export interface Rig {
   events: string[];
 }
 
-export function rig(options: Partial<UploadManagerOptions> = {}, storage = new MemoryResumeStorage()): Rig {
+export function rig(options: Partial<UploadManagerOptions> = {}, storage = new MemoryResumeStorage(), prepareSteps: PrepareStep[] = []): Rig {
   const transport = new ScriptedTransport();
   const hasher = new TestHasher();
   const tokens: boolean[] = [];
@@ -90,7 +91,7 @@ export function rig(options: Partial<UploadManagerOptions> = {}, storage = new M
       return `token-${tokens.length}`;
     },
   });
-  const manager = new UploadManager({driveFlow: 'v2', progressIntervalMs: 0, ...options}, {client, hasher, resumeStorage: storage});
+  const manager = new UploadManager({driveFlow: 'v2', progressIntervalMs: 0, ...options}, {client, hasher, resumeStorage: storage, prepareSteps});
   const seen = new Map<string, UploadStatus[]>();
   const events: string[] = [];
   manager.addEventListener('file-added', (e) => seen.set(e.detail.task.id, [e.detail.task.status]));
