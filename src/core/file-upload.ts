@@ -1,5 +1,5 @@
 /**
- * One file's upload, top to bottom: preprocess → hash → create → send → complete → resolve. It owns
+ * One file's upload, top to bottom: prepare → hash → create → send → complete → resolve. It owns
  * its task, its abort controller, its session and slices; the queue (UploadManager) only decides
  * when it runs and shares the limits. It knows flows only by what they declare they can do.
  */
@@ -124,7 +124,6 @@ export class FileUpload {
     await this.resolve(protocol, done.fileID, done.reused, signal);
   }
 
-  /** Nothing yet: the place for hooks and image transforms, before the bytes are hashed. */
   /**
    * Runs the prepare steps that apply (page hooks, image transforms), before the flow is chosen, since
    * they may change the size. A hashed file (resumed, or retried after a failed send) is not prepared again.
