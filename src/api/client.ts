@@ -51,6 +51,8 @@ export interface UploadInit {
   signal?: AbortSignal;
   /** Bytes sent in the current try; a retry starts again from 0. */
   onProgress?: (loaded: number) => void;
+  /** false: one try only (a first direct PUT to storage, which may fall back to the proxy's relay). */
+  retry?: boolean;
 }
 
 interface Attempt {
@@ -153,7 +155,7 @@ export class PanClient {
     return this.run<void>({
       endpoint,
       signal: init.signal,
-      retry: true,
+      retry: init.retry ?? true,
       api: false,
       send: () => this.send({method: 'PUT', url, endpoint, headers: {}, body, signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => {

@@ -64,7 +64,8 @@ export class CaseContext {
 
   static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}): Promise<CaseContext> {
     // 1 MiB slices: a 17 MiB file (just above the single-step size) becomes 17 slices to fault.
-    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, ...options});
+    // CORS open on every origin unless the case says otherwise: token mode's page calls the API itself.
+    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options});
     const ctx = new CaseContext(id, emu, origin, browser);
     ctx.remount();
     return ctx;
