@@ -181,7 +181,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   /** A request from another origin's page that this origin's CORS policy keeps out. */
   function corsRefused(request: Request, url: URL): boolean {
     const origin = originOf(url);
-    if (!origin || settings.cors[origin] === 'all') return false;
+    // A no-cors request (an <img>, a probe) is never held to CORS; its answer stays opaque to the page.
+    if (!origin || settings.cors[origin] === 'all' || request.mode === 'no-cors') return false;
     const page = pageOrigin(request);
     return page !== undefined && page !== url.origin;
   }
