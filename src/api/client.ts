@@ -67,7 +67,7 @@ interface Attempt {
   read: (response: RawResponse) => unknown;
   /** Turns a transport failure into a clearer one (mixed content). */
   explain?: (error: PanApiError) => PanApiError;
-  /** The request's origin when it is another than the page's: a network error there may be a CORS refusal. */
+  /** The API's origin when it is another than the page's: a network error there may be a CORS refusal. */
   crossOrigin?: string;
 }
 
@@ -139,7 +139,6 @@ export class PanClient {
       signal: init.signal,
       retry: true,
       api: true,
-      crossOrigin: crossOrigin(url),
       send: (token) => this.send({method: 'POST', url, endpoint, headers: this.apiHeaders(token), body: form(), signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => readEnvelope<T>(response, endpoint),
       explain: (error) =>
@@ -247,11 +246,10 @@ export class PanClient {
   }
 
   private corsRefused(endpoint: string, origin: string, cause?: PanApiError): PanApiError {
-    const what = origin === crossOrigin(this.apiBase) ? "123pan's API" : 'the upload server';
     return new PanApiError({
       code: 'cors-refused',
       message:
-        `${endpoint}: ${what} at ${origin} does not let browser pages call it (CORS), so this page cannot upload with a token of its own. ` +
+        `${endpoint}: 123pan's API at ${origin} does not let browser pages call it (CORS), so this page cannot upload with a token of its own. ` +
         'Use proxy mode: mount the proxy from pan-uploader/server on this site and point api-base at it (e.g. /pan-api), without token-url.',
       endpoint,
       retryable: false,

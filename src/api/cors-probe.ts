@@ -1,7 +1,9 @@
 /**
- * Telling a CORS refusal from a network failure, which a page sees alike (a network error). A `no-cors`
- * request is never held to CORS: when it reaches the host (an opaque answer) right after a CORS request
- * to it failed, the host is up and refuses browser pages. Asked once per host for the client's life.
+ * Telling a CORS refusal from a network failure, which a page sees alike (a network error). Two probes of
+ * the origin's root, neither with side effects: a `no-cors` GET, never held to CORS, must reach the host
+ * (so it is up), and a plain CORS GET (no preflight) must fail (so the host withholds CORS headers). A
+ * dropped connection on a host that lets pages in passes the second, so it stays a network error and is
+ * retried. Asked once per origin; a refusal is remembered for the client's life.
  */
 
 /** The origin of `url` when it is another origin than the page's; undefined outside a page. */
@@ -18,11 +20,11 @@ export function crossOrigin(url: string): string | undefined {
 export class CorsProbe {
   private readonly verdicts = new Map<string, Promise<boolean>>();
 
-  /** True when `origin` answers a no-cors request, so a failed CORS request to it was refused by CORS. */
+  /** True when `origin` is up but withholds CORS headers from this page. */
   refusesPages(origin: string): Promise<boolean> {
     let verdict = this.verdicts.get(origin);
     if (!verdict) {
-      verdict = reachable(origin);
+      verdict = probeRefusal(origin);
       this.verdicts.set(origin, verdict);
       // A network that was down is asked again next time; a refusal stays known.
       void verdict.then((refused) => {
@@ -39,12 +41,12 @@ export class CorsProbe {
   }
 }
 
-async function reachable(origin: string): Promise<boolean> {
+async function probeRefusal(origin: string): Promise<boolean> {
   if (typeof fetch !== 'function') return false;
-  try {
-    await fetch(`${origin}/`, {mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(10_000)});
-    return true;
-  } catch {
-    return false;
-  }
+  const probe = (mode: RequestMode) =>
+    fetch(`${origin}/`, {mode, credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(10_000)}).then(
+      () => true,
+      () => false,
+    );
+  return (await probe('no-cors')) && !(await probe('cors'));
 }
