@@ -347,6 +347,10 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (refused) throw refused;
         if (request.signal.aborted) throw error;
         if (findCause(error, UpstreamTimeoutError)) throw refuse(`${rule.path}: 123pan did not answer in time`, 504, ProxyCode.GATEWAY_TIMEOUT);
+        if (rule.host === 'upload' && target.startsWith('https:')) {
+          // 123pan may name its upload servers over plain http: the token only ever goes over https.
+          throw refuse(`${rule.path}: the upload server ${new URL(target).origin} could not be reached over https (the token is never sent over plain http, even where 123pan names an http:// server)`, 502, ProxyCode.BAD_GATEWAY);
+        }
         throw refuse(`${rule.path}: 123pan could not be reached`, 502, ProxyCode.BAD_GATEWAY);
       }
       const late = fieldRefusal(rule, formRefusal());
