@@ -7,6 +7,7 @@ import {formBoundary, isJsonType} from './media-type.ts';
 import {MultipartFieldError, checkedForm} from './multipart-form.ts';
 import {toNodeHandler, type NodeHandler} from './node-adapter.ts';
 import {ReadableFiles, newVisitor, visitorFromCookie} from './readable-files.ts';
+import type {AccountLimiter} from './account-limiter.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
 import {UploadHosts, UploadTickets} from './upload-hosts.ts';
 import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamTimeouts} from './upstream.ts';
@@ -53,6 +54,11 @@ export interface ProxyOptions {
   maxJsonBytes?: number;
   /** Connect and idle limits of upstream calls (default 10 s and 120 s); not used with `fetch`. */
   upstreamTimeouts?: UpstreamTimeouts;
+  /**
+   * Spaces the calls this proxy makes per account and endpoint (123pan counts its limits per account,
+   * across every visitor): `createAccountLimiter({redis})`, one Redis shared by every instance. Default none.
+   */
+  limiter?: AccountLimiter;
   /** How upstream requests are sent. Default: node:http(s) with backpressure; on an edge runtime pass `globalThis.fetch`. */
   fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
 }
@@ -326,7 +332,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
       }
     }
 
-    const send = (token: BrokerToken): Promise<Response> => {
+    const send = async (token: BrokerToken): Promise<Response> => {
+      await options.limiter?.acquire(rule.path, request.signal);
       const headers = new Headers({authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'});
       if (contentType) headers.set('content-type', contentType);
       const accept = request.headers.get('accept');
@@ -338,6 +345,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
     };
 
     let token = await broker.getToken(request.signal);
+    // A limited call that still met 123pan's limit (it arrived early: network jitter) waits for a new turn.
+    let rateRetries = options.limiter?.limits(rule.path) && replayable ? 2 : 0;
     for (let attempt = 0; ; attempt++) {
       let upstream: Response;
       try {
@@ -384,6 +393,10 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (replayable) continue;
         // The body is gone; the browser re-sends it.
         throw new PanServerError(503, ProxyCode.RETRY, `pan-uploader proxy: ${rule.path}: 123pan refused the server's access token; send again`, {traceID: envelope?.['x-traceID'] || proxyTraceID()});
+      }
+      if ((upstream.status === 429 || envelope?.code === 429) && rateRetries > 0) {
+        rateRetries--;
+        continue;
       }
       if (envelope && envelope.code === 0 && envelope.data && typeof envelope.data === 'object') {
         const data = envelope.data as Record<string, unknown>;
