@@ -5,7 +5,8 @@
 //
 // Environment: PORT (demo, default 5173; 0 = any free port), EMULATOR_PORT (emulator API, default any),
 // PAN123_CLIENT_ID + PAN123_CLIENT_SECRET (real 123pan), PAN123_API_BASE (its API, default
-// https://open-api.123pan.com; only read with the credentials).
+// https://open-api.123pan.com; only read with the credentials), EMULATOR_CORS (the emulator's CORS on
+// its API, upload and storage origins: all (default) or none).
 import {register} from 'tsx/esm/api';
 import {createServer} from 'vite';
 
@@ -28,6 +29,9 @@ if (setting.real) {
   emulator = await startEmulatorServer({
     port: Number(process.env.EMULATOR_PORT ?? 0),
     ...EMULATOR_CREDENTIALS,
+    // Open by default so both credential modes can be tried; EMULATOR_CORS=none shows the strict case
+    // (README, "Deploying against the real 123pan"): proxy mode still uploads, token mode says to use it.
+    cors: readCors(process.env.EMULATOR_CORS),
     // The fault panel calls the control API from the demo page, at 127.0.0.1 or localhost.
     controlOrigins: (origin) => demoOrigin !== undefined && [demoOrigin, demoOrigin.replace('127.0.0.1', 'localhost')].includes(origin),
   });
@@ -155,3 +159,10 @@ const stop = async () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+function readCors(value) {
+  if (value === undefined || value === '') return 'all';
+  if (value === 'all' || value === 'none') return value;
+  console.error(`EMULATOR_CORS must be "all" or "none", got ${JSON.stringify(value)}`);
+  process.exit(2);
+}

@@ -4,6 +4,7 @@
  * limits, retries by `shouldRetry`, refreshes the token once on 401, and slows everything after a 429.
  */
 import {sleep} from '../shared/abort.ts';
+import {CorsProbe, crossOrigin} from './cors-probe.ts';
 import {PanApiError, abortedError, isAbortError, isAuthError, isRateLimitError, readEnvelope, type RawResponse} from './errors.ts';
 import {DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits} from './rate-limit.ts';
 import {DEFAULT_RETRY_DELAYS, shouldRetry} from './retry.ts';
@@ -51,6 +52,8 @@ export interface UploadInit {
   signal?: AbortSignal;
   /** Bytes sent in the current try; a retry starts again from 0. */
   onProgress?: (loaded: number) => void;
+  /** false: one try only (a first direct PUT to storage, which may fall back to the proxy's relay). */
+  retry?: boolean;
 }
 
 interface Attempt {
@@ -64,6 +67,8 @@ interface Attempt {
   read: (response: RawResponse) => unknown;
   /** Turns a transport failure into a clearer one (mixed content). */
   explain?: (error: PanApiError) => PanApiError;
+  /** The API's origin when it is another than the page's: a network error there may be a CORS refusal. */
+  crossOrigin?: string;
 }
 
 export class PanClient {
@@ -76,6 +81,7 @@ export class PanClient {
   private readonly pageProtocol?: string;
   /** 429s in a row, client-wide: each makes the shared cool-down longer; a success resets it. */
   private rateLimitStreak = 0;
+  private readonly cors = new CorsProbe();
 
   constructor(options: PanClientOptions = {}) {
     this.apiBase = normalizeApiBase(options.apiBase ?? DEFAULT_API_BASE);
@@ -112,6 +118,7 @@ export class PanClient {
       signal: init.signal,
       retry: init.retry ?? true,
       api: true,
+      crossOrigin: crossOrigin(url),
       send: (token) => {
         const headers = this.apiHeaders(token);
         if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -153,7 +160,7 @@ export class PanClient {
     return this.run<void>({
       endpoint,
       signal: init.signal,
-      retry: true,
+      retry: init.retry ?? true,
       api: false,
       send: () => this.send({method: 'PUT', url, endpoint, headers: {}, body, signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => {
@@ -192,6 +199,8 @@ export class PanClient {
       let token: string | undefined;
       try {
         if (signal?.aborted) throw abortedError(endpoint, signal.reason);
+        // A host known to refuse this page is not asked again: one clear error per call, no retry storm.
+        if (attempt.crossOrigin && (await this.cors.known(attempt.crossOrigin))) throw this.corsRefused(endpoint, attempt.crossOrigin);
         if (attempt.api) {
           // Token first (cached after): a token fetch between the limiter's turn and the send would make the
           // request leave later than the limiter logged, into the next turn's window.
@@ -209,6 +218,9 @@ export class PanClient {
         if (!(thrown instanceof PanApiError)) throw thrown;
         let error = thrown;
         if (attempt.explain) error = attempt.explain(error);
+        if (attempt.crossOrigin && error.code === 'network' && (await this.cors.refusesPages(attempt.crossOrigin))) {
+          throw this.corsRefused(endpoint, attempt.crossOrigin, error);
+        }
         if (attempt.api && isAuthError(error) && this.tokens.enabled && !refreshed) {
           // One refresh shared by every request refused with this token, then this one goes again.
           refreshed = true;
@@ -231,6 +243,18 @@ export class PanClient {
         }
       }
     }
+  }
+
+  private corsRefused(endpoint: string, origin: string, cause?: PanApiError): PanApiError {
+    return new PanApiError({
+      code: 'cors-refused',
+      message:
+        `${endpoint}: 123pan's API at ${origin} does not let browser pages call it (CORS), so this page cannot upload with a token of its own. ` +
+        'Use proxy mode: mount the proxy from pan-uploader/server on this site and point api-base at it (e.g. /pan-api), without token-url.',
+      endpoint,
+      retryable: false,
+      cause,
+    });
   }
 
   private noteRateLimited(error: PanApiError): void {

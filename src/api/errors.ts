@@ -33,7 +33,7 @@ export interface PanApiErrorInit {
   cause?: unknown;
 }
 
-/** `code` is 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'bad-response', 'token-hook' (the host's hook threw). */
+/** `code` is 123pan's body code, or 'http-<status>', 'network', 'timeout', 'aborted', 'mixed-content', 'cors-refused', 'bad-response', 'token-hook' (the host's hook threw). */
 export class PanApiError extends PanError {
   override readonly name = 'PanApiError';
   readonly httpStatus?: number;
@@ -76,6 +76,8 @@ export function errorKeyFor(code: number | string, httpStatus?: number, message 
       return 'timeout';
     case 'mixed-content':
       return 'mixed-content';
+    case 'cors-refused':
+      return 'cors-refused';
     case 'aborted':
       return 'unknown';
   }

@@ -26,6 +26,7 @@ const DEFAULTS: Settings = {
   qps: {},
   serverScheme: 'https',
   ossTaskMs: 2000,
+  cors: {api: 'none', upload: 'none', storage: 'none'},
 };
 
 const ALLOW_HEADERS = 'Authorization, Platform, Content-Type, Content-MD5, X-Requested-With';
@@ -42,6 +43,14 @@ function checkOptions(patch: Partial<EmulatorOptions>): void {
   for (const key of ['apiOrigin', 'uploadOrigin', 'storageOrigin'] as const) {
     const v = patch[key];
     if (v !== undefined && new URL(v).origin !== v) throw new TypeError(`emulator option ${key} must be an origin like https://host[:port], got "${v}"`);
+  }
+  const {cors} = patch;
+  if (cors !== undefined) {
+    const policies = typeof cors === 'string' ? [cors] : Object.entries(cors).map(([origin, policy]) => {
+      if (!['api', 'upload', 'storage'].includes(origin)) throw new TypeError(`emulator option cors names api, upload and storage, got "${origin}"`);
+      return policy;
+    });
+    for (const policy of policies) if (policy !== 'all' && policy !== 'none') throw new TypeError(`emulator option cors must be 'all' or 'none', got "${policy}"`);
   }
   if (patch.serverScheme !== undefined && !['https', 'http', 'none'].includes(patch.serverScheme)) {
     throw new TypeError(`emulator option serverScheme must be 'https', 'http' or 'none', got "${patch.serverScheme}"`);
@@ -67,7 +76,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const {store = new MemoryBlobStore(), ...rest} = options;
   checkOptions(rest);
-  const settings: Settings = {...DEFAULTS};
+  const settings: Settings = {...DEFAULTS, cors: {...DEFAULTS.cors}};
   let schemeExplicit = false;
   const requests: RequestLogEntry[] = [];
   let faults: {fault: Fault; remaining: number}[] = [];
@@ -75,9 +84,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const state = new State(settings, store);
 
   function configure(patch: Partial<EmulatorOptions>): void {
-    const {store: newStore, ...values} = patch;
-    checkOptions(values);
+    const {store: newStore, cors, ...values} = patch;
+    checkOptions({...values, cors});
     for (const [key, value] of Object.entries(values)) if (value !== undefined) (settings as Record<string, unknown>)[key] = value;
+    if (cors !== undefined) {
+      settings.cors = typeof cors === 'string' ? {api: cors, upload: cors, storage: cors} : {...settings.cors, ...cors};
+    }
     if (values.serverScheme !== undefined) schemeExplicit = true;
     if (!schemeExplicit) settings.serverScheme = settings.uploadOrigin.startsWith('http:') ? 'http' : 'https';
     if (newStore) state.store = newStore;
@@ -156,7 +168,28 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return new Response(JSON.stringify(body), {status, headers: {'Content-Type': 'application/json; charset=utf-8'}});
   }
 
+  /**
+   * The page a request comes from, when a browser sent it: its Origin header, or in the page itself
+   * (msw's worker), the page's own origin, since every emulated origin is another one.
+   */
+  function pageOrigin(request: Request): string | undefined {
+    const header = request.headers.get('origin');
+    if (header) return header;
+    return typeof document !== 'undefined' ? globalThis.location?.origin : undefined;
+  }
+
+  /** A request from another origin's page that this origin's CORS policy keeps out. */
+  function corsRefused(request: Request, url: URL): boolean {
+    const origin = originOf(url);
+    // A no-cors request (an <img>, a probe) is never held to CORS; its answer stays opaque to the page.
+    if (!origin || settings.cors[origin] === 'all' || request.mode === 'no-cors') return false;
+    const page = pageOrigin(request);
+    return page !== undefined && page !== url.origin;
+  }
+
   function withCors(response: Response, request: Request, preflight = false): Response {
+    // Without CORS headers the browser keeps the answer from the page (the server may still have acted).
+    if (corsRefused(request, new URL(request.url))) return response;
     const h = response.headers;
     h.set('Access-Control-Allow-Origin', request.headers.get('origin') ?? '*');
     h.append('Vary', 'Origin');
@@ -177,7 +210,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code});
       return response;
     };
-    if (request.method === 'OPTIONS') return finish(withCors(new Response(null, {status: 204}), request, true));
+    if (request.method === 'OPTIONS') {
+      if (corsRefused(request, url)) return finish(new Response('preflight refused: this origin does not allow browser pages', {status: 403, headers: {'Content-Type': 'text/plain'}}));
+      return finish(withCors(new Response(null, {status: 204}), request, true));
+    }
+    // In the page, a request the browser would not let through (its preflight refused, or its answer
+    // kept from the page) is a network error; it is logged with status 0.
+    if (typeof document !== 'undefined' && corsRefused(request, url)) return finish(Response.error());
 
     let resetAfter = false;
     const fault = takeFault(url.pathname);

@@ -5,11 +5,11 @@
 import {ApiError, Code} from './codes.ts';
 import {OssTasks} from './oss-tasks.ts';
 import type {BlobStore, StoredBlob} from './store.ts';
-import type {EmulatorOptions} from './types.ts';
+import type {EmulatorSettings} from './types.ts';
 
 export type Target = 'drive' | 'image';
 export type ID = number | string;
-export type Settings = Required<Omit<EmulatorOptions, 'store'>>;
+export type Settings = EmulatorSettings;
 
 export interface Node {
   id: ID;

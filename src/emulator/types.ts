@@ -5,6 +5,16 @@
 import type {RequestHandler} from 'msw';
 import type {BlobStore} from './store.ts';
 
+/** Whether an origin lets browser pages in: `all` answers preflights and sends CORS headers; `none` does neither. */
+export type CorsPolicy = 'all' | 'none';
+
+/** The CORS policy of each of 123pan's origins: the API, the upload servers, the presigned storage hosts. */
+export interface CorsOrigins {
+  api: CorsPolicy;
+  upload: CorsPolicy;
+  storage: CorsPolicy;
+}
+
 export interface EmulatorOptions {
   /** Where the API lives. Default 'https://open-api.123pan.com'. */
   apiOrigin?: string;
@@ -35,11 +45,21 @@ export interface EmulatorOptions {
    * Default: the scheme of uploadOrigin.
    */
   serverScheme?: 'https' | 'http' | 'none';
+  /**
+   * Which origins let browser pages in: one policy for all three, or per origin (unnamed ones keep theirs).
+   * Default `none` everywhere, the one that hurts: 123pan does not document CORS, so nothing may rely on it.
+   * A refused cross-origin request fails as a browser sees it: in the page (msw) a network error; on the
+   * Node server a preflight answered 403 without CORS headers, other requests without them.
+   */
+  cors?: CorsPolicy | Partial<CorsOrigins>;
   /** Where uploaded bytes live. Default: in memory. */
   store?: BlobStore;
   /** How long an image-host offline migration or copy task runs once started (copy tasks run one at a time). Default 2000. */
   ossTaskMs?: number;
 }
+
+/** The options in force, every one filled in. */
+export type EmulatorSettings = Required<Omit<EmulatorOptions, 'store' | 'cors'>> & {cors: CorsOrigins};
 
 /**
  * What a URL serves to the image host's offline migration (there is no network: other URLs fail as an
@@ -122,7 +142,7 @@ export interface RequestLogEntry {
 export interface Emulator {
   /** msw handlers for every endpoint on the three origins. */
   readonly handlers: RequestHandler[];
-  readonly options: Required<Omit<EmulatorOptions, 'store'>>;
+  readonly options: EmulatorSettings;
   configure(patch: Partial<EmulatorOptions>): void;
   /** Mints a token directly (tests). */
   issueToken(lifetimeMs?: number): {accessToken: string; expiredAt: string};

@@ -6,6 +6,7 @@
 import type {PanClient} from '../api/index.ts';
 import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
+import {putSlice} from './storage-relay.ts';
 import type {UploadFlow} from '../shared/words.ts';
 import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, SliceInput, SlicedProtocol, UploadSession} from './types.ts';
 
@@ -45,13 +46,14 @@ export abstract class PresignedProtocol implements SlicedProtocol {
   }
 
   async sendSlice(session: UploadSession, slice: SliceInput, {signal, onProgress}: RequestOptions): Promise<void> {
-    const data = await this.client.call<{presignedURL: string}>(`${this.base}/get_upload_url`, {
+    // relayURL: the proxy's own field beside 123pan's, where it relays the PUT when storage refuses the page.
+    const data = await this.client.call<{presignedURL: string; relayURL?: string}>(`${this.base}/get_upload_url`, {
       method: 'POST',
       json: {preuploadID: session.preuploadID, sliceNo: slice.sliceNo},
       signal,
     });
     if (!data?.presignedURL) throw new UploadError('server', `get_upload_url answered no presignedURL for slice ${slice.sliceNo}`);
-    await this.client.putPresigned(data.presignedURL, slice.blob, {signal, onProgress});
+    await putSlice(this.client, data.presignedURL, typeof data.relayURL === 'string' ? data.relayURL : undefined, slice.blob, {signal, onProgress});
   }
 
   /** upload_complete; when it answers async (or not yet), upload_async_result until completed. */

@@ -9,8 +9,11 @@ export interface EndpointRule {
   host: 'api' | 'upload';
   /** The request field naming the destination folder, checked against the pinned folder. */
   pin?: {field: string; kind: FolderKind; body: 'json' | 'multipart'};
-  /** The answer names upload servers the browser must reach through the proxy. */
-  rewrite?: 'servers' | 'domain';
+  /**
+   * The answer names upload servers the browser must reach through the proxy (`servers`, `domain`),
+   * or a presigned storage URL the proxy also offers to relay (`presigned`: adds `relayURL`).
+   */
+  rewrite?: 'servers' | 'domain' | 'presigned';
   /** The answer may carry a new `fileID` the browser may then read links of. */
   yieldsFileID?: boolean;
   /** The query parameter naming the file this read is about. */
@@ -46,15 +49,15 @@ export const UPLOAD_ENDPOINTS: readonly EndpointRule[] = [
   rule('GET /upload/v2/file/domain', {rewrite: 'domain', fields: []}),
   rule('POST /upload/v2/file/single/create', {host: 'upload', pin: {field: 'parentFileID', kind: 'drive', body: 'multipart'}, yieldsFileID: true, fields: driveCreate, file: 'file'}),
   rule('POST /upload/v2/file/sha1_reuse', {pin: drivePin, yieldsFileID: true, fields: ['parentFileID', 'filename', 'sha1', 'size', 'duplicate']}),
-  // drive v1, presigned: the bytes go straight to storage, never through here
+  // drive v1, presigned: the bytes go straight to storage, or through the proxy's relay when storage refuses the page
   rule('POST /upload/v1/file/create', {pin: drivePin, yieldsFileID: true, fields: driveCreate}),
-  rule('POST /upload/v1/file/get_upload_url', {fields: sliceURL}),
+  rule('POST /upload/v1/file/get_upload_url', {rewrite: 'presigned', fields: sliceURL}),
   rule('POST /upload/v1/file/list_upload_parts', {fields: preupload}),
   rule('POST /upload/v1/file/upload_complete', {yieldsFileID: true, fields: preupload}),
   rule('POST /upload/v1/file/upload_async_result', {yieldsFileID: true, fields: preupload}),
   // image host, presigned
   rule('POST /upload/v1/oss/file/create', {pin: imagePin, yieldsFileID: true, fields: ['parentFileID', 'filename', 'etag', 'size', 'type']}),
-  rule('POST /upload/v1/oss/file/get_upload_url', {fields: sliceURL}),
+  rule('POST /upload/v1/oss/file/get_upload_url', {rewrite: 'presigned', fields: sliceURL}),
   rule('POST /upload/v1/oss/file/list_upload_parts', {fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_complete', {yieldsFileID: true, fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_async_result', {yieldsFileID: true, fields: preupload}),

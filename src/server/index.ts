@@ -24,10 +24,14 @@
  * Vite dev server: `configureServer(server) { server.middlewares.use(proxy.handle) }`.
  * Fetch runtimes: `export default {fetch: createProxy({broker, fetch: globalThis.fetch}).fetch}`.
  */
-export {createTokenBroker, TokenMintError, DEFAULT_API_BASE} from './token-broker.ts';
+export {createTokenBroker, TokenMintError, TokenLimitError, DEFAULT_API_BASE} from './token-broker.ts';
 export type {TokenBroker, TokenBrokerOptions, BrokerToken} from './token-broker.ts';
 export {MemoryTokenStore} from './token-store.ts';
 export type {TokenStore, StoredToken} from './token-store.ts';
+export {RedisTokenStore} from './redis-token-store.ts';
+export type {RedisCommander} from './redis-token-store.ts';
+export {createAccountLimiter, FREE_TIER_LIMITS, VIP_LIMITS} from './account-limiter.ts';
+export type {AccountLimiter, AccountLimiterOptions, AccountRateLimits} from './account-limiter.ts';
 export {createTokenHandler} from './token-handler.ts';
 export type {TokenHandler, TokenHandlerOptions} from './token-handler.ts';
 export {createProxy} from './proxy.ts';

@@ -7,6 +7,7 @@ import {formBoundary, isJsonType} from './media-type.ts';
 import {MultipartFieldError, checkedForm} from './multipart-form.ts';
 import {toNodeHandler, type NodeHandler} from './node-adapter.ts';
 import {ReadableFiles, newVisitor, visitorFromCookie} from './readable-files.ts';
+import type {AccountLimiter} from './account-limiter.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
 import {UploadHosts, UploadTickets} from './upload-hosts.ts';
 import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamTimeouts} from './upstream.ts';
@@ -53,6 +54,11 @@ export interface ProxyOptions {
   maxJsonBytes?: number;
   /** Connect and idle limits of upstream calls (default 10 s and 120 s); not used with `fetch`. */
   upstreamTimeouts?: UpstreamTimeouts;
+  /**
+   * Spaces the calls this proxy makes per account and endpoint (123pan counts its limits per account,
+   * across every visitor): `createAccountLimiter({redis})`, one Redis shared by every instance. Default none.
+   */
+  limiter?: AccountLimiter;
   /** How upstream requests are sent. Default: node:http(s) with backpressure; on an edge runtime pass `globalThis.fetch`. */
   fetch?: (input: string | URL, init?: RequestInit) => Promise<Response>;
 }
@@ -65,6 +71,8 @@ export interface PanProxy {
 }
 
 const MAX_JSON_RESPONSE_BYTES = 1 << 20;
+/** A relay address serves one slice asked for just before it is sent: an hour is plenty. */
+const STORAGE_TICKET_LIFETIME_MS = 3600_000;
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length', 'set-cookie',
   'access-control-allow-origin', 'access-control-allow-headers', 'access-control-allow-methods', 'access-control-allow-credentials',
@@ -167,6 +175,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const table = buildAllowList(options.allow);
   const hosts = new UploadHosts(apiBase, options.uploadOrigins);
   const tickets = new UploadTickets({secret: options.ticketSecret, apiBase, lifetimeMs: options.ticketLifetimeMs ?? 24 * 3600_000});
+  const storageTickets = new UploadTickets({secret: options.ticketSecret, apiBase, lifetimeMs: STORAGE_TICKET_LIFETIME_MS, purpose: 'storage'});
   const readable = options.readableFileIDs ?? 'uploaded';
   const maxJsonBytes = options.maxJsonBytes ?? 64 * 1024;
   const crossSiteOrigins = options.crossSiteOrigins ?? [];
@@ -208,6 +217,43 @@ export function createProxy(options: ProxyOptions): PanProxy {
     return out;
   };
 
+  /** The relay address for a presigned URL from 123pan, or undefined when it is no http(s) URL. */
+  const relayURL = async (presignedURL: unknown): Promise<string | undefined> => {
+    if (typeof presignedURL !== 'string' || /[\r\n]/.test(presignedURL) || !URL.canParse(presignedURL)) return undefined;
+    const {protocol} = new URL(presignedURL);
+    if (protocol !== 'https:' && protocol !== 'http:') return undefined;
+    return `${publicOrigin ?? ''}${prefix}/__storage/${await storageTickets.issue(presignedURL)}`;
+  };
+
+  /**
+   * The storage relay: a presigned PUT the page could not send itself (storage refuses browsers), sent
+   * on as it streams in. Only to a URL this deployment signed in a get_upload_url answer; no token goes with it.
+   */
+  const relay = async (request: Request, method: string, ticket: string): Promise<Response> => {
+    if (method !== 'PUT') throw refuse(`${method} ${prefix}/__storage/…: the storage relay only takes PUT`, 405, ProxyCode.METHOD_NOT_ALLOWED);
+    const target = await storageTickets.open(ticket);
+    if (!target) throw refuse('this storage address was not handed out by this proxy, or it has expired');
+    const headers = new Headers();
+    const length = request.headers.get('content-length');
+    if (length) headers.set('content-length', length);
+    const type = request.headers.get('content-type');
+    if (type) headers.set('content-type', type);
+    let upstream: Response;
+    try {
+      upstream = await doFetch(target, {method: 'PUT', headers, body: request.body, redirect: 'manual', signal: request.signal, duplex: 'half'} as RequestInit);
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      if (findCause(error, UpstreamTimeoutError)) throw refuse('storage did not answer in time', 504, ProxyCode.GATEWAY_TIMEOUT);
+      throw refuse('storage could not be reached', 502, ProxyCode.BAD_GATEWAY);
+    }
+    const out = new Headers();
+    upstream.headers.forEach((value, name) => {
+      if (!DROPPED_RESPONSE_HEADERS.has(name)) out.set(name, value);
+    });
+    out.set('cache-control', 'no-store');
+    return new Response(upstream.body, {status: upstream.status, headers: out});
+  };
+
   const forward = async (request: Request, raw: IncomingMessage | Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
@@ -218,6 +264,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
     const allowed = options.authorize ? await options.authorize(raw) : true;
     if (!allowed) throw refuse('not authorized to upload');
     const method = request.method.toUpperCase();
+    const storage = /^\/__storage\/([^/]+)$/.exec(url.pathname.slice(prefix.length));
+    if (storage) return relay(request, method, storage[1]!);
     const {rule, target} = await route(method, url.pathname.slice(prefix.length));
 
     // Who this visitor is, for the fileIDs they may read: authorize's name, else the proxy's cookie.
@@ -284,7 +332,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
       }
     }
 
-    const send = (token: BrokerToken): Promise<Response> => {
+    const send = async (token: BrokerToken): Promise<Response> => {
+      await options.limiter?.acquire(rule.path, request.signal);
       const headers = new Headers({authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'});
       if (contentType) headers.set('content-type', contentType);
       const accept = request.headers.get('accept');
@@ -296,6 +345,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
     };
 
     let token = await broker.getToken(request.signal);
+    // A limited call that still met 123pan's limit (it arrived early: network jitter) waits for a new turn.
+    let rateRetries = options.limiter?.limits(rule.path) && replayable ? 2 : 0;
     for (let attempt = 0; ; attempt++) {
       let upstream: Response;
       try {
@@ -305,6 +356,10 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (refused) throw refused;
         if (request.signal.aborted) throw error;
         if (findCause(error, UpstreamTimeoutError)) throw refuse(`${rule.path}: 123pan did not answer in time`, 504, ProxyCode.GATEWAY_TIMEOUT);
+        if (rule.host === 'upload' && target.startsWith('https:')) {
+          // 123pan may name its upload servers over plain http: the token only ever goes over https.
+          throw refuse(`${rule.path}: the upload server ${new URL(target).origin} could not be reached over https (the token is never sent over plain http, even where 123pan names an http:// server)`, 502, ProxyCode.BAD_GATEWAY);
+        }
         throw refuse(`${rule.path}: 123pan could not be reached`, 502, ProxyCode.BAD_GATEWAY);
       }
       const late = fieldRefusal(rule, formRefusal());
@@ -339,10 +394,18 @@ export function createProxy(options: ProxyOptions): PanProxy {
         // The body is gone; the browser re-sends it.
         throw new PanServerError(503, ProxyCode.RETRY, `pan-uploader proxy: ${rule.path}: 123pan refused the server's access token; send again`, {traceID: envelope?.['x-traceID'] || proxyTraceID()});
       }
+      if ((upstream.status === 429 || envelope?.code === 429) && rateRetries > 0) {
+        rateRetries--;
+        continue;
+      }
       if (envelope && envelope.code === 0 && envelope.data && typeof envelope.data === 'object') {
         const data = envelope.data as Record<string, unknown>;
         if (rule.rewrite === 'servers' && 'servers' in data) data.servers = await rewriteServers(data.servers, rule.path);
         if (rule.rewrite === 'domain') envelope.data = await rewriteServers(envelope.data, rule.path);
+        if (rule.rewrite === 'presigned') {
+          const relayed = await relayURL(data.presignedURL);
+          if (relayed) data.relayURL = relayed;
+        }
         if (rule.yieldsFileID && readable === 'uploaded' && data.fileID) {
           if (!visitor) {
             const fresh = newVisitor(prefix, (publicOrigin ?? request.url).startsWith('https:'));

@@ -51,6 +51,14 @@ export interface TokenBroker {
 /** Thrown when 123pan (or the custom source) will not give a token. Never contains the secret. */
 export class TokenMintError extends PanServerError {}
 
+/**
+ * 123pan refused a new token because the account holds as many live tokens as it may (3 per client ID):
+ * other instances or programs mint with the same credentials instead of sharing one token.
+ */
+export class TokenLimitError extends TokenMintError {}
+
+const TOKEN_LIMIT = /tokens?\s*number.*exceed|exceed.*tokens?/i;
+
 function expiryMs(expiredAt: string | number): number {
   const ms = typeof expiredAt === 'number' ? expiredAt : Date.parse(expiredAt);
   return Number.isFinite(ms) ? ms : NaN;
@@ -116,6 +124,15 @@ export function createTokenBroker(options: TokenBrokerOptions): TokenBroker {
     const traceID = envelope?.['x-traceID'];
     if (envelope?.code !== 0) {
       const code = typeof envelope?.code === 'number' ? envelope.code : ProxyCode.BAD_GATEWAY;
+      if (TOKEN_LIMIT.test(String(envelope?.message ?? ''))) {
+        throw new TokenLimitError(
+          502,
+          code,
+          `access_token: 123pan refused a new token: the account already holds as many live tokens as it may (3 per client ID). ` +
+            `Share one token store across every instance (RedisTokenStore) and mint with these credentials nowhere else. 123pan said: ${String(envelope?.message)}`,
+          {traceID},
+        );
+      }
       throw new TokenMintError(502, code, `access_token: 123pan refused (code ${code}): ${String(envelope?.message ?? 'no message')}`, {traceID});
     }
     const data = envelope.data;

@@ -78,7 +78,13 @@ export class UploadHosts {
 /** Tickets already verified, so each slice of an upload does not pay for an HMAC check again. */
 const MAX_OPENED_TICKETS = 1000;
 
+/**
+ * Signed, expiring addresses: `upload` tickets name an upload server's origin, `storage` tickets a whole
+ * presigned URL from a get_upload_url answer (the relay PUTs only to URLs this deployment handed out).
+ * The purpose is signed too, so one kind of ticket never opens as the other.
+ */
 export class UploadTickets {
+  private readonly purpose: 'upload' | 'storage';
   private readonly key: Promise<CryptoKey>;
   private readonly opened = new Map<string, {origin: string; expires: number}>();
   private readonly apiBase: string;
@@ -86,7 +92,7 @@ export class UploadTickets {
   private readonly now: () => number;
 
   /** Throws a TypeError naming the fix when `secret` is given but shorter than 32 bytes. */
-  constructor(options: {secret?: string; apiBase: string; lifetimeMs: number; now?: () => number}) {
+  constructor(options: {secret?: string; apiBase: string; lifetimeMs: number; now?: () => number; purpose?: 'upload' | 'storage'}) {
     const {secret} = options;
     if (secret !== undefined && (typeof secret !== 'string' || encoder.encode(secret).length < MIN_TICKET_SECRET_BYTES)) {
       throw new TypeError(
@@ -99,10 +105,11 @@ export class UploadTickets {
     this.apiBase = options.apiBase;
     this.lifetimeMs = options.lifetimeMs;
     this.now = options.now ?? Date.now;
+    this.purpose = options.purpose ?? 'upload';
   }
 
   private signed(origin: string, expires: number): Uint8Array<ArrayBuffer> {
-    return encoder.encode(`pan-uploader upload ticket\n${this.apiBase}\n${origin}\n${expires}`);
+    return encoder.encode(`pan-uploader ${this.purpose} ticket\n${this.apiBase}\n${origin}\n${expires}`);
   }
 
   /** The path segment that stands for `origin` until the ticket expires. */

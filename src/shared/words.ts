@@ -37,6 +37,8 @@ export type ErrorKey =
   | 'verify-timeout'
   | 'etag-mismatch'
   | 'mixed-content'
+  /** 123pan's API (or an upload server) refuses calls from browser pages (CORS): token mode cannot work there. */
+  | 'cors-refused'
   | 'hash-failed'
   | 'refused'
   /** The image host's offline migration could not fetch or store the image at a URL. */

@@ -539,4 +539,69 @@ export const cases: Case[] = [
       return result;
     },
   },
+  ...corsCases(),
 ];
+
+/**
+ * 123pan documents no CORS policy: the cases where its origins refuse browser pages. Storage refusing the
+ * page in proxy mode must still upload (the proxy relays the PUTs); an API refusing it in token mode must
+ * end in one clear error naming proxy mode, with no retry storm.
+ */
+function corsCases(): Case[] {
+  /** Preflights the page's presigned PUTs met (each a refused direct try), and its PUTs through the relay. */
+  const relayChecks = async (ctx: CaseContext, slices: number): Promise<[string, boolean][]> => {
+    const log = await ctx.requests();
+    const refused = log.filter((r) => r.method === 'OPTIONS' && r.path.startsWith('/presigned/')).length;
+    const relayed = ctx.pageRequests.filter((r) => r.method === 'PUT' && r.url.includes('/__storage/')).length;
+    const direct = ctx.pageRequests.filter((r) => r.method === 'PUT' && r.url.startsWith(ctx.emu.storageOrigin)).length;
+    return [
+      [`the page tried storage directly first (${refused} refused preflights)`, refused >= 1],
+      // Slices already in flight when the first refusal came may try too; none after it.
+      [`the refusal was remembered: ${direct} direct tries for ${slices} slices`, direct >= 1 && direct < Math.min(slices, 6)],
+      [`every slice reached storage through the relay (${relayed} of ${slices})`, relayed >= slices],
+    ];
+  };
+  return [
+    {
+      name: 'CORS: storage refuses browsers, drive v1 through the proxy relay',
+      expected: 'success through the relay, bytes intact',
+      fast: true,
+      emulator: {cors: 'none'},
+      async run(ctx) {
+        // auto in proxy mode: v1, whose presigned PUTs storage refuses; 17 slices and one small file.
+        const result = await upload(ctx, {mode: 'proxy', place: INBOX, specs: [spec('relay-v1.bin', V2), spec('relay-small.txt', 999)]});
+        result.checks!.push(...(await relayChecks(ctx, 18)));
+        return result;
+      },
+    },
+    {
+      name: 'CORS: storage refuses browsers, image host through the proxy relay',
+      expected: 'success through the relay, bytes intact',
+      emulator: {cors: 'none'},
+      async run(ctx) {
+        const result = await upload(ctx, {mode: 'proxy', place: GALLERY, specs: [spec('relay.png', 3 * MiB + 5, 'image/png'), spec('relay-2.jpg', 4000, 'image/jpeg')]});
+        result.checks!.push(...(await relayChecks(ctx, 5)));
+        return result;
+      },
+    },
+    {
+      name: 'CORS: API refuses browsers in token mode, storage open',
+      expected: 'one clear error per file naming proxy mode, within 15 s, no retry storm',
+      fast: true,
+      emulator: {cors: {api: 'none', upload: 'none', storage: 'all'}},
+      async run(ctx) {
+        const started = Date.now();
+        const result = await upload(ctx, {specs: [spec('cors-a.bin', V2), spec('cors-b.txt', 321)], expect: 'error', reason: /proxy mode/, timeoutMs: 30_000});
+        const took = Date.now() - started;
+        const log = await ctx.requests();
+        const preflights = log.filter((r) => r.method === 'OPTIONS').length;
+        // The token endpoint's own mint (server to 123pan, no CORS) is not the page's.
+        const reached = log.filter((r) => r.method !== 'OPTIONS' && r.method !== 'GET' && r.path !== '/api/v1/access_token');
+        result.checks!.push([`both files failed within 15 s of the start (${took} ms)`, took < 15_000]);
+        result.checks!.push([`at most one refused preflight per file (${preflights})`, preflights >= 1 && preflights <= 2]);
+        result.checks!.push([`no call got past the refusal (${reached.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`, reached.length === 0]);
+        return result;
+      },
+    },
+  ];
+}

@@ -7,7 +7,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core';
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
 import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
-import {createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
+import {createClient} from 'redis';
+import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
 import {fileBytes, type FileSpec} from './bytes.ts';
 import type {FileOutcome, Given, Target} from './judge.ts';
 import {md5Of, PanApi} from './pan-api.ts';
@@ -17,7 +18,7 @@ export type Mode = 'token' | 'proxy';
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** Per-case handlers the Vite middleware dispatches to, by the /case/<id>/ prefix. */
-export const mounts = new Map<string, {token: Handler; proxy: Handler; tokenRequests: number}>();
+export const mounts = new Map<string, {token: Handler; proxy: Handler; tokenRequests: number; instances?: Handler[]}>();
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export type {FileOutcome, Given};
@@ -64,7 +65,8 @@ export class CaseContext {
 
   static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}): Promise<CaseContext> {
     // 1 MiB slices: a 17 MiB file (just above the single-step size) becomes 17 slices to fault.
-    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, ...options});
+    // CORS open on every origin unless the case says otherwise: token mode's page calls the API itself.
+    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options});
     const ctx = new CaseContext(id, emu, origin, browser);
     ctx.remount();
     return ctx;
@@ -92,6 +94,44 @@ export class CaseContext {
       proxy: proxy.handle as Handler,
     };
     mounts.set(this.id, entry);
+  }
+
+  /**
+   * More instances of the case's deployment, at `/case/<id>/pan-api-<n>` (n from 2): each its own broker
+   * and proxy, sharing the token and the per-account limits through the Redis at `redisURL`. Returns the
+   * api-base of each instance, the first being the case's own `/pan-api` (replaced to share Redis too).
+   */
+  async shareThroughRedis(redisURL: string, count: number): Promise<{bases: string[]; close(): Promise<void>}> {
+    const clients = await Promise.all(Array.from({length: count}, () => createClient({url: redisURL}).connect()));
+    const proxies = clients.map((redis) => {
+      const record = async (input: string | URL | Request, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        if (String(input instanceof Request ? input.url : input).endsWith('/api/v1/access_token')) {
+          const body = (await response.clone().json()) as {data?: {accessToken?: string}};
+          if (body.data?.accessToken) this.tokens.add(body.data.accessToken);
+        }
+        return response;
+      };
+      const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: this.emu.apiOrigin, fetch: record as typeof fetch, store: new RedisTokenStore(redis), storeKey: `pan-uploader:token:${this.id}`});
+      const limiter = createAccountLimiter({redis, account: this.id});
+      return createProxy({broker, limiter, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`, ticketSecret: `fault-suite-shared-secret-for-case-${this.id}`}).handle as Handler;
+    });
+    const entry = mounts.get(this.id)!;
+    entry.proxy = proxies[0]!;
+    // Each instance answers under its own path; the proxy itself is mounted at /pan-api.
+    entry.instances = proxies.slice(1).map((proxy) => ((req, res, next) => {
+      const unnumbered = (url: string) => url.replace(/^(\/case\/[^/]+\/pan-api)-\d+/, '$1');
+      req.url = unnumbered(req.url!);
+      const connect = req as IncomingMessage & {originalUrl?: string};
+      if (connect.originalUrl) connect.originalUrl = unnumbered(connect.originalUrl);
+      proxy(req, res, next);
+    }) as Handler);
+    return {
+      bases: proxies.map((_, i) => `${this.origin}/case/${this.id}/pan-api${i === 0 ? '' : `-${i + 1}`}`),
+      close: async () => {
+        await Promise.all(clients.map((client) => client.close()));
+      },
+    };
   }
 
   get tokenRequests(): number {

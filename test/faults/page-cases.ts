@@ -7,6 +7,7 @@ import type {RequestLogEntry} from '../../src/emulator/types.ts';
 import {bigFile} from './disk.ts';
 import {sleep, type CaseContext, type Given} from './harness.ts';
 import type {Expected} from './judge.ts';
+import {startRedisServer} from '../node/support/redis-server.ts';
 import {type Case, CREATE, GALLERY, INBOX, kept, MiB, prepare, PRESIGNED, resentOnlyMissing, SLICE, spec, V2} from './plan.ts';
 
 async function reload(ctx: CaseContext): Promise<number> {
@@ -157,6 +158,48 @@ export const pageCases: Case[] = [
           [`no request started after cancel (${late.map((r) => `${r.method} ${r.url}`).join(', ')})`, late.length === 0],
         ],
       };
+    },
+  },
+  {
+    name: 'page: 3 tabs through 2 proxy instances sharing one Redis keep the account\'s create limit',
+    expected: 'all succeed; one token; creates at least 1 s apart',
+    // 123pan's free tier: create 1/s per account, whichever client asks.
+    emulator: {qps: {'/upload/v1/file/create': 1, '/upload/v2/file/create': 1}},
+    timeoutMs: 120_000,
+    async run(ctx) {
+      const redis = await startRedisServer();
+      if (typeof redis === 'string') throw new Error(`this case needs Debian's redis-server: ${redis}`);
+      try {
+        const shared = await ctx.shareThroughRedis(redis.url, 2);
+        const tabs = [spec('tab-1a.txt', 1111), spec('tab-1b.txt', 1112), spec('tab-2a.txt', 2221), spec('tab-2b.txt', 2222), spec('tab-3a.txt', 3331), spec('tab-3b.txt', 3332)];
+        await prepare(ctx, INBOX);
+        const pages = [await ctx.openPage(), await ctx.openPage({context: ctx.context}), await ctx.openPage({context: ctx.context})];
+        // Tabs 1 and 3 on the first instance, tab 2 on the second.
+        for (const [i, page] of pages.entries()) await ctx.mount('proxy', {'api-base': shared.bases[i % 2]!}, page);
+        await Promise.all(pages.map((page, i) => ctx.add(tabs.slice(2 * i, 2 * i + 2), page)));
+        let settled = true;
+        for (const page of pages) settled = (await ctx.settle(2, 60_000, page)) && settled;
+        const files = [];
+        for (const [i, page] of pages.entries()) files.push(...(await ctx.outcomes(tabs.slice(2 * i, 2 * i + 2).map((t) => ctx.given(t)), page)));
+        await shared.close();
+        const log = await ctx.requests();
+        const mints = log.filter((r) => r.path === '/api/v1/access_token').length;
+        const creates = log.filter((r) => r.path.endsWith('/file/create'));
+        const accepted = creates.filter((r) => r.code === 0).map((r) => r.time).sort((a, b) => a - b);
+        const closest = Math.min(...accepted.slice(1).map((t, i) => t - accepted[i]!));
+        const refused = creates.filter((r) => r.code === 429).length;
+        return {
+          files,
+          checks: [
+            ['every file ended within the time limit', settled],
+            [`one token minted for both instances (${mints})`, mints === 1],
+            [`six creates accepted, the closest two ${closest} ms apart`, accepted.length === 6 && closest >= 1000],
+            [`few creates met the limit (${refused}; without a shared limiter nearly every one would)`, refused <= 2],
+          ],
+        };
+      } finally {
+        await redis.stop();
+      }
     },
   },
 ];

@@ -52,7 +52,7 @@ const faultRoutes: Plugin = {
     server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
       const url = req.url ?? '';
       if (url.startsWith('/test/faults/csp.html')) res.setHeader('Content-Security-Policy', STRICT_CSP);
-      const match = /^\/case\/([^/]+)\/(pan\/token|pan-api)(?:[/?]|$)/.exec(url);
+      const match = /^\/case\/([^/]+)\/(pan\/token|pan-api(?:-(\d+))?)(?:[/?]|$)/.exec(url);
       if (!match) return next();
       const mount = mounts.get(match[1]!);
       if (!mount) {
@@ -60,7 +60,12 @@ const faultRoutes: Plugin = {
         return;
       }
       if (match[2] === 'pan/token') mount.token(req, res, next);
-      else mount.proxy(req, res, next);
+      else if (match[3] === undefined) mount.proxy(req, res, next);
+      else {
+        const instance = mount.instances?.[Number(match[3]) - 2];
+        if (instance) instance(req, res, next);
+        else res.writeHead(404).end('no such proxy instance');
+      }
     });
   },
 };

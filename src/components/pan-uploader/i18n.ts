@@ -133,6 +133,7 @@ const en: Strings = {
     'verify-timeout': '123pan did not finish verifying the file in time.',
     'etag-mismatch': 'The uploaded bytes did not match the file: it may have changed while uploading.',
     'mixed-content': 'The upload server uses plain HTTP, which this secure page cannot reach.',
+    'cors-refused': '123pan does not let this page call it directly. The site must upload through its own server (proxy mode).',
     'hash-failed': 'The file could not be read to compute its checksum.',
     refused: '123pan refused the upload.',
     'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',

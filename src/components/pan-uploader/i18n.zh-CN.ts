@@ -70,6 +70,7 @@ export const zhCN: Strings = {
     'verify-timeout': '123云盘未能及时完成文件校验。',
     'etag-mismatch': '上传的内容与文件不一致：文件可能在上传过程中被修改。',
     'mixed-content': '上传服务器使用不安全的 HTTP，安全页面无法访问。',
+    'cors-refused': '123云盘不允许此页面直接访问。网站需要通过自己的服务器上传（代理模式）。',
     'hash-failed': '无法读取文件以计算校验值。',
     refused: '123云盘拒绝了此次上传。',
     'url-failed': '123云盘无法从此网址下载图片：网址可能无法访问、不是图片，或超过 100 MB。',

@@ -6,7 +6,7 @@ import {createEmulator} from '../../../src/emulator/index.ts';
 import {xorshiftBytes} from '../../support/bytes.ts';
 
 const SLICE = 256 * 1024;
-const emulator = createEmulator({sliceSize: SLICE});
+const emulator = createEmulator({sliceSize: SLICE, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 const bytesOf = (size: number, seed: number) => xorshiftBytes(size, seed);

@@ -13,7 +13,7 @@ import {makeFile} from '../support/files.ts';
 
 const KiB = 1024;
 const SLICE = 64 * KiB;
-const emulator = createEmulator({sliceSize: SLICE, ossSliceSize: SLICE});
+const emulator = createEmulator({sliceSize: SLICE, ossSliceSize: SLICE, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 const okSlices = (path: string) => emulator.requests.filter((r) => r.path === path && r.status === 200 && r.code === 0).length;

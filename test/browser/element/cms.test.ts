@@ -69,7 +69,7 @@ function differences(a: Snapshot, b: Snapshot): string[] {
   return found;
 }
 
-const emulator = createEmulator();
+const emulator = createEmulator({cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 let cms: HTMLElement;
 let theme: HTMLLinkElement;

@@ -14,7 +14,7 @@ import {makeFile} from '../support/files.ts';
 import {watchXhr} from '../support/xhr-probe.ts';
 
 const KiB = 1024;
-const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB});
+const emulator = createEmulator({sliceSize: 64 * KiB, ossSliceSize: 64 * KiB, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 /** Drive flow for the next element built; 'v2' forces slices even for small files. */

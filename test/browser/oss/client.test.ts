@@ -9,7 +9,7 @@ import {ImageHostClient, OssInputError, OssTaskError, OFFLINE_DIR_NAME} from '..
 import {xorshiftBytes} from '../../support/bytes.ts';
 
 const TASK_MS = 300;
-const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: TASK_MS});
+const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: TASK_MS, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 const API = emulator.options.apiOrigin;
 

@@ -15,7 +15,7 @@ import {xorshiftBytes} from '../../support/bytes.ts';
 
 const axe = (window as unknown as {axe: {run(context: Element, options?: object): Promise<{violations: {id: string; help: string}[]}>}}).axe;
 
-const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: 300});
+const emulator = createEmulator({minPollIntervalMs: 1000, ossTaskMs: 300, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 const PNG = xorshiftBytes(4096, 3);
 const md5 = (data: Uint8Array) => SparkMD5.ArrayBuffer.hash(data.slice().buffer as ArrayBuffer);

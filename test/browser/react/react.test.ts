@@ -12,7 +12,7 @@ import {PanUploader, PanUploaderElement, type PanUploaderProps} from '../../../s
 import type {PanFileRejectedDetail, PanUploadSuccessDetail} from '../../../src/react/index.ts';
 import SparkMD5 from 'spark-md5';
 
-const emulator = createEmulator();
+const emulator = createEmulator({cors: 'all'});
 // Tells React that act() is in use here, as a test framework would.
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
 const worker = setupWorker(...emulator.handlers);

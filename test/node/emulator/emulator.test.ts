@@ -121,8 +121,12 @@ describe('options', () => {
       qps: {},
       serverScheme: 'https',
       ossTaskMs: 2000,
+      cors: {api: 'none', upload: 'none', storage: 'none'},
     });
     assert.throws(() => createEmulator({sliceSize: 0}), /sliceSize/);
+    assert.throws(() => createEmulator({cors: 'some' as 'all'}), /cors must be 'all' or 'none', got "some"/);
+    assert.throws(() => createEmulator({cors: {cdn: 'all'} as never}), /cors names api, upload and storage, got "cdn"/);
+    assert.deepEqual(createEmulator({cors: {storage: 'all'}}).options.cors, {api: 'none', upload: 'none', storage: 'all'});
     assert.throws(() => createEmulator({apiOrigin: 'https://x.example/api'}), /apiOrigin/);
   });
 });

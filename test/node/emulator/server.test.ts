@@ -37,28 +37,60 @@ describe('origins', () => {
 });
 
 describe('CORS', () => {
-  it('answers preflights on all three origins allowing Authorization, Platform and Content-Type', async () => {
-    for (const [origin, path, method] of [
-      [server.apiOrigin, '/upload/v2/file/create', 'POST'],
-      [server.uploadOrigin, '/upload/v2/file/slice', 'POST'],
-      [server.storageOrigin, '/presigned/x/1', 'PUT'],
-    ]) {
-      const res = await fetch(`${origin}${path}`, {
-        method: 'OPTIONS',
-        headers: {Origin: page, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,platform,content-type'},
-      });
-      assert.equal(res.status, 204, origin);
-      assert.equal(res.headers.get('access-control-allow-origin'), page);
-      const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase();
-      for (const h of ['authorization', 'platform', 'content-type']) assert.ok(allowed.includes(h), `${origin} allows ${h}`);
-      assert.ok(res.headers.get('access-control-allow-methods')!.includes(method));
-    }
-  });
+  after(() => server.emulator.configure({cors: 'none'}));
+  const origins = () =>
+    [
+      ['api', server.apiOrigin, '/upload/v2/file/create', 'POST'],
+      ['upload', server.uploadOrigin, '/upload/v2/file/slice', 'POST'],
+      ['storage', server.storageOrigin, '/presigned/x/1', 'PUT'],
+    ] as const;
+  const preflight = (origin: string, path: string, method: string) =>
+    fetch(`${origin}${path}`, {
+      method: 'OPTIONS',
+      headers: {Origin: page, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,platform,content-type'},
+    });
 
-  it('puts Access-Control-Allow-Origin on answers, refusals included', async () => {
-    const res = await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers: {Origin: page}});
-    assert.equal(res.headers.get('access-control-allow-origin'), page);
-    assert.equal(((await res.json()) as {code: number}).code, 401);
+  // The three configurations that matter: all open, the API closed but storage open, everything closed.
+  for (const cors of [
+    {api: 'all', upload: 'all', storage: 'all'},
+    {api: 'none', upload: 'none', storage: 'all'},
+    {api: 'none', upload: 'none', storage: 'none'},
+  ] as const) {
+    it(`answers preflights only where open: ${JSON.stringify(cors)}`, async () => {
+      server.emulator.configure({cors});
+      for (const [name, origin, path, method] of origins()) {
+        const res = await preflight(origin, path, method);
+        if (cors[name] === 'all') {
+          assert.equal(res.status, 204, name);
+          assert.equal(res.headers.get('access-control-allow-origin'), page);
+          const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase();
+          for (const h of ['authorization', 'platform', 'content-type']) assert.ok(allowed.includes(h), `${name} allows ${h}`);
+          assert.ok(res.headers.get('access-control-allow-methods')!.includes(method));
+        } else {
+          assert.equal(res.status, 403, name);
+          for (const [header] of res.headers) assert.ok(!header.startsWith('access-control-'), `${name} sent ${header}`);
+        }
+      }
+      // An answer to a page: the CORS header only where open; a server (no Origin) is answered the same either way.
+      const res = await fetch(`${server.apiOrigin}/upload/v2/file/domain`, {headers: {Origin: page}});
+      assert.equal(res.headers.get('access-control-allow-origin'), cors.api === 'all' ? page : null);
+      assert.equal(((await res.json()) as {code: number}).code, 401);
+      const fromServer = await fetch(`${server.apiOrigin}/upload/v2/file/domain`);
+      assert.equal(((await fromServer.json()) as {code: number}).code, 401);
+    });
+  }
+
+  it('refuses browsers everywhere by default', async () => {
+    const fresh = await startEmulatorServer();
+    try {
+      assert.deepEqual(fresh.emulator.options.cors, {api: 'none', upload: 'none', storage: 'none'});
+      for (const [name, , path, method] of origins()) {
+        const origin = {api: fresh.apiOrigin, upload: fresh.uploadOrigin, storage: fresh.storageOrigin}[name];
+        assert.equal((await preflight(origin, path, method)).status, 403, name);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

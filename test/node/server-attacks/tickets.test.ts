@@ -76,3 +76,46 @@ describe('attacks: upload-server tickets as a way to send the token elsewhere', 
     assert.equal(bench.sent('/upload/v2/file/slice').length, 1);
   });
 });
+
+describe('plain-http upload servers: the token goes over https only', () => {
+  // What the proxy puts on the wire, seen at its fetch: 123pan's create answer names plain-http and
+  // scheme-less servers, as its own example does; https to them fails here (no such host on loopback).
+  const wire: {url: string; authorization: string | null}[] = [];
+  const fake = async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = String(input);
+    wire.push({url, authorization: new Headers(init.headers).get('authorization')});
+    if (url.endsWith('/api/v1/access_token')) return Response.json({code: 0, message: 'ok', data: {accessToken: 'the-token', expiredAt: new Date(Date.now() + 86_400_000).toISOString()}, 'x-traceID': 't'});
+    if (url.endsWith('/upload/v2/file/create')) {
+      return Response.json({code: 0, message: 'ok', data: {reuse: false, preuploadID: 'p', sliceSize: 1024, servers: ['http://openapi-upload.123242.com', 'openapi-upload.123pan.com']}, 'x-traceID': 'c'});
+    }
+    throw new TypeError('fetch failed: connect ECONNREFUSED');
+  };
+  let site: Server;
+  let origin: string;
+  before(async () => {
+    const proxy = createProxy({broker: createTokenBroker({clientID: 'c', clientSecret: 's', apiBase: 'https://open-api.123pan.com', fetch: fake as typeof fetch}), fetch: fake as typeof fetch});
+    site = createServer((req, res) => proxy.handle(req, res));
+    origin = await listen(site);
+  });
+  after(() => closeServer(site));
+
+  it('upgrades http:// and scheme-less servers to https, and refuses clearly when https fails', async () => {
+    const created = await rawRequest(`${origin}/pan-api/upload/v2/file/create`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({parentFileID: 0, filename: 'a.bin', etag: '0'.repeat(32), size: 2048, duplicate: 1}),
+    });
+    assert.equal(created.status, 200, created.text);
+    const servers = created.json().data.servers as string[];
+    assert.equal(servers.length, 2);
+    for (const server of servers) {
+      const res = await rawRequest(`${origin}${server}/upload/v2/file/slice`, {method: 'POST', headers: {'content-type': 'multipart/form-data; boundary=b'}, body: '--b\r\nContent-Disposition: form-data; name="preuploadID"\r\n\r\np\r\n--b--\r\n'});
+      assert.equal(res.status, 502, res.text);
+      assert.match(res.json().message, /could not be reached over https \(the token is never sent over plain http/);
+    }
+    const slices = wire.filter((r) => r.url.includes('/upload/v2/file/slice'));
+    assert.deepEqual(slices.map((r) => new URL(r.url).origin), ['https://openapi-upload.123242.com', 'https://openapi-upload.123pan.com']);
+    assert.ok(wire.every((r) => !(r.url.startsWith('http:') && r.authorization)), 'a token went over plain http');
+    assert.ok(slices.every((r) => r.authorization === 'Bearer the-token'));
+  });
+});
