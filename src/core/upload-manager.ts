@@ -15,11 +15,14 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
+import {checkExisting, fetchDetails, type ExistingFile} from './existing.ts';
+import {beforeUploadStep} from './hooks.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
 
 export {DEFAULT_OPTIONS};
+import {checkName} from '../shared/rules.ts';
 import {validateFile} from './validate.ts';
 
 /** What may be handed in instead of built: a client (with its own transport), a hasher, a resume store. */
@@ -172,7 +175,8 @@ export class UploadManager extends EventTarget {
 
   /** The steps a file goes through before hashing, in order, from the current options. */
   private prepareSteps(): PrepareStep[] {
-    return [...(this.deps.prepareSteps ?? [])];
+    const o = this.options;
+    return [...(o.beforeUpload ? [beforeUploadStep(o.beforeUpload)] : []), ...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {
@@ -311,8 +315,91 @@ export class UploadManager extends EventTarget {
     this.checkDrained();
   }
 
+  /**
+   * Lists files a record already has as done (never uploaded; removing one only takes it off the list),
+   * replacing the existing files listed before. A malformed entry is refused with a console error naming it.
+   * Missing names and sizes are then looked up in one pass (the machinery loads for it).
+   */
+  setExisting(entries: readonly unknown[]): UploadTask[] {
+    const o = this.options;
+    for (const upload of this.uploads.filter((u) => u.task.existing)) this.remove(upload.task.id);
+    this.detailsLookup?.abort();
+    const added: UploadTask[] = [];
+    const unknown: UploadTask[] = [];
+    for (const entry of entries) {
+      const checked = checkExisting(entry, o.target);
+      if ('error' in checked) {
+        console.error(`<pan-uploader>: existing file refused: ${checked.error}`);
+        continue;
+      }
+      const task = existingTask(checked, o.target);
+      added.push(task);
+      if (checked.name === undefined || checked.size === undefined) unknown.push(task);
+    }
+    // Existing files come first, in the order given, ahead of anything added since.
+    const uploads = added.map((task) => new FileUpload({task, identity: JSON.stringify(['existing', task.fileID]), parentID: '', duplicate: 1}, this.context));
+    this.uploads = [...uploads, ...this.uploads];
+    this.taskList = this.uploads.map((u) => u.task);
+    for (const task of added) this.emit('file-added', {task});
+    if (unknown.length) this.lookUp(unknown);
+    return added;
+  }
+
+  private detailsLookup?: AbortController;
+
+  private lookUp(tasks: UploadTask[]): void {
+    const controller = (this.detailsLookup = new AbortController());
+    const byID = new Map<string, UploadTask[]>();
+    for (const task of tasks) byID.set(String(task.fileID), [...(byID.get(String(task.fileID)) ?? []), task]);
+    const target = this.options.target;
+    this.wiring()
+      .then(({client}) =>
+        fetchDetails(client, target, tasks.map((t) => t.fileID!), (fileID, detail) => {
+          for (const task of byID.get(String(fileID)) ?? []) {
+            if (detail === 'not-found') task.missing = true;
+            else {
+              if (task.name === String(task.fileID)) task.name = detail.name;
+              if (!task.size) task.size = task.total = task.loaded = detail.size;
+              if (!task.downloadURL && detail.url) task.downloadURL = detail.url;
+            }
+            this.emit('status-change', {task, previous: task.status});
+          }
+        }, controller.signal),
+      )
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) console.error(`<pan-uploader>: existing files' details could not be read: ${(error as Error).message}`);
+      });
+  }
+
+  /** Renames a file that has not started (123pan's name rules apply); answers why not, or undefined. */
+  rename(id: string, name: string): string | undefined {
+    const task = this.uploads.find((u) => u.task.id === id)?.task;
+    if (!task || task.status !== UploadStatus.QUEUED || task.url || task.existing) return `"${task?.name ?? id}" can no longer be renamed`;
+    const problem = checkName(name);
+    if (problem) return problem.reason;
+    const {target, accept, maxSize} = this.options;
+    const refusal = validateFile({name, size: task.size, type: task.file.type}, task.relativePath, {target, accept, maxSize}, 0);
+    if (refusal) return refusal.reason;
+    task.name = name;
+    this.emit('status-change', {task, previous: task.status});
+    return undefined;
+  }
+
+  /** Moves a file to another place in the list (files start, and the value lists, in list order). */
+  move(id: string, index: number): void {
+    const from = this.uploads.findIndex((u) => u.task.id === id);
+    if (from < 0) return;
+    const to = Math.max(0, Math.min(this.uploads.length - 1, Math.trunc(index)));
+    if (to === from) return;
+    const [upload] = this.uploads.splice(from, 1);
+    this.uploads.splice(to, 0, upload);
+    this.taskList = this.uploads.map((u) => u.task);
+    this.emit('status-change', {task: upload.task, previous: upload.task.status});
+  }
+
   /** Cancels whatever runs and empties the queue. */
   clear(): void {
+    this.detailsLookup?.abort();
     for (const upload of [...this.uploads]) this.remove(upload.task.id);
   }
 
@@ -322,6 +409,7 @@ export class UploadManager extends EventTarget {
    */
   dispose(): void {
     this.started = false;
+    this.detailsLookup?.abort();
     for (const upload of this.uploads) {
       upload.controller?.abort(DISPOSE);
       upload.silence();
@@ -428,6 +516,20 @@ function newTask(file: File, name: string, relativePath: string, target: UploadT
     reused: false,
     resumed: false,
   };
+}
+
+/** A file the record already has, listed as done. */
+function existingTask(file: ExistingFile, target: UploadTask['target']): UploadTask {
+  const name = file.name ?? String(file.fileID);
+  const size = file.size ?? 0;
+  const task = newTask(new File([], name), name, '', target, 'completing', size);
+  task.status = UploadStatus.DONE;
+  task.fileID = file.fileID;
+  task.size = task.loaded = size;
+  task.existing = true;
+  if (file.url) task.downloadURL = file.url;
+  if (file.thumbnail) task.thumbnailURL = file.thumbnail;
+  return task;
 }
 
 /** A File from a folder picker carries its path in webkitRelativePath ("folder/sub/name"). */
