@@ -4,7 +4,7 @@
  * replace the bytes (a `File`, or `{file}`); sync or async. A refusal or a throw fails that file only.
  */
 import {PanError} from '../shared/errors.ts';
-import type {PrepareOutcome, PrepareStep} from './prepare.ts';
+import type {PrepareOutcome} from './prepare.ts';
 import type {UploadTask} from './types.ts';
 
 export type HookResult = void | undefined | boolean | File | {file?: File; name?: string; reject?: string; note?: string};
@@ -28,21 +28,16 @@ export function readHookResult(result: HookResult, name: string): PrepareOutcome
   return outcome;
 }
 
-/** The page's `beforeUpload`, as the first prepare step (before image transforms see the file). */
-export function beforeUploadStep(hook: BeforeUploadHook): PrepareStep {
-  return {
-    applies: (task) => task.url === undefined,
-    async run(task, signal) {
-      let result: HookResult;
-      try {
-        result = await hook(task, {signal});
-      } catch (error) {
-        if (signal.aborted) throw error;
-        throw new PanError('hook', (error as Error)?.message || String(error), {code: 'hook', retryable: true, cause: error});
-      }
-      const outcome = readHookResult(result, task.name);
-      if ('reject' in outcome) throw new PanError('hook', outcome.reject, {code: 'hook', retryable: false});
-      return outcome;
-    },
-  };
+/** Runs the page's `beforeUpload` as the first prepare step (before image transforms see the file). */
+export async function runBeforeUpload(hook: BeforeUploadHook, task: UploadTask, signal: AbortSignal): Promise<PrepareOutcome> {
+  let result: HookResult;
+  try {
+    result = await hook(task, {signal});
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new PanError('hook', (error as Error)?.message || String(error), {code: 'hook', retryable: true, cause: error});
+  }
+  const outcome = readHookResult(result, task.name);
+  if ('reject' in outcome) throw new PanError('hook', outcome.reject, {code: 'hook', retryable: false});
+  return outcome;
 }

@@ -94,7 +94,7 @@ export interface UploadManagerOptions {
   tokenUrl?: string;
   tokenProvider?: TokenProvider;
   /** The page's check just before a file is hashed: may refuse, rename or replace it (see core/hooks.ts). */
-  beforeUpload?: BeforeUploadHook;
+  beforeUpload?: BeforeUploadHook | null;
   /** Slices in flight across all files. */
   concurrency: number;
   /** Like <input accept>: extensions and MIME types, comma-separated. */

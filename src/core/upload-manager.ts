@@ -15,8 +15,7 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
-import {checkExisting, fetchDetails, type ExistingFile} from './existing.ts';
-import {beforeUploadStep} from './hooks.ts';
+import type {ExistingFile} from './existing.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -176,7 +175,12 @@ export class UploadManager extends EventTarget {
   /** The steps a file goes through before hashing, in order, from the current options. */
   private prepareSteps(): PrepareStep[] {
     const o = this.options;
-    return [...(o.beforeUpload ? [beforeUploadStep(o.beforeUpload)] : []), ...(this.deps.prepareSteps ?? [])];
+    const hook = o.beforeUpload;
+    // The hook's handling loads with the first file it applies to.
+    const step: PrepareStep | undefined = hook
+      ? {applies: (task) => task.url === undefined, run: async (task, signal) => (await import('./hooks.ts')).runBeforeUpload(hook, task, signal)}
+      : undefined;
+    return [...(step ? [step] : []), ...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {
@@ -317,17 +321,19 @@ export class UploadManager extends EventTarget {
 
   /**
    * Lists files a record already has as done (never uploaded; removing one only takes it off the list),
-   * replacing the existing files listed before. A malformed entry is refused with a console error naming it.
-   * Missing names and sizes are then looked up in one pass (the machinery loads for it).
+   * replacing the existing files listed before, ahead of anything added since. A malformed entry is refused
+   * with a console error naming it. Names and sizes the page did not give are then looked up in one pass.
+   * The code for it loads on first use.
    */
-  setExisting(entries: readonly unknown[]): UploadTask[] {
+  async setExisting(entries: readonly unknown[]): Promise<UploadTask[]> {
+    const existing = await import('./existing.ts');
     const o = this.options;
     for (const upload of this.uploads.filter((u) => u.task.existing)) this.remove(upload.task.id);
     this.detailsLookup?.abort();
     const added: UploadTask[] = [];
     const unknown: UploadTask[] = [];
     for (const entry of entries) {
-      const checked = checkExisting(entry, o.target);
+      const checked = existing.checkExisting(entry, o.target);
       if ('error' in checked) {
         console.error(`<pan-uploader>: existing file refused: ${checked.error}`);
         continue;
@@ -336,26 +342,23 @@ export class UploadManager extends EventTarget {
       added.push(task);
       if (checked.name === undefined || checked.size === undefined) unknown.push(task);
     }
-    // Existing files come first, in the order given, ahead of anything added since.
     const uploads = added.map((task) => new FileUpload({task, identity: JSON.stringify(['existing', task.fileID]), parentID: '', duplicate: 1}, this.context));
     this.uploads = [...uploads, ...this.uploads];
     this.taskList = this.uploads.map((u) => u.task);
     for (const task of added) this.emit('file-added', {task});
-    if (unknown.length) this.lookUp(unknown);
+    if (unknown.length) this.lookUp(unknown, existing.fetchDetails);
     return added;
   }
 
   private detailsLookup?: AbortController;
 
-  private lookUp(tasks: UploadTask[]): void {
+  private lookUp(tasks: UploadTask[], fetchDetails: typeof import('./existing.ts').fetchDetails): void {
     const controller = (this.detailsLookup = new AbortController());
-    const byID = new Map<string, UploadTask[]>();
-    for (const task of tasks) byID.set(String(task.fileID), [...(byID.get(String(task.fileID)) ?? []), task]);
     const target = this.options.target;
     this.wiring()
       .then(({client}) =>
         fetchDetails(client, target, tasks.map((t) => t.fileID!), (fileID, detail) => {
-          for (const task of byID.get(String(fileID)) ?? []) {
+          for (const task of tasks.filter((t) => String(t.fileID) === String(fileID))) {
             if (detail === 'not-found') task.missing = true;
             else {
               if (task.name === String(task.fileID)) task.name = detail.name;

@@ -3,6 +3,9 @@ import {property, query} from 'lit/decorators.js';
 import {guard} from 'lit/directives/guard.js';
 import {repeat} from 'lit/directives/repeat.js';
 import type {TokenProvider} from '../../api/types.ts';
+import type {ExistingFile} from '../../core/existing.ts';
+import {raceAbort} from '../../shared/abort.ts';
+import type {BeforeAddHook, BeforeUploadHook} from '../../core/hooks.ts';
 import {UploadManager} from '../../core/index.ts';
 import type {FileWithPath, RejectedFile, UploadManagerOptions, UploadTarget, UploadTask} from '../../core/types.ts';
 import type {UploadEngine} from '../../core/upload-engine.ts';
@@ -14,7 +17,9 @@ import {dropZone, urlImportForm} from './dropzone.ts';
 import {EngineBridgeController} from './engine-bridge.controller.ts';
 import {engineOptions} from './engine-options.ts';
 import {FormController} from './form.controller.ts';
-import {loadLocale} from './i18n.ts';
+import {loadLocale, registerLocale, type StringOverrides, type Strings} from './i18n.ts';
+import {LeaveController} from './leave.controller.ts';
+import {ListEditController} from './list-edit.controller.ts';
 import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
 import {refusedRow, taskRow, type TaskActions} from './rows.ts';
@@ -189,6 +194,35 @@ export class PanUploader extends LitElement {
   /** The function form of the backend hook; see also `token-url`. */
   @property({attribute: false}) tokenProvider?: TokenProvider;
 
+  /** Rows get a handle: drag it, or focus it and use the arrow keys, to change the order (the form value follows). */
+  @property({type: Boolean, reflect: true}) reorderable = false;
+
+  /** `list` (default), `grid` (tiles with thumbnails; columns follow the element's width) or `compact` (one line a file). */
+  @property({reflect: true}) layout: 'list' | 'grid' | 'compact' = 'list';
+
+  /** While files upload, the tab's title starts with the overall percent. */
+  @property({type: Boolean, attribute: 'title-progress'}) titleProgress = false;
+
+  /** Leaving the page while files upload does not ask first. */
+  @property({type: Boolean, attribute: 'no-leave-warning'}) noLeaveWarning = false;
+
+  /**
+   * The page's check when a file is added, before the element's own: `(file, {signal, relativePath})`, sync or
+   * async. Answer nothing or `true` to accept, `false` or `{reject: 'why'}` to refuse (listed like the element's
+   * own refusals), `{name}` to rename, a `File` or `{file}` to replace it. A throw refuses with its message.
+   */
+  @property({attribute: false}) beforeAdd?: BeforeAddHook;
+
+  /**
+   * The page's check just before a file is hashed and sent: `(task, {signal})`, answered like `beforeAdd`.
+   * The file shows "Processing file" meanwhile, without holding the others back; pause, cancel and remove abort
+   * `signal`; a refusal or a throw fails that file with the page's message.
+   */
+  @property({attribute: false}) beforeUpload?: BeforeUploadHook;
+
+  /** The page's own words for any of the element's strings (`{dropTitle: '…', status: {done: '…'}}`). */
+  @property({attribute: false}) strings?: StringOverrides;
+
   @query('input[data-picker="files"]') private filePicker!: HTMLInputElement;
   @query('input[data-picker="folder"]') private folderPicker!: HTMLInputElement;
   @query('[part~="choose-files"]') private chooseButton?: HTMLButtonElement;
@@ -196,7 +230,7 @@ export class PanUploader extends LitElement {
 
   // ——— controllers: one concern each ———
 
-  private readonly localize = new LocaleController(this);
+  private readonly localize = new LocaleController(this, () => this.strings);
   private readonly announcer = new AnnouncerController(this, () => this.localize.t, () => this.bridge.built?.totals());
   private readonly thumbnails = new ThumbnailController(this);
   private readonly formControl = new FormController(this, {
@@ -208,6 +242,7 @@ export class PanUploader extends LitElement {
     create: (options) => this.createManager(options),
     options: () => engineOptions(this),
     tokenProvider: () => this.tokenProvider,
+    beforeUpload: () => this.beforeUpload,
     form: this.formControl,
     announcer: this.announcer,
     thumbnails: this.thumbnails,
@@ -218,6 +253,21 @@ export class PanUploader extends LitElement {
     add: (files) => this.addFiles(files),
   });
   private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
+  private readonly edit = new ListEditController(this, {
+    engine: () => this.bridge.engine,
+    strings: () => this.localize.t,
+    announce: (text) => this.announcer.announce(text),
+    changed: () => this.formControl.sync(true),
+  });
+  constructor() {
+    super();
+    new LeaveController(this, () => this.bridge.built);
+  }
+
+  /** What `value` or `existing` last set: a form reset returns to it. */
+  private defaultEntries: readonly unknown[] = [];
+  /** Aborts `beforeAdd` hooks still running (clear, leaving the document). */
+  private addHooks = new AbortController();
 
   /** What the rows' and the summary's buttons do. */
   private readonly actions: TaskActions & QueueActions = {
@@ -229,13 +279,48 @@ export class PanUploader extends LitElement {
     remove: (id) => this.removeTask(id),
     copyLink: (task) => this.copyLink.copy(task),
     clear: () => this.clear(),
+    rename: (id) => this.edit.rename(id),
+    renameKey: (id, event) => this.edit.renameKey(id, event),
+    renameDone: (id, event) => this.edit.renameDone(id, event),
+    moveKey: (id, event) => this.edit.moveKey(id, event),
+    moveStart: (id, event) => this.edit.moveStart(id, event),
   };
+
+  /**
+   * Adds (or replaces) a language: `PanUploader.registerLocale('ja', {...})`, typed as `Strings` so a missing
+   * key is a type error. Elements whose `lang` (or the page's) is that tag, or starts with it, speak it.
+   */
+  static registerLocale(tag: string, table: Strings): void {
+    registerLocale(tag, table);
+    LocaleController.refreshAll();
+  }
 
   // ——— public API ———
 
-  /** The uploaded files' fileIDs, in list order: the form value. */
+  /**
+   * The files' fileIDs, in list order: the form value. Set it (fileIDs, or `existing` entries; the `value`
+   * attribute takes them comma-separated) to list a record's files as done: never uploaded again, counted by
+   * `max-files`, and removing one only takes it off the value (nothing is deleted on 123pan). Names and sizes
+   * not given are looked up through the backend hook; a fileID 123pan does not know shows "not found" and stays.
+   */
   get value(): string[] {
     return this.formControl.value;
+  }
+  set value(value: string | readonly (string | number | ExistingFile)[]) {
+    this.existing = typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value;
+  }
+
+  /** The listed files as entries `{fileID, name?, size?, url?, thumbnail?}`; set it to list a record's files. */
+  get existing(): ExistingFile[] {
+    return this.formControl.entries();
+  }
+  set existing(entries: readonly (string | number | ExistingFile)[]) {
+    if (!Array.isArray(entries)) {
+      console.error(`<pan-uploader>: existing must be an array of fileIDs or {fileID, name?, size?, url?, thumbnail?}, got ${String(entries)}`);
+      return;
+    }
+    this.defaultEntries = entries;
+    void this.listExisting(entries);
   }
 
   /** Every file in the queue, as the engine sees it. */
@@ -263,8 +348,21 @@ export class PanUploader extends LitElement {
   }
 
   /** Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their reason. */
+  /**
+   * With a `beforeAdd` hook, the files join once their hooks have answered (in the order given): the result
+   * then lists none, and `pan-file-added` / `pan-file-rejected` tell what became of each.
+   */
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
-    const result = this.bridge.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
+    const list = Array.from(files as Iterable<File | FileWithPath>);
+    if (this.beforeAdd) {
+      void this.addThroughHook(list, this.beforeAdd);
+      return {added: [], rejected: []};
+    }
+    return this.addChecked(list);
+  }
+
+  private addChecked(files: (File | FileWithPath)[]): {added: UploadTask[]; rejected: RejectedFile[]} {
+    const result = this.bridge.engine.addFiles(files);
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
     if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
@@ -306,6 +404,7 @@ export class PanUploader extends LitElement {
   }
   /** Cancels everything and empties the list, refused files included. */
   clear(): void {
+    this.stopAddHooks();
     this.bridge.clear();
   }
 
@@ -316,9 +415,29 @@ export class PanUploader extends LitElement {
 
   // ——— lifecycle and form callbacks ———
 
-  /** @internal Called by the browser when the form resets. */
+  /** @internal Called by the browser when the form resets: back to the value the page set. */
   formResetCallback(): void {
-    this.formControl.reset(() => this.bridge.clear(false));
+    void this.formControl.reset(() => {
+      this.stopAddHooks();
+      this.bridge.clear(false);
+      return this.defaultEntries.length ? this.listExisting(this.defaultEntries) : undefined;
+    });
+  }
+
+  /** @internal Called by the browser on back/forward navigation and autofill: lists the saved files again. */
+  formStateRestoreCallback(state: unknown): void {
+    let entries: unknown = [];
+    try {
+      entries = typeof state === 'string' ? (state.startsWith('[') ? JSON.parse(state) : state.split(',')) : [];
+    } catch {
+      // A state that is not ours: nothing to restore.
+    }
+    if (Array.isArray(entries) && entries.length) void this.listExisting(entries);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopAddHooks();
   }
 
   /** @internal Called by the browser when a fieldset or form disables the element. */
@@ -328,11 +447,12 @@ export class PanUploader extends LitElement {
 
   // `lang` stays the native attribute (its inheritance and :lang() keep working); the element only watches it.
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+    return [...super.observedAttributes, 'lang', 'value'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
+    if (name === 'value' && value !== null) this.value = value;
     if (name === 'lang') {
       this.requestUpdate();
       this.formControl.syncValidity();
@@ -384,16 +504,26 @@ export class PanUploader extends LitElement {
           </ul>`
         : nothing}
       ${tasks.length
-        ? html`<ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
+        ? html`${this.reorderable ? html`<p id="move-hint" hidden>${t.moveHint}</p>` : nothing}
+          <ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
             ${repeat(
               tasks,
               (task) => task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
                 // A row renders again only when something it shows changed.
-                const shown = [this.bridge.revision(task.id), task.status, this.localize.locale, disabled, !!copied, this.thumbnails.epoch];
+                const renaming = this.edit.renaming?.id === task.id ? this.edit.renaming : undefined;
+                const shown = [this.bridge.revision(task.id), task.status, t, disabled, !!copied, this.thumbnails.epoch, this.reorderable, renaming];
                 return guard(shown, () =>
-                  taskRow(task, {t, disabled, copied, thumbnail: this.thumbnails.urlFor(task, this.target), actions: this.actions}),
+                  taskRow(task, {
+                    t,
+                    disabled,
+                    copied,
+                    thumbnail: this.thumbnails.urlFor(task, this.target),
+                    actions: this.actions,
+                    reorderable: this.reorderable,
+                    renaming,
+                  }),
                 );
               },
             )}
@@ -403,6 +533,58 @@ export class PanUploader extends LitElement {
           : html`<p part="empty"><slot name="empty">${t.empty}</slot></p>`}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
     `;
+  }
+
+  // ——— existing files and hooks ———
+
+  private async listExisting(entries: readonly unknown[]): Promise<void> {
+    const engine = this.bridge.engine;
+    if (!engine.setExisting) {
+      console.error('<pan-uploader>: this engine cannot list existing files');
+      return;
+    }
+    try {
+      await engine.setExisting(entries);
+    } catch (error) {
+      console.error(`<pan-uploader>: existing files could not be listed: ${(error as Error).message}`);
+    }
+    this.formControl.sync(false);
+    this.requestUpdate();
+  }
+
+  private async addThroughHook(files: (File | FileWithPath)[], hook: BeforeAddHook): Promise<void> {
+    const {signal} = this.addHooks;
+    const {readHookResult} = await import('../../core/hooks.ts');
+    const answers = await Promise.all(
+      files.map(async (entry) => {
+        const file = entry instanceof Blob ? entry : entry.file;
+        const relativePath = entry instanceof Blob ? '' : entry.relativePath;
+        try {
+          const outcome = readHookResult(await raceAbort(Promise.resolve(hook(file, {signal, relativePath})), signal), file.name);
+          if ('reject' in outcome) return {file, relativePath, reason: outcome.reject as string};
+          let next = outcome.file ?? file;
+          if (outcome.name !== undefined && outcome.name !== next.name) next = new File([next], outcome.name, {type: next.type, lastModified: next.lastModified});
+          return entry instanceof Blob && !outcome.file && outcome.name === undefined ? entry : {file: next, relativePath: relativePath || folderOf(file)};
+        } catch (error) {
+          if (signal.aborted) return undefined;
+          return {file, relativePath, reason: `"${file.name}": ${(error as Error)?.message || String(error)}`};
+        }
+      }),
+    );
+    if (signal.aborted) return;
+    const accepted: (File | FileWithPath)[] = [];
+    for (const answer of answers) {
+      if (!answer) continue;
+      if ('reason' in answer) {
+        this.bridge.refuse({name: answer.file.name, relativePath: answer.relativePath, size: answer.file.size, key: 'hook', reason: answer.reason as string});
+      } else accepted.push(answer);
+    }
+    if (accepted.length) this.addChecked(accepted);
+  }
+
+  private stopAddHooks(): void {
+    this.addHooks.abort();
+    this.addHooks = new AbortController();
   }
 
   // ——— user input ———
@@ -439,4 +621,10 @@ export class PanUploader extends LitElement {
     this.bridge.engine.remove(id);
     this.updateComplete.then(() => this.chooseButton?.focus());
   }
+}
+
+/** A picked folder's file carries its path in webkitRelativePath; a renamed copy would lose it. */
+function folderOf(file: File): string {
+  const path = (file as File & {webkitRelativePath?: string}).webkitRelativePath ?? '';
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
 }

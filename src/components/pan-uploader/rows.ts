@@ -24,6 +24,20 @@ export interface TaskActions {
   retry(id: string): void;
   remove(id: string): void;
   copyLink(task: UploadTask): void;
+  /** Opens the rename field of a file that has not started. */
+  rename(id: string): void;
+  /** The rename field's keys (Enter keeps, Escape drops) and its leaving. */
+  renameKey(id: string, event: KeyboardEvent): void;
+  renameDone(id: string, event: FocusEvent): void;
+  /** The reorder handle's keys and pointer. */
+  moveKey(id: string, event: KeyboardEvent): void;
+  moveStart(id: string, event: PointerEvent): void;
+}
+
+/** A file being renamed: its id, and why the last name was refused. */
+export interface Renaming {
+  id: string;
+  error?: string;
 }
 
 export interface TaskRowContext extends TemplateContext {
@@ -32,33 +46,49 @@ export interface TaskRowContext extends TemplateContext {
   /** Whether this row's link was just copied, and whether the clipboard took it. */
   copied: {ok: boolean} | null;
   actions: TaskActions;
+  /** Rows have a reorder handle (`reorderable`). */
+  reorderable?: boolean;
+  renaming?: Renaming;
 }
 
 /** One file of the queue. */
-export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions}: TaskRowContext): TemplateResult {
+export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions, reorderable, renaming}: TaskRowContext): TemplateResult {
   const status = task.status;
   const percent = status === UploadStatus.DONE ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
   const uploading = status === UploadStatus.UPLOADING;
   // A URL import has no size until 123pan has the image: it shows where it comes from instead.
   const source = task.url && status !== UploadStatus.DONE ? hostOf(task.url) : undefined;
   const showBytes = !task.url && (uploading || status === UploadStatus.PAUSED || status === UploadStatus.COMPLETING);
-  const statusText =
-    status === UploadStatus.HASHING
+  const statusText = task.missing
+    ? t.notFound
+    : status === UploadStatus.HASHING
       ? `${t.status.hashing} ${percent}%`
       : task.url && (status === UploadStatus.CREATING || uploading)
         ? t.importing
         : t.status[status];
   const error = status === UploadStatus.ERROR ? task.error : undefined;
   const done = status === UploadStatus.DONE;
-  return html`<li part="item" class=${status}>
-    ${thumbnail ? html`<img part="thumbnail" src=${thumbnail} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
+  const preview = thumbnail ?? task.thumbnailURL;
+  const editing = renaming?.id === task.id;
+  return html`<li part="item" class=${status} data-id=${task.id}>
+    ${reorderable
+      ? html`<button type="button" part="button reorder-handle" class="small" aria-label=${t.moveLabel(task.name)}
+          aria-describedby="move-hint" ?disabled=${disabled} @keydown=${(e: KeyboardEvent) => actions.moveKey(task.id, e)}
+          @pointerdown=${(e: PointerEvent) => actions.moveStart(task.id, e)}>${icons.grip}</button>`
+      : nothing}
+    ${preview ? html`<img part="thumbnail" src=${preview} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
     <div part="info">
-      <span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>
+      ${editing
+        ? html`<input part="rename-input" aria-label=${t.renameLabel(task.name)} .value=${task.name} spellcheck="false"
+              aria-invalid=${renaming.error ? 'true' : 'false'} aria-describedby="rename-error"
+              @keydown=${(e: KeyboardEvent) => actions.renameKey(task.id, e)} @blur=${(e: FocusEvent) => actions.renameDone(task.id, e)} />
+            ${renaming.error ? html`<div part="error" id="rename-error">${renaming.error}</div>` : nothing}`
+        : html`<span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>`}
       <div part="meta">
-        <span part="status" class=${status}>${statusText}</span>
+        <span part="status" class=${task.missing ? 'error' : status}>${statusText}</span>
         ${source !== undefined
           ? html`<span part="source" title=${task.url!}>${t.importFrom(source)}</span>`
-          : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
+          : task.missing ? nothing : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
         ${uploading || status === UploadStatus.PAUSED ? html`<span part="percent">${percent}%</span>` : nothing}
         ${uploading && task.bytesPerSecond > 0 ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>` : nothing}
         ${uploading && task.etaSeconds !== undefined
@@ -73,7 +103,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
       </div>
       ${error
         ? html`<div part="error">
-            ${t.error[error.key] ?? error.message}
+            ${error.key === 'hook' ? error.message : (t.error[error.key] ?? error.message)}
             ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
           </div>`
         : nothing}
@@ -97,7 +127,7 @@ export function refusedRow(entry: RejectedFile, {t, disabled}: TemplateContext, 
       <div part="meta">
         <span part="status" class="error">${t.rejected}</span>
         <span part="size">${formatBytes(entry.size)}</span>
-        <span part="reason">${t.reject[entry.key] ?? entry.reason}</span>
+        <span part="reason">${entry.key === 'hook' ? entry.reason : (t.reject[entry.key] ?? entry.reason)}</span>
       </div>
     </div>
     <div part="item-actions">${iconButton('dismiss-button', icons.cancel, t.actionOn(t.dismiss, entry.name), disabled, dismiss)}</div>
@@ -113,6 +143,10 @@ function taskButtons(task: UploadTask, t: Strings, disabled: boolean, copied: {o
   if (status === UploadStatus.PAUSED) buttons.push(button('resume-button', icons.resume, t.actionOn(t.resume, name), () => actions.resume(id)));
   if (isPending(status) || status === UploadStatus.PAUSED) {
     buttons.push(button('cancel-button', icons.cancel, t.actionOn(t.cancel, name), () => actions.cancel(id)));
+  }
+  // A file not yet started may be renamed (a hook or image step may still rename it after).
+  if (status === UploadStatus.QUEUED && !task.url && !task.existing) {
+    buttons.push(button('rename-button', icons.rename, t.actionOn(t.rename, name), () => actions.rename(id)));
   }
   if (isFailed(status)) buttons.push(button('retry-button', icons.retry, t.actionOn(t.retry, name), () => actions.retry(id)));
   if (status === UploadStatus.DONE && task.downloadURL) {
