@@ -5,6 +5,84 @@
 import type {PanClient} from '../api/client.ts';
 import {PanError} from '../shared/errors.ts';
 import type {UploadTarget} from '../shared/words.ts';
+import {UploadStatus} from './status.ts';
+import type {UploadManagerOptions, UploadTask} from './types.ts';
+
+/** What listing existing files needs of the queue. */
+export interface ExistingHost {
+  readonly options: UploadManagerOptions;
+  existing(): UploadTask[];
+  remove(id: string): void;
+  /** Puts tasks at the head of the list and tells of them. */
+  prepend(tasks: UploadTask[]): void;
+  newTask(name: string, size: number): UploadTask;
+  changed(task: UploadTask): void;
+  client(): Promise<PanClient>;
+  /** A signal for a new lookup, aborting the one before (a new list, or clearing it, stops the old one). */
+  lookupSignal(): AbortSignal;
+}
+
+/** See UploadManager.setExisting. */
+export function listExisting(host: ExistingHost, entries: readonly unknown[] | string): UploadTask[] {
+  const list = typeof entries === 'string' ? parseState(entries) : entries;
+  if (!Array.isArray(list)) {
+    console.error(`<pan-uploader>: existing files are an array of fileIDs or {fileID, name?, size?, url?, thumbnail?}, got ${String(list)}`);
+    return [];
+  }
+  const {target} = host.options;
+  for (const task of host.existing()) host.remove(task.id);
+  const added: UploadTask[] = [];
+  const unknown: UploadTask[] = [];
+  for (const entry of list) {
+    const checked = checkExisting(entry, target);
+    if ('error' in checked) {
+      console.error(`<pan-uploader>: existing file refused: ${checked.error}`);
+      continue;
+    }
+    const task = host.newTask(checked.name ?? String(checked.fileID), checked.size ?? 0);
+    task.status = UploadStatus.DONE;
+    task.fileID = checked.fileID;
+    task.existing = true;
+    if (checked.url) task.downloadURL = checked.url;
+    if (checked.thumbnail) task.thumbnailURL = checked.thumbnail;
+    added.push(task);
+    if (checked.name === undefined || checked.size === undefined) unknown.push(task);
+  }
+  host.prepend(added);
+  if (unknown.length) lookUp(host, unknown);
+  return added;
+}
+
+/** A form state: our JSON entries, or fileIDs separated by commas (autofill). */
+function parseState(state: string): unknown {
+  try {
+    return state.trim().startsWith('[') ? JSON.parse(state) : state.split(',').map((id) => id.trim()).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function lookUp(host: ExistingHost, tasks: UploadTask[]): void {
+  const signal = host.lookupSignal();
+  host
+    .client()
+    .then((client) =>
+      fetchDetails(client, host.options.target, tasks.map((t) => t.fileID!), (fileID, detail) => {
+        for (const task of tasks.filter((t) => String(t.fileID) === String(fileID))) {
+          if (detail === 'not-found') task.missing = true;
+          else {
+            if (task.name === String(task.fileID)) task.name = detail.name;
+            if (!task.size) task.size = task.total = task.loaded = detail.size;
+            if (!task.downloadURL && detail.url) task.downloadURL = detail.url;
+          }
+          host.changed(task);
+        }
+      }, signal),
+    )
+    .catch((error: unknown) => {
+      if (!signal.aborted) console.error(`<pan-uploader>: existing files' details could not be read: ${(error as Error).message}`);
+    });
+}
 
 /** One existing file: its fileID, and what the page knows of it (the rest is looked up). */
 export interface ExistingFile {

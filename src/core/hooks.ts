@@ -3,9 +3,10 @@
  * hashed. Either may accept (nothing, `true`), refuse (`false`, or `{reject: 'why'}`), rename (`{name}`) or
  * replace the bytes (a `File`, or `{file}`); sync or async. A refusal or a throw fails that file only.
  */
+import {raceAbort} from '../shared/abort.ts';
 import {PanError} from '../shared/errors.ts';
 import type {PrepareOutcome} from './prepare.ts';
-import type {UploadTask} from './types.ts';
+import type {FileWithPath, RejectedFile, UploadTask} from './types.ts';
 
 export type HookResult = void | undefined | boolean | File | {file?: File; name?: string; reject?: string; note?: string};
 
@@ -40,4 +41,47 @@ export async function runBeforeUpload(hook: BeforeUploadHook, task: UploadTask, 
   const outcome = readHookResult(result, task.name);
   if ('reject' in outcome) throw new PanError('hook', outcome.reject, {code: 'hook', retryable: false});
   return outcome;
+}
+
+/**
+ * Runs the page's `beforeAdd` on each file (all at once, answers kept in the order given). What it accepts,
+ * renamed or replaced, goes on to the engine's own checks; what it refuses (or throws on) is refused with
+ * the page's reason. Files whose hook was still running when `signal` aborted are dropped with the batch.
+ */
+export async function screenFiles(
+  files: readonly (File | FileWithPath)[],
+  hook: BeforeAddHook,
+  signal: AbortSignal,
+): Promise<{accepted: (File | FileWithPath)[]; refused: RejectedFile[]}> {
+  const answers = await Promise.all(
+    files.map(async (entry): Promise<File | FileWithPath | RejectedFile> => {
+      const file = entry instanceof Blob ? entry : entry.file;
+      const relativePath = entry instanceof Blob ? folderOf(file) : entry.relativePath;
+      const refused = (reason: string): RejectedFile => ({name: file.name, relativePath, size: file.size, key: 'hook', reason});
+      try {
+        const outcome = readHookResult(await raceAbort(Promise.resolve(hook(file, {signal, relativePath})), signal), file.name);
+        if ('reject' in outcome) return refused(outcome.reject);
+        if (!outcome.file && (outcome.name === undefined || outcome.name === file.name)) return entry;
+        let next = outcome.file ?? file;
+        if (outcome.name !== undefined && outcome.name !== next.name) next = new File([next], outcome.name, {type: next.type, lastModified: next.lastModified});
+        return {file: next, relativePath};
+      } catch (error) {
+        return refused(`"${file.name}": ${(error as Error)?.message || String(error)}`);
+      }
+    }),
+  );
+  signal.throwIfAborted();
+  const accepted: (File | FileWithPath)[] = [];
+  const refused: RejectedFile[] = [];
+  for (const answer of answers) {
+    if (answer instanceof Blob || 'file' in answer) accepted.push(answer);
+    else refused.push(answer);
+  }
+  return {accepted, refused};
+}
+
+/** A picked folder's file carries its path in webkitRelativePath; a renamed copy would lose it. */
+function folderOf(file: File): string {
+  const path = (file as File & {webkitRelativePath?: string}).webkitRelativePath ?? '';
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
 }

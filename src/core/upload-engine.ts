@@ -18,7 +18,7 @@ export interface UploadEngine extends EventTarget {
   remove(id: string): unknown;
   clear(): unknown;
   /** Files a record already has, listed as done (UploadManager has it; see there). */
-  setExisting?(entries: readonly unknown[]): Promise<UploadTask[]>;
+  setExisting?(entries: readonly unknown[] | string): Promise<UploadTask[]>;
   /** Renames a file that has not started; answers why not, or undefined. */
   rename?(id: string, name: string): string | undefined;
   /** Moves a file to another place in the list. */

@@ -15,13 +15,11 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
-import type {ExistingFile} from './existing.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
 
 export {DEFAULT_OPTIONS};
-import {checkName} from '../shared/rules.ts';
 import {validateFile} from './validate.ts';
 
 /** What may be handed in instead of built: a client (with its own transport), a hasher, a resume store. */
@@ -91,6 +89,8 @@ export class UploadManager extends EventTarget {
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
+  /** The existing files' detail lookup in flight. */
+  private detailsLookup?: AbortController;
 
   constructor(options: Partial<UploadManagerOptions> = {}, deps: UploadManagerDeps = {}) {
     super();
@@ -321,65 +321,41 @@ export class UploadManager extends EventTarget {
 
   /**
    * Lists files a record already has as done (never uploaded; removing one only takes it off the list),
-   * replacing the existing files listed before, ahead of anything added since. A malformed entry is refused
-   * with a console error naming it. Names and sizes the page did not give are then looked up in one pass.
-   * The code for it loads on first use.
+   * replacing the existing files listed before, ahead of anything added since. Entries are fileIDs or
+   * `{fileID, name?, size?, url?, thumbnail?}` (or a form state string); a malformed one is refused with a
+   * console error naming it. Names and sizes not given are looked up in one pass. Loaded on first use.
    */
-  async setExisting(entries: readonly unknown[]): Promise<UploadTask[]> {
-    const existing = await import('./existing.ts');
-    const o = this.options;
-    for (const upload of this.uploads.filter((u) => u.task.existing)) this.remove(upload.task.id);
-    this.detailsLookup?.abort();
-    const added: UploadTask[] = [];
-    const unknown: UploadTask[] = [];
-    for (const entry of entries) {
-      const checked = existing.checkExisting(entry, o.target);
-      if ('error' in checked) {
-        console.error(`<pan-uploader>: existing file refused: ${checked.error}`);
-        continue;
-      }
-      const task = existingTask(checked, o.target);
-      added.push(task);
-      if (checked.name === undefined || checked.size === undefined) unknown.push(task);
-    }
-    const uploads = added.map((task) => new FileUpload({task, identity: JSON.stringify(['existing', task.fileID]), parentID: '', duplicate: 1}, this.context));
-    this.uploads = [...uploads, ...this.uploads];
-    this.taskList = this.uploads.map((u) => u.task);
-    for (const task of added) this.emit('file-added', {task});
-    if (unknown.length) this.lookUp(unknown, existing.fetchDetails);
-    return added;
-  }
-
-  private detailsLookup?: AbortController;
-
-  private lookUp(tasks: UploadTask[], fetchDetails: typeof import('./existing.ts').fetchDetails): void {
-    const controller = (this.detailsLookup = new AbortController());
-    const target = this.options.target;
-    this.wiring()
-      .then(({client}) =>
-        fetchDetails(client, target, tasks.map((t) => t.fileID!), (fileID, detail) => {
-          for (const task of tasks.filter((t) => String(t.fileID) === String(fileID))) {
-            if (detail === 'not-found') task.missing = true;
-            else {
-              if (task.name === String(task.fileID)) task.name = detail.name;
-              if (!task.size) task.size = task.total = task.loaded = detail.size;
-              if (!task.downloadURL && detail.url) task.downloadURL = detail.url;
-            }
-            this.emit('status-change', {task, previous: task.status});
-          }
-        }, controller.signal),
-      )
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) console.error(`<pan-uploader>: existing files' details could not be read: ${(error as Error).message}`);
-      });
+  async setExisting(entries: readonly unknown[] | string): Promise<UploadTask[]> {
+    const {listExisting} = await import('./existing.ts');
+    const manager = this;
+    return listExisting(
+      {
+        get options() {
+          return manager.options;
+        },
+        existing: () => this.uploads.filter((u) => u.task.existing).map((u) => u.task),
+        remove: (id) => this.remove(id),
+        prepend: (tasks) => {
+          this.uploads = [...tasks.map((task) => new FileUpload({task, identity: JSON.stringify(['existing', task.fileID]), parentID: '', duplicate: 1}, this.context)), ...this.uploads];
+          this.taskList = this.uploads.map((u) => u.task);
+          for (const task of tasks) this.emit('file-added', {task});
+        },
+        newTask: (name, size) => newTask(new File([], name), name, '', this.options.target, 'completing', size),
+        changed: (task) => this.emit('status-change', {task, previous: task.status}),
+        client: () => this.wiring().then((w) => w.client),
+        lookupSignal: () => {
+          this.detailsLookup?.abort();
+          return (this.detailsLookup = new AbortController()).signal;
+        },
+      },
+      entries,
+    );
   }
 
   /** Renames a file that has not started (123pan's name rules apply); answers why not, or undefined. */
   rename(id: string, name: string): string | undefined {
     const task = this.uploads.find((u) => u.task.id === id)?.task;
     if (!task || task.status !== UploadStatus.QUEUED || task.url || task.existing) return `"${task?.name ?? id}" can no longer be renamed`;
-    const problem = checkName(name);
-    if (problem) return problem.reason;
     const {target, accept, maxSize} = this.options;
     const refusal = validateFile({name, size: task.size, type: task.file.type}, task.relativePath, {target, accept, maxSize}, 0);
     if (refusal) return refusal.reason;
@@ -519,20 +495,6 @@ function newTask(file: File, name: string, relativePath: string, target: UploadT
     reused: false,
     resumed: false,
   };
-}
-
-/** A file the record already has, listed as done. */
-function existingTask(file: ExistingFile, target: UploadTask['target']): UploadTask {
-  const name = file.name ?? String(file.fileID);
-  const size = file.size ?? 0;
-  const task = newTask(new File([], name), name, '', target, 'completing', size);
-  task.status = UploadStatus.DONE;
-  task.fileID = file.fileID;
-  task.size = task.loaded = size;
-  task.existing = true;
-  if (file.url) task.downloadURL = file.url;
-  if (file.thumbnail) task.thumbnailURL = file.thumbnail;
-  return task;
 }
 
 /** A File from a folder picker carries its path in webkitRelativePath ("folder/sub/name"). */

@@ -18,5 +18,4 @@ export const icons = {
   copy: icon(svg`<path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1"/><path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1"/>`),
   check: icon(svg`<path d="m5 12 5 5 9-10"/>`),
   rename: icon(svg`<path d="M4 20h4L19 9l-4-4L4 16z"/>`),
-  grip: icon(svg`<path d="M9 6h.01M9 12h.01M9 18h.01M15 6h.01M15 12h.01M15 18h.01"/>`),
 };

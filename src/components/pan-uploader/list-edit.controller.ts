@@ -2,11 +2,24 @@
  * Editing the list before it is sent: renaming a file that has not started (inline, 123pan's name rules,
  * the extension kept unless the user types another) and reordering (`reorderable`: a handle per row,
  * arrow keys or a pointer drag; each move announced). The form value follows the list's order.
+ * Loaded on first use, with the styles of the handles, the rename field and the grid and compact layouts.
  */
-import type {ReactiveController, ReactiveControllerHost} from 'lit';
+import {html, nothing, svg, type ReactiveController, type ReactiveControllerHost, type TemplateResult} from 'lit';
+import type {UploadTask} from '../../core/types.ts';
 import type {UploadEngine} from '../../core/upload-engine.ts';
 import type {Strings} from './i18n.ts';
-import type {Renaming} from './rows.ts';
+import type {RowEdit, TemplateContext} from './rows.ts';
+
+export {default as editStyles} from './list-edit.styles.ts';
+
+/** A file being renamed: its id, and why the last name was refused. */
+interface Renaming {
+  id: string;
+  error?: string;
+}
+
+const grip = html`<svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="3"
+  stroke-linecap="round" aria-hidden="true" focusable="false">${svg`<path d="M9 6h.01M9 12h.01M9 18h.01M15 6h.01M15 12h.01M15 18h.01"/>`}</svg>`;
 
 export interface ListEditOptions {
   engine(): UploadEngine;
@@ -18,7 +31,7 @@ export interface ListEditOptions {
 
 const STEP: Record<string, number> = {ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1};
 
-export class ListEditController implements ReactiveController {
+export class ListEditController implements ReactiveController, RowEdit {
   renaming?: Renaming;
   /** Ends the drag in progress. */
   private endDrag?: () => void;
@@ -28,6 +41,20 @@ export class ListEditController implements ReactiveController {
     private readonly options: ListEditOptions,
   ) {
     host.addController(this);
+  }
+
+  handle = (task: UploadTask, {t, disabled}: TemplateContext): TemplateResult =>
+    html`<button type="button" part="button reorder-handle" class="small" aria-label=${t.moveLabel(task.name)}
+      aria-describedby="move-hint" ?disabled=${disabled} @keydown=${(e: KeyboardEvent) => this.moveKey(task.id, e)}
+      @pointerdown=${(e: PointerEvent) => this.moveStart(task.id, e)}>${grip}</button>`;
+
+  field(task: UploadTask, {t}: TemplateContext): TemplateResult | undefined {
+    const renaming = this.renaming;
+    if (renaming?.id !== task.id) return undefined;
+    return html`<input part="rename-input" aria-label=${t.renameLabel(task.name)} .value=${task.name} spellcheck="false"
+        aria-invalid=${renaming.error ? 'true' : 'false'} aria-describedby="rename-error"
+        @keydown=${(e: KeyboardEvent) => this.renameKey(task.id, e)} @blur=${(e: FocusEvent) => this.renameDone(task.id, e)} />
+      ${renaming.error ? html`<div part="error" id="rename-error" role="alert">${renaming.error}</div>` : nothing}`;
   }
 
   rename(id: string): void {

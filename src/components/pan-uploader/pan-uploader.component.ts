@@ -1,10 +1,9 @@
-import {LitElement, html, nothing, type TemplateResult} from 'lit';
+import {LitElement, adoptStyles, html, nothing, type TemplateResult} from 'lit';
 import {property, query} from 'lit/decorators.js';
 import {guard} from 'lit/directives/guard.js';
 import {repeat} from 'lit/directives/repeat.js';
 import type {TokenProvider} from '../../api/types.ts';
 import type {ExistingFile} from '../../core/existing.ts';
-import {raceAbort} from '../../shared/abort.ts';
 import type {BeforeAddHook, BeforeUploadHook} from '../../core/hooks.ts';
 import {UploadManager} from '../../core/index.ts';
 import type {FileWithPath, RejectedFile, UploadManagerOptions, UploadTarget, UploadTask} from '../../core/types.ts';
@@ -18,8 +17,7 @@ import {EngineBridgeController} from './engine-bridge.controller.ts';
 import {engineOptions} from './engine-options.ts';
 import {FormController} from './form.controller.ts';
 import {loadLocale, registerLocale, type StringOverrides, type Strings} from './i18n.ts';
-import {LeaveController} from './leave.controller.ts';
-import {ListEditController} from './list-edit.controller.ts';
+import type {ListEditController} from './list-edit.controller.ts';
 import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
 import {refusedRow, taskRow, type TaskActions} from './rows.ts';
@@ -253,19 +251,11 @@ export class PanUploader extends LitElement {
     add: (files) => this.addFiles(files),
   });
   private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
-  private readonly edit = new ListEditController(this, {
-    engine: () => this.bridge.engine,
-    strings: () => this.localize.t,
-    announce: (text) => this.announcer.announce(text),
-    changed: () => this.formControl.sync(true),
-  });
-  constructor() {
-    super();
-    new LeaveController(this, () => this.bridge.built);
-  }
-
+  /** List editing (rename, reorder, layouts), loaded on first use. */
+  private edit?: ListEditController;
+  private editLoad?: Promise<void>;
   /** What `value` or `existing` last set: a form reset returns to it. */
-  private defaultEntries: readonly unknown[] = [];
+  private defaultEntries: readonly unknown[] | string = [];
   /** Aborts `beforeAdd` hooks still running (clear, leaving the document). */
   private addHooks = new AbortController();
 
@@ -279,11 +269,7 @@ export class PanUploader extends LitElement {
     remove: (id) => this.removeTask(id),
     copyLink: (task) => this.copyLink.copy(task),
     clear: () => this.clear(),
-    rename: (id) => this.edit.rename(id),
-    renameKey: (id, event) => this.edit.renameKey(id, event),
-    renameDone: (id, event) => this.edit.renameDone(id, event),
-    moveKey: (id, event) => this.edit.moveKey(id, event),
-    moveStart: (id, event) => this.edit.moveStart(id, event),
+    rename: (id) => void this.loadEdit().then(() => this.edit?.rename(id)),
   };
 
   /**
@@ -307,7 +293,8 @@ export class PanUploader extends LitElement {
     return this.formControl.value;
   }
   set value(value: string | readonly (string | number | ExistingFile)[]) {
-    this.existing = typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value;
+    this.defaultEntries = value;
+    void this.listExisting(value);
   }
 
   /** The listed files as entries `{fileID, name?, size?, url?, thumbnail?}`; set it to list a record's files. */
@@ -315,12 +302,7 @@ export class PanUploader extends LitElement {
     return this.formControl.entries();
   }
   set existing(entries: readonly (string | number | ExistingFile)[]) {
-    if (!Array.isArray(entries)) {
-      console.error(`<pan-uploader>: existing must be an array of fileIDs or {fileID, name?, size?, url?, thumbnail?}, got ${String(entries)}`);
-      return;
-    }
-    this.defaultEntries = entries;
-    void this.listExisting(entries);
+    this.value = entries;
   }
 
   /** Every file in the queue, as the engine sees it. */
@@ -363,6 +345,7 @@ export class PanUploader extends LitElement {
 
   private addChecked(files: (File | FileWithPath)[]): {added: UploadTask[]; rejected: RejectedFile[]} {
     const result = this.bridge.engine.addFiles(files);
+    if (result.added.length) this.watchLeaving();
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
     if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
@@ -375,6 +358,7 @@ export class PanUploader extends LitElement {
     const engine = this.bridge.engine;
     if (!engine.importURL) throw new Error('<pan-uploader>: this engine cannot import URLs');
     const result = engine.importURL(url, options);
+    if (result.added.length) this.watchLeaving();
     if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
   }
@@ -426,13 +410,7 @@ export class PanUploader extends LitElement {
 
   /** @internal Called by the browser on back/forward navigation and autofill: lists the saved files again. */
   formStateRestoreCallback(state: unknown): void {
-    let entries: unknown = [];
-    try {
-      entries = typeof state === 'string' ? (state.startsWith('[') ? JSON.parse(state) : state.split(',')) : [];
-    } catch {
-      // A state that is not ours: nothing to restore.
-    }
-    if (Array.isArray(entries) && entries.length) void this.listExisting(entries);
+    if (typeof state === 'string' && state) void this.listExisting(state);
   }
 
   override disconnectedCallback(): void {
@@ -461,14 +439,46 @@ export class PanUploader extends LitElement {
 
   // A Chinese element renders once its strings' chunk is there (no flash of English), and updateComplete
   // waits for it. If the chunk cannot load, the element renders in English rather than not at all.
+  // The same for the code and styles of list editing when a layout or `reorderable` needs them.
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const pending = loadLocale(this.localize.locale);
-    if (!pending) return super.scheduleUpdate();
-    return pending.then(
+    const locale = loadLocale(this.localize.locale)?.then(
       () => this.formControl.syncValidity(),
       (error: unknown) => console.error((error as Error).message),
-    ).then(() => super.scheduleUpdate());
+    );
+    const edit = !this.edit && (this.reorderable || (this.layout && this.layout !== 'list')) ? this.loadEdit() : undefined;
+    if (!locale && !edit) return super.scheduleUpdate();
+    return Promise.all([locale, edit]).then(() => super.scheduleUpdate());
   }
+
+  /** Loads list editing once; a failed load is tried again on next use. */
+  private loadEdit(): Promise<void> {
+    this.editLoad ??= import('./list-edit.controller.ts').then(
+      ({ListEditController, editStyles}) => {
+        this.edit ??= new ListEditController(this, {
+          engine: () => this.bridge.engine,
+          strings: () => this.localize.t,
+          announce: (text) => this.announcer.announce(text),
+          changed: () => this.formControl.sync(true),
+        });
+        if (this.shadowRoot) adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, editStyles]);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.editLoad = undefined;
+        console.error(`<pan-uploader>: list editing could not be loaded: ${(error as Error).message}`);
+      },
+    );
+    return this.editLoad;
+  }
+
+  /** Files are listed: leaving the page now asks first (and the title may show progress). */
+  private watchLeaving(): void {
+    this.leaveLoad ??= import('./leave.controller.ts').then(
+      ({LeaveController}) => void new LeaveController(this, () => this.bridge.built),
+      () => (this.leaveLoad = undefined),
+    );
+  }
+  private leaveLoad?: Promise<void>;
 
   private get isDisabled(): boolean {
     return this.disabled || this.formControl.disabled;
@@ -512,8 +522,9 @@ export class PanUploader extends LitElement {
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
                 // A row renders again only when something it shows changed.
-                const renaming = this.edit.renaming?.id === task.id ? this.edit.renaming : undefined;
-                const shown = [this.bridge.revision(task.id), task.status, t, disabled, !!copied, this.thumbnails.epoch, this.reorderable, renaming];
+                const edit = this.edit;
+                const renaming = edit?.renaming?.id === task.id ? edit.renaming : undefined;
+                const shown = [this.bridge.revision(task.id), task.status, t, disabled, !!copied, this.thumbnails.epoch, this.reorderable, edit, renaming];
                 return guard(shown, () =>
                   taskRow(task, {
                     t,
@@ -521,8 +532,7 @@ export class PanUploader extends LitElement {
                     copied,
                     thumbnail: this.thumbnails.urlFor(task, this.target),
                     actions: this.actions,
-                    reorderable: this.reorderable,
-                    renaming,
+                    edit: edit && {field: edit.field.bind(edit), handle: this.reorderable ? edit.handle : undefined},
                   }),
                 );
               },
@@ -537,14 +547,9 @@ export class PanUploader extends LitElement {
 
   // ——— existing files and hooks ———
 
-  private async listExisting(entries: readonly unknown[]): Promise<void> {
-    const engine = this.bridge.engine;
-    if (!engine.setExisting) {
-      console.error('<pan-uploader>: this engine cannot list existing files');
-      return;
-    }
+  private async listExisting(entries: readonly unknown[] | string): Promise<void> {
     try {
-      await engine.setExisting(entries);
+      await this.bridge.engine.setExisting?.(entries);
     } catch (error) {
       console.error(`<pan-uploader>: existing files could not be listed: ${(error as Error).message}`);
     }
@@ -554,32 +559,14 @@ export class PanUploader extends LitElement {
 
   private async addThroughHook(files: (File | FileWithPath)[], hook: BeforeAddHook): Promise<void> {
     const {signal} = this.addHooks;
-    const {readHookResult} = await import('../../core/hooks.ts');
-    const answers = await Promise.all(
-      files.map(async (entry) => {
-        const file = entry instanceof Blob ? entry : entry.file;
-        const relativePath = entry instanceof Blob ? '' : entry.relativePath;
-        try {
-          const outcome = readHookResult(await raceAbort(Promise.resolve(hook(file, {signal, relativePath})), signal), file.name);
-          if ('reject' in outcome) return {file, relativePath, reason: outcome.reject as string};
-          let next = outcome.file ?? file;
-          if (outcome.name !== undefined && outcome.name !== next.name) next = new File([next], outcome.name, {type: next.type, lastModified: next.lastModified});
-          return entry instanceof Blob && !outcome.file && outcome.name === undefined ? entry : {file: next, relativePath: relativePath || folderOf(file)};
-        } catch (error) {
-          if (signal.aborted) return undefined;
-          return {file, relativePath, reason: `"${file.name}": ${(error as Error)?.message || String(error)}`};
-        }
-      }),
-    );
-    if (signal.aborted) return;
-    const accepted: (File | FileWithPath)[] = [];
-    for (const answer of answers) {
-      if (!answer) continue;
-      if ('reason' in answer) {
-        this.bridge.refuse({name: answer.file.name, relativePath: answer.relativePath, size: answer.file.size, key: 'hook', reason: answer.reason as string});
-      } else accepted.push(answer);
+    try {
+      const {screenFiles} = await import('../../core/hooks.ts');
+      const {accepted, refused} = await screenFiles(files, hook, signal);
+      for (const refusal of refused) this.bridge.refuse(refusal);
+      if (accepted.length) this.addChecked(accepted);
+    } catch (error) {
+      if (!signal.aborted) console.error(`<pan-uploader>: ${(error as Error).message}`);
     }
-    if (accepted.length) this.addChecked(accepted);
   }
 
   private stopAddHooks(): void {
@@ -623,8 +610,3 @@ export class PanUploader extends LitElement {
   }
 }
 
-/** A picked folder's file carries its path in webkitRelativePath; a renamed copy would lose it. */
-function folderOf(file: File): string {
-  const path = (file as File & {webkitRelativePath?: string}).webkitRelativePath ?? '';
-  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
-}

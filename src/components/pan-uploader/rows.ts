@@ -26,18 +26,14 @@ export interface TaskActions {
   copyLink(task: UploadTask): void;
   /** Opens the rename field of a file that has not started. */
   rename(id: string): void;
-  /** The rename field's keys (Enter keeps, Escape drops) and its leaving. */
-  renameKey(id: string, event: KeyboardEvent): void;
-  renameDone(id: string, event: FocusEvent): void;
-  /** The reorder handle's keys and pointer. */
-  moveKey(id: string, event: KeyboardEvent): void;
-  moveStart(id: string, event: PointerEvent): void;
 }
 
-/** A file being renamed: its id, and why the last name was refused. */
-export interface Renaming {
-  id: string;
-  error?: string;
+/** What list editing adds to a row (its code loads on first use). */
+export interface RowEdit {
+  /** The reorder handle (with `reorderable`). */
+  handle?(task: UploadTask, context: TemplateContext): TemplateResult;
+  /** The rename field, while this file is being renamed. */
+  field(task: UploadTask, context: TemplateContext): TemplateResult | undefined;
 }
 
 export interface TaskRowContext extends TemplateContext {
@@ -46,13 +42,11 @@ export interface TaskRowContext extends TemplateContext {
   /** Whether this row's link was just copied, and whether the clipboard took it. */
   copied: {ok: boolean} | null;
   actions: TaskActions;
-  /** Rows have a reorder handle (`reorderable`). */
-  reorderable?: boolean;
-  renaming?: Renaming;
+  edit?: RowEdit;
 }
 
 /** One file of the queue. */
-export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions, reorderable, renaming}: TaskRowContext): TemplateResult {
+export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions, edit}: TaskRowContext): TemplateResult {
   const status = task.status;
   const percent = status === UploadStatus.DONE ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
   const uploading = status === UploadStatus.UPLOADING;
@@ -69,21 +63,13 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
   const error = status === UploadStatus.ERROR ? task.error : undefined;
   const done = status === UploadStatus.DONE;
   const preview = thumbnail ?? task.thumbnailURL;
-  const editing = renaming?.id === task.id;
+  const field = edit?.field(task, {t, disabled});
   return html`<li part="item" class=${status} data-id=${task.id}>
-    ${reorderable
-      ? html`<button type="button" part="button reorder-handle" class="small" aria-label=${t.moveLabel(task.name)}
-          aria-describedby="move-hint" ?disabled=${disabled} @keydown=${(e: KeyboardEvent) => actions.moveKey(task.id, e)}
-          @pointerdown=${(e: PointerEvent) => actions.moveStart(task.id, e)}>${icons.grip}</button>`
-      : nothing}
+    ${edit?.handle?.(task, {t, disabled}) ?? nothing}
     ${preview ? html`<img part="thumbnail" src=${preview} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
     <div part="info">
-      ${editing
-        ? html`<input part="rename-input" aria-label=${t.renameLabel(task.name)} .value=${task.name} spellcheck="false"
-              aria-invalid=${renaming.error ? 'true' : 'false'} aria-describedby="rename-error"
-              @keydown=${(e: KeyboardEvent) => actions.renameKey(task.id, e)} @blur=${(e: FocusEvent) => actions.renameDone(task.id, e)} />
-            ${renaming.error ? html`<div part="error" id="rename-error">${renaming.error}</div>` : nothing}`
-        : html`<span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>`}
+      ${field ??
+        html`<span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>`}
       <div part="meta">
         <span part="status" class=${task.missing ? 'error' : status}>${statusText}</span>
         ${source !== undefined
