@@ -31,6 +31,8 @@ export function readHookResult(result: HookResult, name: string): PrepareOutcome
 
 /** Runs the page's `beforeUpload` as the first prepare step (before image transforms see the file). */
 export async function runBeforeUpload(hook: BeforeUploadHook, task: UploadTask, signal: AbortSignal): Promise<PrepareOutcome> {
+  // Paused or canceled while this code loaded: the page's hook is not asked at all.
+  signal.throwIfAborted();
   let result: HookResult;
   try {
     result = await hook(task, {signal});
