@@ -62,7 +62,8 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
         : t.status[status];
   const error = status === UploadStatus.ERROR ? task.error : undefined;
   const done = status === UploadStatus.DONE;
-  const preview = thumbnail ?? task.thumbnailURL;
+  // An image-host file the record already has previews from its own link.
+  const preview = thumbnail ?? task.thumbnailURL ?? (task.existing && task.target === 'image' ? task.downloadURL : undefined);
   const field = edit?.field(task, {t, disabled});
   return html`<li part="item" class=${status} data-id=${task.id}>
     ${edit?.handle?.(task, {t, disabled}) ?? nothing}
