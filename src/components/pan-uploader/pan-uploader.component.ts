@@ -47,7 +47,7 @@ const LONG_LIST = 50;
  * @event {CustomEvent<PanUploadSuccessDetail>} pan-upload-success - A file is on 123pan. Detail: `{id, name, size, etag, fileID, downloadURL?, reused, target, relativePath}`.
  * @event {CustomEvent<PanUploadErrorDetail>} pan-upload-error - A file failed. Detail: `{id, name, code, message, traceID?, retryable, key}`.
  * @event {CustomEvent<PanQueueCompleteDetail>} pan-queue-complete - Nothing is left to upload. Detail: `{succeeded, failed}`.
- * @event {Event} change - The form value (the uploaded fileIDs) changed.
+ * @event {Event} change - The form value (the files' fileIDs, in list order) changed: an upload, a removal, a move.
  *
  * @slot drop-icon - Replaces the cloud icon of the drop zone.
  * @slot drop-title - Replaces the drop zone's heading ("Drop files here").
@@ -100,6 +100,9 @@ const LONG_LIST = 50;
  * @csspart cancel-button - Cancels one file.
  * @csspart retry-button - Retries one file.
  * @csspart remove-button - Takes one file off the list.
+ * @csspart rename-button - Opens the rename field of a file not yet sent.
+ * @csspart rename-input - The field where a file not yet sent is renamed.
+ * @csspart reorder-handle - Moves a file in the list (with `reorderable`): drag it, or focus it and use the arrow keys, Home and End.
  * @csspart copy-button - Copies a finished file's link.
  * @csspart dismiss-button - Takes a refused file off the list.
  * @csspart progress - A progress track.
@@ -125,7 +128,8 @@ const LONG_LIST = 50;
  * @cssproperty --pan-thumbnail-size - Size of previews.
  * @cssproperty --pan-list-max-height - Height after which the list scrolls.
  *
- * @attr {string} lang - Language of the element's text (`en`, `zh-CN`); inherited from the page when absent.
+ * @attr {string} lang - Language of the element's text (`en`, `zh-CN`, `zh-TW`, or one registered with `PanUploader.registerLocale`); inherited from the page when absent.
+ * @attr {string} value - The record's fileIDs, comma-separated: listed as done when the element starts (see the `value` property).
  */
 export class PanUploader extends LitElement {
   static override styles = [styles, urlImportStyles];
@@ -331,8 +335,9 @@ export class PanUploader extends LitElement {
 
   /** Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their reason. */
   /**
-   * With a `beforeAdd` hook, the files join once their hooks have answered (in the order given): the result
-   * then lists none, and `pan-file-added` / `pan-file-rejected` tell what became of each.
+   * Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their
+   * reason. With a `beforeAdd` hook the files join once their hooks have answered (in the order given): the
+   * result then lists none, and `pan-file-added` / `pan-file-rejected` tell what became of each.
    */
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
     const list = Array.from(files as Iterable<File | FileWithPath>);
