@@ -41,6 +41,7 @@ export function listExisting(host: ExistingHost, entries: readonly unknown[] | s
     }
     const task = host.newTask(checked.name ?? String(checked.fileID), checked.size ?? 0);
     task.status = UploadStatus.DONE;
+    task.size = task.total = task.loaded = checked.size ?? 0;
     task.fileID = checked.fileID;
     task.existing = true;
     if (checked.url) task.downloadURL = checked.url;

@@ -102,6 +102,7 @@ describe('<pan-uploader> in an edit form', function () {
     const {form, el} = await mount('<pan-uploader-record name="files" multiple></pan-uploader-record>');
     el.existing = [{fileID: a, name: 'one.txt', size: 1000}, {fileID: b, name: 'two.txt', size: 1001}];
     await until(() => names(el).length === 2, 'two rows');
+    expect(parts(el, 'size').map((n) => n.textContent!.trim())).to.deep.equal(['1000 B', '1001 B']);
     const changes: string[][] = [];
     el.addEventListener('change', () => changes.push(el.value));
     parts(el, 'remove-button')[0].click();

@@ -39,6 +39,7 @@ describe('UploadManager: existing files', () => {
       console.error = original;
     }
     assert.deepEqual(tasks.map((t) => t.fileID), [41, 41, 77, 99]);
+    assert.deepEqual([tasks[2]!.name, tasks[2]!.size, tasks[2]!.total, tasks[2]!.loaded], ['known.txt', 5, 5, 5]);
     assert.ok(tasks.every((t) => t.status === DONE && t.existing));
     assert.equal(errors.length, 3);
     assert.match(errors[0]!, /"abc"/);
