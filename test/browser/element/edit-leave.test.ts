@@ -60,6 +60,27 @@ describe('<pan-uploader> keeps work from being lost', () => {
     expect(document.title).to.equal('Edit record');
   });
 
+  it('says when files continue from their resume records after a reload, once, together', async () => {
+    const el = await mount('<pan-uploader-fake multiple></pan-uploader-fake>');
+    el.addFiles([file('a.bin', 4000), file('b.bin', 4000), file('c.bin', 4000)]);
+    const [a, b, c] = el.fake.tasks;
+    a.resumed = true;
+    b.resumed = true;
+    for (const task of [a, b, c]) el.fake.begin(task);
+    el.fake.progress(a, 2000);
+    el.fake.progress(b, 2000);
+    await settle(el);
+    const live = () => el.shadowRoot!.querySelector('[role="status"]')!.textContent!;
+    const said: string[] = [];
+    const end = Date.now() + 2000;
+    while (Date.now() < end && !said.some((text) => text.includes('continue'))) {
+      said.push(live());
+      await settle(el);
+    }
+    expect(said.join(' | ')).to.contain('2 files continue where they left off.');
+    expect(el.shadowRoot!.querySelectorAll('[part~="note"]').length, 'the rows say it too').to.equal(2);
+  });
+
   it('leaves the title alone without title-progress', async () => {
     document.title = 'Plain';
     const el = await mount('<pan-uploader-fake multiple></pan-uploader-fake>');
