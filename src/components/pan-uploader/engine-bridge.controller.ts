@@ -134,7 +134,6 @@ export class EngineBridgeController implements ReactiveController {
     on('upload-start', ({detail: {task}}) => {
       this.touch(task);
       announcer.started(() => manager.tasks.filter((t) => isPending(t.status)).length);
-
       form.syncValidity();
       this.emit('pan-upload-start', {id: task.id, name: task.name, size: task.size});
     });
