@@ -3,6 +3,7 @@
  * 123pan for the details the page did not give (drive `file/detail`, image host `oss/file/detail`).
  */
 import type {PanClient} from '../api/client.ts';
+import {sleep} from '../shared/abort.ts';
 import {PanError} from '../shared/errors.ts';
 import type {UploadTarget} from '../shared/words.ts';
 import {UploadStatus} from './status.ts';
@@ -125,11 +126,12 @@ export function checkExisting(entry: unknown, target: UploadTarget): ExistingFil
 /** What a detail call told about one file, or that 123pan does not know it. */
 export type Detail = {name: string; size: number; url?: string} | 'not-found';
 
-/** Lookups in flight at once: one pass, gentle on an endpoint with no published limit. */
+/** Lookups in flight at once, and the least time between two starts: 123pan publishes no limit for `detail`. */
 const AT_ONCE = 2;
+const SPACING_MS = 200;
 
 /**
- * Looks up each fileID once (duplicates share one call), at most two at a time; `found` is told as each
+ * Looks up each fileID once (duplicates share one call), at most two at a time and five a second; `found` is told as each
  * answers. A 'not found' answer (or a fileID the server refuses to read) is told as 'not-found'; any other
  * failure leaves that file as the page described it.
  */
@@ -142,8 +144,13 @@ export async function fetchDetails(
 ): Promise<void> {
   const queue = [...new Set(fileIDs)];
   const path = target === 'drive' ? '/api/v1/file/detail' : '/api/v1/oss/file/detail';
+  let nextStart = 0;
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const now = Date.now();
+      const wait = nextStart - now;
+      nextStart = Math.max(now, nextStart) + SPACING_MS;
+      if (wait > 0) await sleep(wait, signal);
       signal.throwIfAborted();
       try {
         const data = await client.call<Record<string, unknown>>(path, {method: 'GET', query: {fileID: String(id)}, signal});

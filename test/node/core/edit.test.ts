@@ -52,6 +52,19 @@ describe('UploadManager: existing files', () => {
     assert.deepEqual(r.transport.requests.map((q) => q.query.fileID).sort(), ['41', '99']);
   });
 
+  it('paces the look-ups: two at a time, starts at least 200 ms apart', async () => {
+    const r = rig();
+    const starts: number[] = [];
+    r.transport.on('GET', '/api/v1/file/detail', (q) => {
+      starts.push(Date.now());
+      return ok({fileID: Number(q.query.fileID), filename: `f${q.query.fileID}`, size: 1});
+    });
+    const tasks = await r.manager.setExisting([1, 2, 3, 4]);
+    await until(() => tasks.every((t) => t.name.startsWith('f')), 'the look-ups');
+    assert.equal(starts.length, 4);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 190, `gap ${i}: ${starts[i]! - starts[i - 1]!} ms`);
+  });
+
   it('counts toward max-files, is never uploaded, and a new list replaces the old one', async () => {
     const r = rig({driveFlow: 'single', maxFiles: 2, autoStart: true});
     scriptSingle(r);
