@@ -7,6 +7,7 @@ import '../src/index.ts';
 import type {PanUploader} from '../src/index.ts';
 import {formatBytes} from '../src/shared/format-bytes.ts';
 import {UploadStatus} from '../src/core/types.ts';
+import {initEditRecord} from './edit-record.ts';
 import {initImageHostPanel, type PanelAccess} from './image-host-panel.ts';
 import {pageStrings, type PageLocale, type PageStrings} from './page-strings.ts';
 
@@ -150,6 +151,7 @@ try {
   applyCredentials(start);
   panel = initImageHostPanel(config, accessFor(start), t);
   for (const el of uploaders) el.disabled = false;
+  void initEditRecord(config, t);
   showServerUp();
   if (!real) void refreshFiles();
 } catch (error) {

@@ -7,5 +7,5 @@ import './pan-uploader.ts';
 export {PanUploader} from './components/pan-uploader/pan-uploader.component.ts';
 export type {UploadEngine} from './core/upload-engine.ts';
 export type * from './components/pan-uploader/events.ts';
-export {resolveLocale, type Locale} from './components/pan-uploader/i18n.ts';
+export {resolveLocale, type Locale, type StringOverrides, type Strings} from './components/pan-uploader/i18n.ts';
 export * from './core/index.ts';

@@ -2,6 +2,8 @@
 export * from './types.ts';
 export {UploadManager, DEFAULT_OPTIONS} from './upload-manager.ts';
 export type {UploadManagerDeps} from './upload-manager.ts';
+export type {BeforeAddHook, BeforeUploadHook, HookResult} from './hooks.ts';
+export type {ExistingFile} from './existing.ts';
 export type {Hasher} from './upload-context.ts';
 export type {ResumeStorage} from './resume-recorder.ts';
 export {validateFile, checkName, matchesAccept, DRIVE_MAX_SIZE, IMAGE_EXTENSIONS, IMAGE_MAX_SIZE, MAX_NAME_LENGTH} from './validate.ts';

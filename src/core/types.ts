@@ -6,6 +6,7 @@ import type {TokenProvider} from '../api/types.ts';
 import type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
 
 export {UploadStatus} from './status.ts';
+import type {BeforeUploadHook} from './hooks.ts';
 import type {UploadStatus} from './status.ts';
 
 export type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
@@ -64,6 +65,12 @@ export interface UploadTask {
   downloadURLError?: string;
   /** What preparing did to the file, when it did something the user should see. */
   note?: string;
+  /** A file the record already had (set through the element's value): shown as done, never uploaded. */
+  existing?: boolean;
+  /** An existing file 123pan does not know (its detail call answered "not found"); it stays in the value. */
+  missing?: boolean;
+  /** A preview the page gave for an existing file. */
+  thumbnailURL?: string;
   /** True when 123pan already held the file (秒传). */
   reused: boolean;
   /** True when this upload continued one recorded before a reload. */
@@ -86,6 +93,8 @@ export interface UploadManagerOptions {
   apiBase: string;
   tokenUrl?: string;
   tokenProvider?: TokenProvider;
+  /** The page's check just before a file is hashed: may refuse, rename or replace it (see core/hooks.ts). */
+  beforeUpload?: BeforeUploadHook | null;
   /** Slices in flight across all files. */
   concurrency: number;
   /** Like <input accept>: extensions and MIME types, comma-separated. */

@@ -17,6 +17,12 @@ export interface UploadEngine extends EventTarget {
   retry(id?: string): unknown;
   remove(id: string): unknown;
   clear(): unknown;
+  /** Files a record already has, listed as done (UploadManager has it; see there). */
+  setExisting?(entries: readonly unknown[] | string): Promise<UploadTask[]>;
+  /** Renames a file that has not started; answers why not, or undefined. */
+  rename?(id: string, name: string): string | undefined;
+  /** Moves a file to another place in the list. */
+  move?(id: string, index: number): void;
   /** Image host URL import (UploadManager has it; an engine without it gets no URL field). */
   importURL?(url: string, options?: {fileName?: string; callBackUrl?: string}): {added: UploadTask[]; rejected: RejectedFile[]};
 }

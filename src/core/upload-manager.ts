@@ -89,6 +89,8 @@ export class UploadManager extends EventTarget {
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
+  /** The existing files' detail lookup in flight. */
+  private detailsLookup?: AbortController;
 
   constructor(options: Partial<UploadManagerOptions> = {}, deps: UploadManagerDeps = {}) {
     super();
@@ -172,7 +174,13 @@ export class UploadManager extends EventTarget {
 
   /** The steps a file goes through before hashing, in order, from the current options. */
   private prepareSteps(): PrepareStep[] {
-    return [...(this.deps.prepareSteps ?? [])];
+    const o = this.options;
+    const hook = o.beforeUpload;
+    // The hook's handling loads with the first file it applies to.
+    const step: PrepareStep | undefined = hook
+      ? {applies: (task) => task.url === undefined, run: async (task, signal) => (await import('./hooks.ts')).runBeforeUpload(hook, task, signal)}
+      : undefined;
+    return [...(step ? [step] : []), ...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {
@@ -311,8 +319,66 @@ export class UploadManager extends EventTarget {
     this.checkDrained();
   }
 
+  /**
+   * Lists files a record already has as done (never uploaded; removing one only takes it off the list),
+   * replacing the existing files listed before, ahead of anything added since. Entries are fileIDs or
+   * `{fileID, name?, size?, url?, thumbnail?}` (or a form state string); a malformed one is refused with a
+   * console error naming it. Names and sizes not given are looked up in one pass. Loaded on first use.
+   */
+  async setExisting(entries: readonly unknown[] | string): Promise<UploadTask[]> {
+    const {listExisting} = await import('./existing.ts');
+    const manager = this;
+    return listExisting(
+      {
+        get options() {
+          return manager.options;
+        },
+        existing: () => this.uploads.filter((u) => u.task.existing).map((u) => u.task),
+        remove: (id) => this.remove(id),
+        prepend: (tasks) => {
+          this.uploads = [...tasks.map((task) => new FileUpload({task, identity: JSON.stringify(['existing', task.fileID]), parentID: '', duplicate: 1}, this.context)), ...this.uploads];
+          this.taskList = this.uploads.map((u) => u.task);
+          for (const task of tasks) this.emit('file-added', {task});
+        },
+        newTask: (name, size) => newTask(new File([], name), name, '', this.options.target, 'completing', size),
+        changed: (task) => this.emit('status-change', {task, previous: task.status}),
+        client: () => this.wiring().then((w) => w.client),
+        lookupSignal: () => {
+          this.detailsLookup?.abort();
+          return (this.detailsLookup = new AbortController()).signal;
+        },
+      },
+      entries,
+    );
+  }
+
+  /** Renames a file that has not started (123pan's name rules apply); answers why not, or undefined. */
+  rename(id: string, name: string): string | undefined {
+    const task = this.uploads.find((u) => u.task.id === id)?.task;
+    if (!task || task.status !== UploadStatus.QUEUED || task.url || task.existing) return `"${task?.name ?? id}" can no longer be renamed`;
+    const {target, accept, maxSize} = this.options;
+    const refusal = validateFile({name, size: task.size, type: task.file.type}, task.relativePath, {target, accept, maxSize}, 0);
+    if (refusal) return refusal.reason;
+    task.name = name;
+    this.emit('status-change', {task, previous: task.status});
+    return undefined;
+  }
+
+  /** Moves a file to another place in the list (files start, and the value lists, in list order). */
+  move(id: string, index: number): void {
+    const from = this.uploads.findIndex((u) => u.task.id === id);
+    if (from < 0) return;
+    const to = Math.max(0, Math.min(this.uploads.length - 1, Math.trunc(index)));
+    if (to === from) return;
+    const [upload] = this.uploads.splice(from, 1);
+    this.uploads.splice(to, 0, upload);
+    this.taskList = this.uploads.map((u) => u.task);
+    this.emit('status-change', {task: upload.task, previous: upload.task.status});
+  }
+
   /** Cancels whatever runs and empties the queue. */
   clear(): void {
+    this.detailsLookup?.abort();
     for (const upload of [...this.uploads]) this.remove(upload.task.id);
   }
 
@@ -322,6 +388,7 @@ export class UploadManager extends EventTarget {
    */
   dispose(): void {
     this.started = false;
+    this.detailsLookup?.abort();
     for (const upload of this.uploads) {
       upload.controller?.abort(DISPOSE);
       upload.silence();

@@ -22,7 +22,9 @@ export type RejectKey =
   | 'too-many-files'
   | 'already-queued'
   /** A URL to import that is not an http(s) address. */
-  | 'bad-url';
+  | 'bad-url'
+  /** The page's own check (its beforeAdd hook) refused the file; the reason is the page's. */
+  | 'hook';
 
 /** Why an upload failed. */
 export type ErrorKey =
@@ -43,4 +45,6 @@ export type ErrorKey =
   | 'refused'
   /** The image host's offline migration could not fetch or store the image at a URL. */
   | 'url-failed'
+  /** The page's beforeUpload hook refused the file or threw; the message is the page's. */
+  | 'hook'
   | 'unknown';

@@ -60,6 +60,15 @@ export class AnnouncerController implements ReactiveController {
     this.say(this.strings().announceComplete(succeeded, failed));
   }
 
+  /** Words of the element's own (a move in the list). */
+  announce(text: string): void {
+    this.say(text);
+  }
+
+  resumed(count: number): void {
+    this.say(this.strings().announceResumed(count));
+  }
+
   copied(ok: boolean): void {
     const t = this.strings();
     this.say(ok ? t.copied : t.copyFailed);

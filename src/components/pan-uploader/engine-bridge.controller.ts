@@ -5,6 +5,7 @@
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
 import type {TokenProvider} from '../../api/types.ts';
+import type {BeforeUploadHook} from '../../core/hooks.ts';
 import type {UploadEngine} from '../../core/upload-engine.ts';
 import type {RejectedFile, UploadManagerEventMap, UploadManagerOptions, UploadTask} from '../../core/types.ts';
 import type {AnnouncerController} from './announcer.controller.ts';
@@ -19,6 +20,8 @@ export interface EngineBridgeOptions {
   /** The element's attributes as engine options. */
   options(): Partial<UploadManagerOptions>;
   tokenProvider(): TokenProvider | undefined;
+  /** The page's `beforeUpload` hook, passed on as it changes. */
+  beforeUpload(): BeforeUploadHook | undefined;
   form: FormController;
   announcer: AnnouncerController;
   thumbnails: ThumbnailController;
@@ -39,6 +42,10 @@ export class EngineBridgeController implements ReactiveController {
   private refusedSeq = 0;
   private sentOptions = '';
   private sentProvider?: TokenProvider;
+  private sentHook?: BeforeUploadHook;
+  /** Files whose continuing from a record was announced; new ones in the same frame are said together. */
+  private resumedSaid = new Set<string>();
+  private resumedNew = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -53,7 +60,8 @@ export class EngineBridgeController implements ReactiveController {
       const options = this.options.options();
       this.sentOptions = optionsKey(options);
       this.sentProvider = this.options.tokenProvider();
-      this.manager = this.options.create({...options, tokenProvider: this.sentProvider});
+      this.sentHook = this.options.beforeUpload();
+      this.manager = this.options.create({...options, tokenProvider: this.sentProvider, beforeUpload: this.sentHook ?? null});
       this.listen(this.manager);
     }
     return this.manager;
@@ -88,7 +96,12 @@ export class EngineBridgeController implements ReactiveController {
     const options = this.options.options();
     const key = optionsKey(options);
     const provider = this.options.tokenProvider();
+    const hook = this.options.beforeUpload();
     try {
+      if (hook !== this.sentHook) {
+        this.sentHook = hook;
+        this.manager.setOptions({beforeUpload: hook ?? null});
+      }
       if (key !== this.sentOptions) {
         this.sentOptions = key;
         this.manager.setOptions(options);
@@ -117,18 +130,7 @@ export class EngineBridgeController implements ReactiveController {
       this.touch(task);
       this.emit('pan-file-added', {id: task.id, name: task.name, relativePath: task.relativePath, size: task.size});
     });
-    on('file-rejected', ({detail}) => {
-      this.refused = [...this.refused, {...detail, id: `rejected-${++this.refusedSeq}`}];
-      this.host.requestUpdate();
-      announcer.rejected(detail.name, detail.key, detail.reason);
-      this.emit('pan-file-rejected', {
-        name: detail.name,
-        reason: detail.reason,
-        key: detail.key,
-        relativePath: detail.relativePath,
-        size: detail.size,
-      });
-    });
+    on('file-rejected', ({detail}) => this.refuse(detail));
     on('upload-start', ({detail: {task}}) => {
       this.touch(task);
       announcer.started(() => manager.tasks.filter((t) => isPending(t.status)).length);
@@ -137,6 +139,7 @@ export class EngineBridgeController implements ReactiveController {
     });
     on('upload-progress', ({detail: {task, loaded, total, phase}}) => {
       this.touch(task);
+      this.noteResumed(task);
       this.emit('pan-upload-progress', {id: task.id, loaded, total, phase});
     });
     on('upload-success', ({detail: {task}}) => {
@@ -171,6 +174,7 @@ export class EngineBridgeController implements ReactiveController {
     });
     on('status-change', ({detail: {task}}) => {
       this.touch(task);
+      this.noteResumed(task);
       form.syncValidity();
     });
     on('task-removed', ({detail: {task}}) => {
@@ -184,6 +188,32 @@ export class EngineBridgeController implements ReactiveController {
       announcer.completed(succeeded, failed);
       form.sync(true);
       this.emit('pan-queue-complete', {succeeded, failed});
+    });
+  }
+
+  /** After a reload, files that continue from their records say so (once each, together per frame). */
+  private noteResumed(task: UploadTask): void {
+    if (!task.resumed || this.resumedSaid.has(task.id)) return;
+    this.resumedSaid.add(task.id);
+    if (this.resumedNew++ === 0) {
+      requestAnimationFrame(() => {
+        this.options.announcer.resumed(this.resumedNew);
+        this.resumedNew = 0;
+      });
+    }
+  }
+
+  /** Lists a refused file (the engine's refusal, or the page's `beforeAdd`) and tells the page. */
+  refuse(detail: RejectedFile): void {
+    this.refused = [...this.refused, {...detail, id: `rejected-${++this.refusedSeq}`}];
+    this.host.requestUpdate();
+    this.options.announcer.rejected(detail.name, detail.key, detail.reason);
+    this.emit('pan-file-rejected', {
+      name: detail.name,
+      reason: detail.reason,
+      key: detail.key,
+      relativePath: detail.relativePath,
+      size: detail.size,
     });
   }
 

@@ -3,6 +3,7 @@
  * each, under `name`); `required` with nothing uploaded, or uploads still running or paused, make it invalid.
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
+import type {ExistingFile} from '../../core/existing.ts';
 import {UploadStatus, type UploadTask} from '../../core/types.ts';
 import type {Strings} from './i18n.ts';
 import {isPending} from './status.ts';
@@ -25,6 +26,7 @@ export class FormController implements ReactiveController {
   /** A fieldset or form disables the element. */
   disabled = false;
   private valueKey = '';
+  private idsKey = '';
   private resetting = false;
   private synced?: {name: string; required: boolean};
 
@@ -43,20 +45,37 @@ export class FormController implements ReactiveController {
       .map((task) => String(task.fileID));
   }
 
+  /** The value's files as existing-file entries (what a restored form lists again). */
+  entries(): ExistingFile[] {
+    return (this.options.tasks() ?? [])
+      .filter((task) => task.status === UploadStatus.DONE && task.fileID !== undefined && task.fileID !== '' && task.fileID !== 0)
+      .map((task) => ({
+        fileID: task.fileID!,
+        name: task.name,
+        size: task.size,
+        ...(task.downloadURL ? {url: task.downloadURL} : {}),
+        ...(task.thumbnailURL ? {thumbnail: task.thumbnailURL} : {}),
+      }));
+  }
+
   /** Sets the form value when it changed (with `change` when `dispatchChange`), then the validity. */
   sync(dispatchChange: boolean): void {
     const host = this.host;
     const ids = this.value;
-    const key = `${host.name}\u0000${ids.join('\u0000')}`;
+    const idsKey = ids.join('\u0000');
+    // The state the browser gives back on back/forward navigation: the entries with their names and sizes.
+    const state = JSON.stringify(this.entries());
+    const key = `${host.name}\u0001${idsKey}\u0001${state}`;
     if (key !== this.valueKey) {
-      const valueChanged = key.slice(key.indexOf('\u0000')) !== this.valueKey.slice(this.valueKey.indexOf('\u0000'));
+      const valueChanged = idsKey !== this.idsKey;
       this.valueKey = key;
+      this.idsKey = idsKey;
       if (host.name && ids.length) {
         const data = new FormData();
         for (const id of ids) data.append(host.name, id);
-        this.internals.setFormValue(data);
+        this.internals.setFormValue(data, state);
       } else {
-        this.internals.setFormValue(null);
+        this.internals.setFormValue(null, state);
       }
       if (dispatchChange && valueChanged && !this.resetting) host.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
     }
@@ -76,11 +95,14 @@ export class FormController implements ReactiveController {
     }
   }
 
-  /** The form was reset: `empty` clears the list; like a native input's, a reset dispatches no `change`. */
-  reset(empty: () => void): void {
+  /**
+   * The form was reset: `restore` returns the list to the value the page set (empty when none); like a
+   * native input's, a reset dispatches no `change`.
+   */
+  async reset(restore: () => unknown): Promise<void> {
     this.resetting = true;
     try {
-      empty();
+      await restore();
     } finally {
       this.resetting = false;
     }

@@ -1,10 +1,12 @@
 /**
- * Every string the element shows or announces: English here, Simplified Chinese in i18n.zh-CN.ts (loaded on use).
+ * Every string the element shows or announces: English here, Simplified and Traditional Chinese in
+ * i18n.zh-CN.ts and i18n.zh-TW.ts (loaded on use), and whatever a page registers.
  * The engine hands over keys (RejectKey, ErrorKey, UploadStatus); this file turns them into words.
  */
 import type {ErrorKey, RejectKey, UploadStatus} from '../../core/types.ts';
 
-export type Locale = 'en' | 'zh-CN';
+/** A language tag: the three shipped, or one a page registered (`PanUploader.registerLocale`). */
+export type Locale = 'en' | 'zh-CN' | 'zh-TW' | (string & {});
 
 export interface Strings {
   dropTitle: string;
@@ -62,7 +64,19 @@ export interface Strings {
   announceError: (name: string, message: string) => string;
   announceRejected: (name: string, reason: string) => string;
   announceComplete: (succeeded: number, failed: number) => string;
+  /** An existing file the detail call did not find. */
+  notFound: string;
+  rename: string;
+  renameLabel: (name: string) => string;
+  /** The reorder handle's label, and how to use it from the keyboard. */
+  moveLabel: (name: string) => string;
+  moveHint: string;
+  announceMoved: (name: string, position: number, total: number) => string;
+  announceResumed: (n: number) => string;
 }
+
+/** A page's overrides: any string, and any entry of the keyed tables. */
+export type StringOverrides = {[K in keyof Strings]?: Strings[K] extends (...args: never[]) => string ? Strings[K] : Strings[K] extends string ? string : Partial<Strings[K]>};
 
 const en: Strings = {
   dropTitle: 'Drop files here',
@@ -120,6 +134,7 @@ const en: Strings = {
     'too-many-files': 'Too many files: the limit has been reached.',
     'already-queued': 'This file is already in the list.',
     'bad-url': 'Paste a web address starting with http:// or https://.',
+    hook: 'Refused by this page.',
   },
   error: {
     network: 'The network connection failed.',
@@ -137,6 +152,7 @@ const en: Strings = {
     'hash-failed': 'The file could not be read to compute its checksum.',
     refused: '123pan refused the upload.',
     'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',
+    hook: 'Refused by this page.',
     unknown: 'Something went wrong.',
   },
   traceID: 'Trace ID',
@@ -159,16 +175,43 @@ const en: Strings = {
   announceRejected: (name, reason) => `${name} was not added: ${reason}`,
   announceComplete: (succeeded, failed) =>
     failed ? `Uploads finished: ${succeeded} uploaded, ${failed} failed.` : `Uploads finished: ${succeeded} uploaded.`,
+  notFound: 'Not found on 123pan',
+  rename: 'Rename',
+  renameLabel: (name) => `New name for ${name}`,
+  moveLabel: (name) => `Move ${name}`,
+  moveHint: 'Arrow keys move the file up or down the list.',
+  announceMoved: (name, position, total) => `${name} moved to position ${position} of ${total}.`,
+  announceResumed: (n) => (n === 1 ? '1 file continues where it left off.' : `${n} files continue where they left off.`),
 };
 
 
 // English ships with the element; other languages load on first use (a page in English does not pay for them).
-const tables: Partial<Record<Locale, Strings>> = {en};
+const tables: Record<string, Strings> = {en};
 const loading = new Map<Locale, Promise<void>>();
+const shipped: Record<string, () => Promise<Strings>> = {
+  'zh-CN': () => import('./i18n.zh-CN.ts').then((m) => m.zhCN),
+  'zh-TW': () => import('./i18n.zh-TW.ts').then((m) => m.zhTW),
+};
 
-/** Any Chinese tag (zh, zh-CN, zh-Hans, even zh-TW until it has its own table) gets Simplified Chinese; the rest English. */
+/** Adds (or replaces) a language; typed as `Strings`, so a missing key is a type error. */
+export function registerLocale(tag: string, table: Strings): void {
+  tables[tag] = table;
+  loading.delete(tag);
+}
+
+/**
+ * A `lang` to a table's tag: an exact (case-blind) match, then its language alone ("ja-JP" → "ja");
+ * Chinese by script or region (Hant, TW, HK, MO → zh-TW; the rest → zh-CN); else English.
+ */
 export function resolveLocale(lang: string | null | undefined): Locale {
-  return lang && /^zh\b/i.test(lang.trim()) ? 'zh-CN' : 'en';
+  const wanted = (lang ?? '').trim().toLowerCase();
+  if (!wanted) return 'en';
+  const known = [...Object.keys(tables), ...Object.keys(shipped)];
+  const exact = known.find((tag) => tag.toLowerCase() === wanted);
+  if (exact) return exact;
+  if (/^zh\b/.test(wanted)) return /-(hant|tw|hk|mo)\b/.test(wanted) ? 'zh-TW' : 'zh-CN';
+  const primary = wanted.split('-')[0];
+  return known.find((tag) => tag.toLowerCase() === primary) ?? 'en';
 }
 
 /** A language's strings; English until that language's chunk has loaded (see loadLocale). */
@@ -176,17 +219,27 @@ export function strings(locale: Locale): Strings {
   return tables[locale] ?? en;
 }
 
+/** The page's overrides over a table (the keyed tables merged entry by entry). */
+export function withOverrides(base: Strings, overrides: StringOverrides | undefined): Strings {
+  if (!overrides) return base;
+  const merged = {...base, ...overrides} as Strings;
+  merged.status = {...base.status, ...overrides.status};
+  merged.reject = {...base.reject, ...overrides.reject};
+  merged.error = {...base.error, ...overrides.error};
+  return merged;
+}
+
 /**
  * Loads a language's strings: undefined when they are already there, else a promise for their chunk.
  * A failed load (the chunk unreachable) rejects once and is tried again on the next call.
  */
 export function loadLocale(locale: Locale): Promise<void> | undefined {
-  if (tables[locale]) return undefined;
+  if (tables[locale] || !shipped[locale]) return undefined;
   let pending = loading.get(locale);
   if (!pending) {
-    pending = import('./i18n.zh-CN.ts').then(
-      ({zhCN}) => {
-        tables['zh-CN'] = zhCN;
+    pending = shipped[locale]().then(
+      (table) => {
+        tables[locale] ??= table;
       },
       (error: unknown) => {
         loading.delete(locale);
@@ -198,7 +251,8 @@ export function loadLocale(locale: Locale): Promise<void> | undefined {
   return pending;
 }
 
-export const locales: readonly Locale[] = ['en', 'zh-CN'];
+/** The languages the element ships with (a page may register more). */
+export const locales: readonly Locale[] = ['en', 'zh-CN', 'zh-TW'];
 
 export function formatDuration(t: Strings, seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));

@@ -57,6 +57,7 @@ export const zhCN: Strings = {
     'too-many-files': '文件过多：已达到数量上限。',
     'already-queued': '此文件已在列表中。',
     'bad-url': '请粘贴以 http:// 或 https:// 开头的网址。',
+    hook: '此页面拒绝了该文件。',
   },
   error: {
     network: '网络连接失败。',
@@ -74,6 +75,7 @@ export const zhCN: Strings = {
     'hash-failed': '无法读取文件以计算校验值。',
     refused: '123云盘拒绝了此次上传。',
     'url-failed': '123云盘无法从此网址下载图片：网址可能无法访问、不是图片，或超过 100 MB。',
+    hook: '此页面拒绝了该文件。',
     unknown: '出现了未知错误。',
   },
   traceID: '追踪 ID',
@@ -96,4 +98,11 @@ export const zhCN: Strings = {
   announceRejected: (name, reason) => `${name} 未添加：${reason}`,
   announceComplete: (succeeded, failed) =>
     failed ? `上传结束：成功 ${succeeded} 个，失败 ${failed} 个。` : `上传结束：成功 ${succeeded} 个。`,
+  notFound: '123云盘上找不到此文件',
+  rename: '重命名',
+  renameLabel: (name) => `${name} 的新名称`,
+  moveLabel: (name) => `移动：${name}`,
+  moveHint: '用方向键在列表中上下移动文件。',
+  announceMoved: (name, position, total) => `${name} 已移到第 ${position} 位，共 ${total} 个。`,
+  announceResumed: (n) => `${n} 个文件从中断处继续上传。`,
 };

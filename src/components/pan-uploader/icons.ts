@@ -17,4 +17,5 @@ export const icons = {
   remove: icon(svg`<path d="M4 7h16"/><path d="M10 11v6M14 11v6"/><path d="M6 7l1 13h10l1-13"/><path d="M9 7V4h6v3"/>`),
   copy: icon(svg`<path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1"/><path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1"/>`),
   check: icon(svg`<path d="m5 12 5 5 9-10"/>`),
+  rename: icon(svg`<path d="M4 20h4L19 9l-4-4L4 16z"/>`),
 };

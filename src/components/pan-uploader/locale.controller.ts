@@ -3,14 +3,27 @@
  * element may sit inside another component), watched so that a page switching language re-renders it.
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
-import {resolveLocale, strings, type Locale, type Strings} from './i18n.ts';
+import {resolveLocale, strings, withOverrides, type Locale, type StringOverrides, type Strings} from './i18n.ts';
+
+/** Every connected element: a language registered later re-renders them. */
+const connected = new Set<ReactiveControllerHost>();
 
 export class LocaleController implements ReactiveController {
   private inherited = '';
   private observer?: MutationObserver;
+  private merged?: {base: Strings; overrides: StringOverrides; t: Strings};
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    /** The page's `strings` overrides. */
+    private readonly overrides: () => StringOverrides | undefined = () => undefined,
+  ) {
     host.addController(this);
+  }
+
+  /** A language was registered: elements already shown may now speak it. */
+  static refreshAll(): void {
+    for (const host of connected) host.requestUpdate();
   }
 
   get locale(): Locale {
@@ -18,16 +31,22 @@ export class LocaleController implements ReactiveController {
   }
 
   get t(): Strings {
-    return strings(this.locale);
+    const base = strings(this.locale);
+    const overrides = this.overrides();
+    if (!overrides) return base;
+    if (this.merged?.base !== base || this.merged.overrides !== overrides) this.merged = {base, overrides, t: withOverrides(base, overrides)};
+    return this.merged.t;
   }
 
   hostConnected(): void {
+    connected.add(this.host);
     this.observer = new MutationObserver(() => this.readInherited());
     this.observer.observe(document.documentElement, {attributes: true, attributeFilter: ['lang'], subtree: true});
     this.readInherited();
   }
 
   hostDisconnected(): void {
+    connected.delete(this.host);
     this.observer?.disconnect();
   }
 

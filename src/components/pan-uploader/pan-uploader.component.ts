@@ -1,8 +1,10 @@
-import {LitElement, html, nothing, type TemplateResult} from 'lit';
+import {LitElement, adoptStyles, html, nothing, type TemplateResult} from 'lit';
 import {property, query} from 'lit/decorators.js';
 import {guard} from 'lit/directives/guard.js';
 import {repeat} from 'lit/directives/repeat.js';
 import type {TokenProvider} from '../../api/types.ts';
+import type {ExistingFile} from '../../core/existing.ts';
+import type {BeforeAddHook, BeforeUploadHook} from '../../core/hooks.ts';
 import {UploadManager} from '../../core/index.ts';
 import type {FileWithPath, RejectedFile, UploadManagerOptions, UploadTarget, UploadTask} from '../../core/types.ts';
 import type {UploadEngine} from '../../core/upload-engine.ts';
@@ -14,7 +16,8 @@ import {dropZone, urlImportForm} from './dropzone.ts';
 import {EngineBridgeController} from './engine-bridge.controller.ts';
 import {engineOptions} from './engine-options.ts';
 import {FormController} from './form.controller.ts';
-import {loadLocale} from './i18n.ts';
+import {loadLocale, registerLocale, type StringOverrides, type Strings} from './i18n.ts';
+import type {ListEditController} from './list-edit.controller.ts';
 import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
 import {refusedRow, taskRow, type TaskActions} from './rows.ts';
@@ -44,7 +47,7 @@ const LONG_LIST = 50;
  * @event {CustomEvent<PanUploadSuccessDetail>} pan-upload-success - A file is on 123pan. Detail: `{id, name, size, etag, fileID, downloadURL?, reused, target, relativePath}`.
  * @event {CustomEvent<PanUploadErrorDetail>} pan-upload-error - A file failed. Detail: `{id, name, code, message, traceID?, retryable, key}`.
  * @event {CustomEvent<PanQueueCompleteDetail>} pan-queue-complete - Nothing is left to upload. Detail: `{succeeded, failed}`.
- * @event {Event} change - The form value (the uploaded fileIDs) changed.
+ * @event {Event} change - The form value (the files' fileIDs, in list order) changed: an upload, a removal, a move.
  *
  * @slot drop-icon - Replaces the cloud icon of the drop zone.
  * @slot drop-title - Replaces the drop zone's heading ("Drop files here").
@@ -97,6 +100,9 @@ const LONG_LIST = 50;
  * @csspart cancel-button - Cancels one file.
  * @csspart retry-button - Retries one file.
  * @csspart remove-button - Takes one file off the list.
+ * @csspart rename-button - Opens the rename field of a file not yet sent.
+ * @csspart rename-input - The field where a file not yet sent is renamed.
+ * @csspart reorder-handle - Moves a file in the list (with `reorderable`): drag it, or focus it and use the arrow keys, Home and End.
  * @csspart copy-button - Copies a finished file's link.
  * @csspart dismiss-button - Takes a refused file off the list.
  * @csspart progress - A progress track.
@@ -122,7 +128,8 @@ const LONG_LIST = 50;
  * @cssproperty --pan-thumbnail-size - Size of previews.
  * @cssproperty --pan-list-max-height - Height after which the list scrolls.
  *
- * @attr {string} lang - Language of the element's text (`en`, `zh-CN`); inherited from the page when absent.
+ * @attr {string} lang - Language of the element's text (`en`, `zh-CN`, `zh-TW`, or one registered with `PanUploader.registerLocale`); inherited from the page when absent.
+ * @attr {string} value - The record's fileIDs, comma-separated: listed as done when the element starts (see the `value` property).
  */
 export class PanUploader extends LitElement {
   static override styles = [styles, urlImportStyles];
@@ -189,6 +196,35 @@ export class PanUploader extends LitElement {
   /** The function form of the backend hook; see also `token-url`. */
   @property({attribute: false}) tokenProvider?: TokenProvider;
 
+  /** Rows get a handle: drag it, or focus it and use the arrow keys, to change the order (the form value follows). */
+  @property({type: Boolean, reflect: true}) reorderable = false;
+
+  /** `list` (default), `grid` (tiles with thumbnails; columns follow the element's width) or `compact` (one line a file). */
+  @property({reflect: true}) layout: 'list' | 'grid' | 'compact' = 'list';
+
+  /** While files upload, the tab's title starts with the overall percent. */
+  @property({type: Boolean, attribute: 'title-progress'}) titleProgress = false;
+
+  /** Leaving the page while files upload does not ask first. */
+  @property({type: Boolean, attribute: 'no-leave-warning'}) noLeaveWarning = false;
+
+  /**
+   * The page's check when a file is added, before the element's own: `(file, {signal, relativePath})`, sync or
+   * async. Answer nothing or `true` to accept, `false` or `{reject: 'why'}` to refuse (listed like the element's
+   * own refusals), `{name}` to rename, a `File` or `{file}` to replace it. A throw refuses with its message.
+   */
+  @property({attribute: false}) beforeAdd?: BeforeAddHook;
+
+  /**
+   * The page's check just before a file is hashed and sent: `(task, {signal})`, answered like `beforeAdd`.
+   * The file shows "Processing file" meanwhile, without holding the others back; pause, cancel and remove abort
+   * `signal`; a refusal or a throw fails that file with the page's message.
+   */
+  @property({attribute: false}) beforeUpload?: BeforeUploadHook;
+
+  /** The page's own words for any of the element's strings (`{dropTitle: '…', status: {done: '…'}}`). */
+  @property({attribute: false}) strings?: StringOverrides;
+
   @query('input[data-picker="files"]') private filePicker!: HTMLInputElement;
   @query('input[data-picker="folder"]') private folderPicker!: HTMLInputElement;
   @query('[part~="choose-files"]') private chooseButton?: HTMLButtonElement;
@@ -196,7 +232,7 @@ export class PanUploader extends LitElement {
 
   // ——— controllers: one concern each ———
 
-  private readonly localize = new LocaleController(this);
+  private readonly localize = new LocaleController(this, () => this.strings);
   private readonly announcer = new AnnouncerController(this, () => this.localize.t, () => this.bridge.built?.totals());
   private readonly thumbnails = new ThumbnailController(this);
   private readonly formControl = new FormController(this, {
@@ -208,6 +244,7 @@ export class PanUploader extends LitElement {
     create: (options) => this.createManager(options),
     options: () => engineOptions(this),
     tokenProvider: () => this.tokenProvider,
+    beforeUpload: () => this.beforeUpload,
     form: this.formControl,
     announcer: this.announcer,
     thumbnails: this.thumbnails,
@@ -218,6 +255,13 @@ export class PanUploader extends LitElement {
     add: (files) => this.addFiles(files),
   });
   private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
+  /** List editing (rename, reorder, layouts), loaded on first use. */
+  private edit?: ListEditController;
+  private editLoad?: Promise<void>;
+  /** What `value` or `existing` last set: a form reset returns to it. */
+  private defaultEntries: readonly unknown[] | string = [];
+  /** Aborts `beforeAdd` hooks still running (clear, leaving the document). */
+  private addHooks = new AbortController();
 
   /** What the rows' and the summary's buttons do. */
   private readonly actions: TaskActions & QueueActions = {
@@ -229,13 +273,40 @@ export class PanUploader extends LitElement {
     remove: (id) => this.removeTask(id),
     copyLink: (task) => this.copyLink.copy(task),
     clear: () => this.clear(),
+    rename: (id) => void this.loadEdit().then(() => this.edit?.rename(id)),
   };
+
+  /**
+   * Adds (or replaces) a language: `PanUploader.registerLocale('ja', {...})`, typed as `Strings` so a missing
+   * key is a type error. Elements whose `lang` (or the page's) is that tag, or starts with it, speak it.
+   */
+  static registerLocale(tag: string, table: Strings): void {
+    registerLocale(tag, table);
+    LocaleController.refreshAll();
+  }
 
   // ——— public API ———
 
-  /** The uploaded files' fileIDs, in list order: the form value. */
+  /**
+   * The files' fileIDs, in list order: the form value. Set it (fileIDs, or `existing` entries; the `value`
+   * attribute takes them comma-separated) to list a record's files as done: never uploaded again, counted by
+   * `max-files`, and removing one only takes it off the value (nothing is deleted on 123pan). Names and sizes
+   * not given are looked up through the backend hook; a fileID 123pan does not know shows "not found" and stays.
+   */
   get value(): string[] {
     return this.formControl.value;
+  }
+  set value(value: string | readonly (string | number | ExistingFile)[]) {
+    this.defaultEntries = value;
+    void this.listExisting(value);
+  }
+
+  /** The listed files as entries `{fileID, name?, size?, url?, thumbnail?}`; set it to list a record's files. */
+  get existing(): ExistingFile[] {
+    return this.formControl.entries();
+  }
+  set existing(entries: readonly (string | number | ExistingFile)[]) {
+    this.value = entries;
   }
 
   /** Every file in the queue, as the engine sees it. */
@@ -263,8 +334,23 @@ export class PanUploader extends LitElement {
   }
 
   /** Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their reason. */
+  /**
+   * Adds files (a FileList, Files, or `{file, relativePath}`), checked first; refused ones are listed with their
+   * reason. With a `beforeAdd` hook the files join once their hooks have answered (in the order given): the
+   * result then lists none, and `pan-file-added` / `pan-file-rejected` tell what became of each.
+   */
   addFiles(files: Iterable<File | FileWithPath> | FileList): {added: UploadTask[]; rejected: RejectedFile[]} {
-    const result = this.bridge.engine.addFiles(Array.from(files as Iterable<File | FileWithPath>));
+    const list = Array.from(files as Iterable<File | FileWithPath>);
+    if (this.beforeAdd) {
+      void this.addThroughHook(list, this.beforeAdd);
+      return {added: [], rejected: []};
+    }
+    return this.addChecked(list);
+  }
+
+  private addChecked(files: (File | FileWithPath)[]): {added: UploadTask[]; rejected: RejectedFile[]} {
+    const result = this.bridge.engine.addFiles(files);
+    if (result.added.length) this.watchLeaving();
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
     if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
@@ -277,6 +363,7 @@ export class PanUploader extends LitElement {
     const engine = this.bridge.engine;
     if (!engine.importURL) throw new Error('<pan-uploader>: this engine cannot import URLs');
     const result = engine.importURL(url, options);
+    if (result.added.length) this.watchLeaving();
     if (result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
   }
@@ -306,6 +393,7 @@ export class PanUploader extends LitElement {
   }
   /** Cancels everything and empties the list, refused files included. */
   clear(): void {
+    this.stopAddHooks();
     this.bridge.clear();
   }
 
@@ -316,9 +404,23 @@ export class PanUploader extends LitElement {
 
   // ——— lifecycle and form callbacks ———
 
-  /** @internal Called by the browser when the form resets. */
+  /** @internal Called by the browser when the form resets: back to the value the page set. */
   formResetCallback(): void {
-    this.formControl.reset(() => this.bridge.clear(false));
+    void this.formControl.reset(() => {
+      this.stopAddHooks();
+      this.bridge.clear(false);
+      return this.defaultEntries.length ? this.listExisting(this.defaultEntries) : undefined;
+    });
+  }
+
+  /** @internal Called by the browser on back/forward navigation and autofill: lists the saved files again. */
+  formStateRestoreCallback(state: unknown): void {
+    if (typeof state === 'string' && state) void this.listExisting(state);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopAddHooks();
   }
 
   /** @internal Called by the browser when a fieldset or form disables the element. */
@@ -328,11 +430,12 @@ export class PanUploader extends LitElement {
 
   // `lang` stays the native attribute (its inheritance and :lang() keep working); the element only watches it.
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+    return [...super.observedAttributes, 'lang', 'value'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
+    if (name === 'value' && value !== null) this.value = value;
     if (name === 'lang') {
       this.requestUpdate();
       this.formControl.syncValidity();
@@ -341,14 +444,46 @@ export class PanUploader extends LitElement {
 
   // A Chinese element renders once its strings' chunk is there (no flash of English), and updateComplete
   // waits for it. If the chunk cannot load, the element renders in English rather than not at all.
+  // The same for the code and styles of list editing when a layout or `reorderable` needs them.
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const pending = loadLocale(this.localize.locale);
-    if (!pending) return super.scheduleUpdate();
-    return pending.then(
+    const locale = loadLocale(this.localize.locale)?.then(
       () => this.formControl.syncValidity(),
       (error: unknown) => console.error((error as Error).message),
-    ).then(() => super.scheduleUpdate());
+    );
+    const edit = !this.edit && (this.reorderable || (this.layout && this.layout !== 'list')) ? this.loadEdit() : undefined;
+    if (!locale && !edit) return super.scheduleUpdate();
+    return Promise.all([locale, edit]).then(() => super.scheduleUpdate());
   }
+
+  /** Loads list editing once; a failed load is tried again on next use. */
+  private loadEdit(): Promise<void> {
+    this.editLoad ??= import('./list-edit.controller.ts').then(
+      ({ListEditController, editStyles}) => {
+        this.edit ??= new ListEditController(this, {
+          engine: () => this.bridge.engine,
+          strings: () => this.localize.t,
+          announce: (text) => this.announcer.announce(text),
+          changed: () => this.formControl.sync(true),
+        });
+        if (this.shadowRoot) adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, editStyles]);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.editLoad = undefined;
+        console.error(`<pan-uploader>: list editing could not be loaded: ${(error as Error).message}`);
+      },
+    );
+    return this.editLoad;
+  }
+
+  /** Files are listed: leaving the page now asks first (and the title may show progress). */
+  private watchLeaving(): void {
+    this.leaveLoad ??= import('./leave.controller.ts').then(
+      ({LeaveController}) => void new LeaveController(this, () => this.bridge.built),
+      () => (this.leaveLoad = undefined),
+    );
+  }
+  private leaveLoad?: Promise<void>;
 
   private get isDisabled(): boolean {
     return this.disabled || this.formControl.disabled;
@@ -384,16 +519,26 @@ export class PanUploader extends LitElement {
           </ul>`
         : nothing}
       ${tasks.length
-        ? html`<ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
+        ? html`${this.reorderable ? html`<p id="move-hint" hidden>${t.moveHint}</p>` : nothing}
+          <ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
             ${repeat(
               tasks,
               (task) => task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
                 // A row renders again only when something it shows changed.
-                const shown = [this.bridge.revision(task.id), task.status, this.localize.locale, disabled, !!copied, this.thumbnails.epoch];
+                const edit = this.edit;
+                const renaming = edit?.renaming?.id === task.id ? edit.renaming : undefined;
+                const shown = [this.bridge.revision(task.id), task.status, t, disabled, !!copied, this.thumbnails.epoch, this.reorderable, edit, renaming];
                 return guard(shown, () =>
-                  taskRow(task, {t, disabled, copied, thumbnail: this.thumbnails.urlFor(task, this.target), actions: this.actions}),
+                  taskRow(task, {
+                    t,
+                    disabled,
+                    copied,
+                    thumbnail: this.thumbnails.urlFor(task, this.target),
+                    actions: this.actions,
+                    edit: edit && {field: edit.field.bind(edit), handle: this.reorderable ? edit.handle : undefined},
+                  }),
                 );
               },
             )}
@@ -403,6 +548,35 @@ export class PanUploader extends LitElement {
           : html`<p part="empty"><slot name="empty">${t.empty}</slot></p>`}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcer.text}</div>
     `;
+  }
+
+  // ——— existing files and hooks ———
+
+  private async listExisting(entries: readonly unknown[] | string): Promise<void> {
+    try {
+      await this.bridge.engine.setExisting?.(entries);
+    } catch (error) {
+      console.error(`<pan-uploader>: existing files could not be listed: ${(error as Error).message}`);
+    }
+    this.formControl.sync(false);
+    this.requestUpdate();
+  }
+
+  private async addThroughHook(files: (File | FileWithPath)[], hook: BeforeAddHook): Promise<void> {
+    const {signal} = this.addHooks;
+    try {
+      const {screenFiles} = await import('../../core/hooks.ts');
+      const {accepted, refused} = await screenFiles(files, hook, signal);
+      for (const refusal of refused) this.bridge.refuse(refusal);
+      if (accepted.length) this.addChecked(accepted);
+    } catch (error) {
+      if (!signal.aborted) console.error(`<pan-uploader>: ${(error as Error).message}`);
+    }
+  }
+
+  private stopAddHooks(): void {
+    this.addHooks.abort();
+    this.addHooks = new AbortController();
   }
 
   // ——— user input ———
@@ -440,3 +614,4 @@ export class PanUploader extends LitElement {
     this.updateComplete.then(() => this.chooseButton?.focus());
   }
 }
+

@@ -44,6 +44,8 @@ export default css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     padding: var(--_space);
+    /* Rows and grid columns follow the element's own width, not the window's. */
+    container-type: inline-size;
   }
   :host([hidden]) {
     display: none;
@@ -340,8 +342,8 @@ export default css`
       transition: none;
     }
   }
-  @media (max-width: 480px) {
-    [part~='item'] {
+  @container (max-width: 480px) {
+    :host(:not([layout='grid'])) [part~='item'] {
       grid-template-areas:
         'thumb info'
         'actions actions'

@@ -24,6 +24,16 @@ export interface TaskActions {
   retry(id: string): void;
   remove(id: string): void;
   copyLink(task: UploadTask): void;
+  /** Opens the rename field of a file that has not started. */
+  rename(id: string): void;
+}
+
+/** What list editing adds to a row (its code loads on first use). */
+export interface RowEdit {
+  /** The reorder handle (with `reorderable`). */
+  handle?(task: UploadTask, context: TemplateContext): TemplateResult;
+  /** The rename field, while this file is being renamed. */
+  field(task: UploadTask, context: TemplateContext): TemplateResult | undefined;
 }
 
 export interface TaskRowContext extends TemplateContext {
@@ -32,33 +42,40 @@ export interface TaskRowContext extends TemplateContext {
   /** Whether this row's link was just copied, and whether the clipboard took it. */
   copied: {ok: boolean} | null;
   actions: TaskActions;
+  edit?: RowEdit;
 }
 
 /** One file of the queue. */
-export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions}: TaskRowContext): TemplateResult {
+export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions, edit}: TaskRowContext): TemplateResult {
   const status = task.status;
   const percent = status === UploadStatus.DONE ? 100 : task.total ? Math.min(100, Math.floor((task.loaded / task.total) * 100)) : 0;
   const uploading = status === UploadStatus.UPLOADING;
   // A URL import has no size until 123pan has the image: it shows where it comes from instead.
   const source = task.url && status !== UploadStatus.DONE ? hostOf(task.url) : undefined;
   const showBytes = !task.url && (uploading || status === UploadStatus.PAUSED || status === UploadStatus.COMPLETING);
-  const statusText =
-    status === UploadStatus.HASHING
+  const statusText = task.missing
+    ? t.notFound
+    : status === UploadStatus.HASHING
       ? `${t.status.hashing} ${percent}%`
       : task.url && (status === UploadStatus.CREATING || uploading)
         ? t.importing
         : t.status[status];
   const error = status === UploadStatus.ERROR ? task.error : undefined;
   const done = status === UploadStatus.DONE;
-  return html`<li part="item" class=${status}>
-    ${thumbnail ? html`<img part="thumbnail" src=${thumbnail} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
+  // An image-host file the record already has previews from its own link.
+  const preview = thumbnail ?? task.thumbnailURL ?? (task.existing && task.target === 'image' ? task.downloadURL : undefined);
+  const field = edit?.field(task, {t, disabled});
+  return html`<li part="item" class=${status} data-id=${task.id}>
+    ${edit?.handle?.(task, {t, disabled}) ?? nothing}
+    ${preview ? html`<img part="thumbnail" src=${preview} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
     <div part="info">
-      <span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>
+      ${field ??
+        html`<span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>`}
       <div part="meta">
-        <span part="status" class=${status}>${statusText}</span>
+        <span part="status" class=${task.missing ? 'error' : status}>${statusText}</span>
         ${source !== undefined
           ? html`<span part="source" title=${task.url!}>${t.importFrom(source)}</span>`
-          : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
+          : task.missing ? nothing : html`<span part="size">${showBytes ? `${formatBytes(Math.min(task.loaded, task.size))} / ` : ''}${formatBytes(task.size)}</span>`}
         ${uploading || status === UploadStatus.PAUSED ? html`<span part="percent">${percent}%</span>` : nothing}
         ${uploading && task.bytesPerSecond > 0 ? html`<span part="speed">${t.speed(formatBytes(task.bytesPerSecond))}</span>` : nothing}
         ${uploading && task.etaSeconds !== undefined
@@ -73,7 +90,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
       </div>
       ${error
         ? html`<div part="error">
-            ${t.error[error.key] ?? error.message}
+            ${error.key === 'hook' ? error.message : (t.error[error.key] ?? error.message)}
             ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
           </div>`
         : nothing}
@@ -97,7 +114,7 @@ export function refusedRow(entry: RejectedFile, {t, disabled}: TemplateContext, 
       <div part="meta">
         <span part="status" class="error">${t.rejected}</span>
         <span part="size">${formatBytes(entry.size)}</span>
-        <span part="reason">${t.reject[entry.key] ?? entry.reason}</span>
+        <span part="reason">${entry.key === 'hook' ? entry.reason : (t.reject[entry.key] ?? entry.reason)}</span>
       </div>
     </div>
     <div part="item-actions">${iconButton('dismiss-button', icons.cancel, t.actionOn(t.dismiss, entry.name), disabled, dismiss)}</div>
@@ -113,6 +130,10 @@ function taskButtons(task: UploadTask, t: Strings, disabled: boolean, copied: {o
   if (status === UploadStatus.PAUSED) buttons.push(button('resume-button', icons.resume, t.actionOn(t.resume, name), () => actions.resume(id)));
   if (isPending(status) || status === UploadStatus.PAUSED) {
     buttons.push(button('cancel-button', icons.cancel, t.actionOn(t.cancel, name), () => actions.cancel(id)));
+  }
+  // A file not yet started may be renamed (a hook or image step may still rename it after).
+  if (status === UploadStatus.QUEUED && !task.url && !task.existing) {
+    buttons.push(button('rename-button', icons.rename, t.actionOn(t.rename, name), () => actions.rename(id)));
   }
   if (isFailed(status)) buttons.push(button('retry-button', icons.retry, t.actionOn(t.retry, name), () => actions.retry(id)));
   if (status === UploadStatus.DONE && task.downloadURL) {

@@ -2,13 +2,14 @@
 import {UploadStatus} from '../../core/types.ts';
 
 const RUNNING: ReadonlySet<UploadStatus> = new Set([
+  UploadStatus.PREPARING,
   UploadStatus.HASHING,
   UploadStatus.CREATING,
   UploadStatus.UPLOADING,
   UploadStatus.COMPLETING,
 ]);
 
-/** Hashing or talking to 123pan. */
+/** Being prepared (page hook, image step), hashed, or talking to 123pan. */
 export function isRunning(status: UploadStatus): boolean {
   return RUNNING.has(status);
 }
