@@ -15,6 +15,8 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
+import {resolveImageOptions} from '../image/options.ts';
+import {imageStep} from './image-step.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -89,6 +91,8 @@ export class UploadManager extends EventTarget {
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
+  /** Resizes, turns upright, converts HEIC and drops location, by the current options (image/). */
+  private readonly imageStep = imageStep(() => this.options.image);
 
   constructor(options: Partial<UploadManagerOptions> = {}, deps: UploadManagerDeps = {}) {
     super();
@@ -172,7 +176,7 @@ export class UploadManager extends EventTarget {
 
   /** The steps a file goes through before hashing, in order, from the current options. */
   private prepareSteps(): PrepareStep[] {
-    return [...(this.deps.prepareSteps ?? [])];
+    return [this.imageStep, ...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {
@@ -191,7 +195,7 @@ export class UploadManager extends EventTarget {
       const file = entry instanceof Blob ? entry : entry.file;
       const relativePath = cleanPath(entry instanceof Blob ? folderOf(entry) : entry.relativePath);
       const identity = JSON.stringify([relativePath, file.name, file.size, file.lastModified]);
-      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles}, this.live().length);
+      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: resolveImageOptions(o.image, o.target) !== null}, this.live().length);
       if (!refusal && this.isQueued(identity)) {
         const shown = relativePath ? `${relativePath}/${file.name}` : file.name;
         refusal = {name: file.name, relativePath, size: file.size, key: 'already-queued', reason: `"${shown}" is already in the queue`};

@@ -41,4 +41,6 @@ export type ErrorKey =
   | 'refused'
   /** The image host's offline migration could not fetch or store the image at a URL. */
   | 'url-failed'
+  /** An image the image host cannot take as it is, that could not be converted: the message names the file and why. */
+  | 'image-refused'
   | 'unknown';

@@ -186,6 +186,20 @@ export class PanUploader extends LitElement {
   /** Wait for `start()` (or the Upload button) instead of uploading as soon as files are added. */
   @property({type: Boolean, reflect: true}) manual = false;
 
+  /** Images: scale down to fit this width / height in pixels (image host default 2560; drive: off unless set). */
+  @property({attribute: 'image-max-width'}) imageMaxWidth?: string;
+  @property({attribute: 'image-max-height'}) imageMaxHeight?: string;
+  /** Images: JPEG/WebP quality, 0–1 (image host default 0.85). */
+  @property({attribute: 'image-quality'}) imageQuality?: string;
+  /** Images: keep | jpeg | webp | png (keep: each image in its own format; HEIC becomes JPEG). */
+  @property({attribute: 'image-type'}) imageType?: string;
+  /** Images: auto (on for the image host, on for the drive when an image-* attribute is set) | on | off. */
+  @property({attribute: 'image-transform'}) imageTransform?: string;
+  /** Images: keep EXIF (camera, date, GPS) instead of dropping it. */
+  @property({type: Boolean, attribute: 'keep-metadata'}) keepMetadata = false;
+  /** Phones: "Take photo" and "Record video" buttons (`camera="photo"` or `"video"` for one of them). */
+  @property() camera?: string;
+
   /** The function form of the backend hook; see also `token-url`. */
   @property({attribute: false}) tokenProvider?: TokenProvider;
 
@@ -371,6 +385,7 @@ export class PanUploader extends LitElement {
         directory: this.directory,
         multiple: this.multiple,
         accept: this.accept,
+        camera: this.cameraKinds,
         openPicker: (kind) => this.openPicker(kind),
         picked: (event) => this.onPicked(event),
       })}
@@ -415,9 +430,19 @@ export class PanUploader extends LitElement {
     if (files.length) this.addFiles(files);
   }
 
-  private openPicker(kind: 'files' | 'folder'): void {
+  private openPicker(kind: 'files' | 'folder' | 'photo' | 'video'): void {
     if (this.isDisabled) return;
-    (kind === 'files' ? this.filePicker : this.folderPicker).click();
+    if (kind === 'files') this.filePicker.click();
+    else if (kind === 'folder') this.folderPicker.click();
+    else this.renderRoot.querySelector<HTMLInputElement>(`input[data-picker="${kind}"]`)?.click();
+  }
+
+  /** The camera buttons the `camera` attribute asks for: present and empty (or "both") means both. */
+  private get cameraKinds(): ('photo' | 'video')[] {
+    if (this.camera == null) return [];
+    const value = this.camera.trim().toLowerCase();
+    if (value === 'photo' || value === 'video') return [value];
+    return ['photo', 'video'];
   }
 
   private onImportSubmit(event: SubmitEvent): void {
