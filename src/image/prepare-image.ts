@@ -34,6 +34,7 @@ export type RunJob = (job: TransformJob, signal: AbortSignal) => Promise<Transfo
 export const runInWorker: RunJob = (job, signal) =>
   new Promise<TransformReply>((resolve, reject) => {
     signal.throwIfAborted();
+    if (typeof Worker === 'undefined') return resolve({ok: false, reason: 'unsupported', message: 'this browser cannot process images in the background (no Worker)'});
     const worker = new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'});
     const end = () => {
       worker.terminate();
@@ -94,8 +95,7 @@ export async function prepareImage(input: ImageInput, o: ResolvedImageOptions, s
   }
   const format = outputFormat(o, facts.format);
   const mime = MIME[format];
-  if (typeof Worker === 'undefined') return asIs(`this browser cannot process images in the background${renamed}`, file, named);
-  const reply = await run({blob, heif: facts.format === 'heif', orientation, maxWidth: o.maxWidth, maxHeight: o.maxHeight, maxPixels: MAX_PIXELS, mime, quality: o.quality}, signal);
+  const reply = await run({blob, heif: facts.format === 'heif', width: facts.width, height: facts.height, orientation, maxWidth: o.maxWidth, maxHeight: o.maxHeight, maxPixels: MAX_PIXELS, mime, quality: o.quality}, signal);
   signal.throwIfAborted();
 
   if (!reply.ok) {

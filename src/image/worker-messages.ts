@@ -4,6 +4,9 @@ export interface TransformJob {
   /** The bytes to decode: for a JPEG, a copy whose EXIF orientation is already 1 (no engine rotates it). */
   blob: Blob;
   heif: boolean;
+  /** The stored size from the header, when known: the decoder is then asked for the scaled size directly. */
+  width?: number;
+  height?: number;
   /** EXIF orientation 1–8 to apply to the pixels. */
   orientation: number;
   maxWidth: number;

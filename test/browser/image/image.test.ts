@@ -159,7 +159,7 @@ describe('images before hashing', function () {
     const {node, bytes} = await storedOf(task);
     expect(node.name).to.equal('mislabeled.png');
     expect(String.fromCharCode(...bytes.subarray(1, 4))).to.equal('PNG');
-    expect((await look(bytes)).width).to.equal(300);
+    expect((await look(bytes)).width, task.note).to.equal(300);
   });
 
   it('image-type webp: WebP where the browser encodes it, else sent as is with a note saying so', async () => {
