@@ -64,6 +64,8 @@ const LONG_LIST = 50;
  * @csspart button - Every button.
  * @csspart choose-files - The "Choose files" button.
  * @csspart choose-folder - The "Choose folder" button (with `directory`).
+ * @csspart camera-photo - The "Take photo" button (with `camera`).
+ * @csspart camera-video - The "Record video" button (with `camera`).
  * @csspart summary - Overall progress and the queue's buttons.
  * @csspart summary-text - "3 of 10 uploaded · speed · time left".
  * @csspart toolbar - Upload, pause all, resume all, retry, clear.
@@ -89,7 +91,8 @@ const LONG_LIST = 50;
  * @csspart reason - Why a file was not added.
  * @csspart error - Why an upload failed.
  * @csspart trace-id - 123pan's trace ID of a failure.
- * @csspart note - "instant upload" (秒传) next to a file 123pan already had.
+ * @csspart note - "instant upload" (秒传) next to a file 123pan already had, and what preparing did to an image.
+ * @csspart prepared - What preparing did to an image ("optimized · 4.2 MB → 680 KB", "sent as is: …").
  * @csspart link - The link to an uploaded file.
  * @csspart item-actions - A file's buttons.
  * @csspart pause-button - Pauses one file.
@@ -186,17 +189,23 @@ export class PanUploader extends LitElement {
   /** Wait for `start()` (or the Upload button) instead of uploading as soon as files are added. */
   @property({type: Boolean, reflect: true}) manual = false;
 
-  /** Images: scale down to fit this width / height in pixels (image host default 2560; drive: off unless set). */
+  /** Images: scale down to at most this width in pixels (image host default 2560; drive: no limit unless set). */
   @property({attribute: 'image-max-width'}) imageMaxWidth?: string;
+
+  /** Images: scale down to at most this height in pixels (image host default 2560; drive: no limit unless set). */
   @property({attribute: 'image-max-height'}) imageMaxHeight?: string;
   /** Images: JPEG/WebP quality, 0–1 (image host default 0.85). */
   @property({attribute: 'image-quality'}) imageQuality?: string;
+
   /** Images: keep | jpeg | webp | png (keep: each image in its own format; HEIC becomes JPEG). */
   @property({attribute: 'image-type'}) imageType?: string;
+
   /** Images: auto (on for the image host, on for the drive when an image-* attribute is set) | on | off. */
   @property({attribute: 'image-transform'}) imageTransform?: string;
+
   /** Images: keep EXIF (camera, date, GPS) instead of dropping it. */
   @property({type: Boolean, attribute: 'keep-metadata'}) keepMetadata = false;
+
   /** Phones: "Take photo" and "Record video" buttons (`camera="photo"` or `"video"` for one of them). */
   @property() camera?: string;
 

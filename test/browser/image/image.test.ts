@@ -159,7 +159,14 @@ describe('images before hashing', function () {
     const {node, bytes} = await storedOf(task);
     expect(node.name).to.equal('mislabeled.png');
     expect(String.fromCharCode(...bytes.subarray(1, 4))).to.equal('PNG');
-    expect((await look(bytes)).width, task.note).to.equal(300);
+    // WebKitGTK's worker PNG encoder comes out bigger than the original here: then the original goes, renamed.
+    if (task.note!.startsWith('kept as is')) {
+      expect(task.note).to.equal('kept as is: re-encoding would not make it smaller (its bytes are PNG, so it goes as mislabeled.png)');
+      expect(bytes.length).to.equal(png.length);
+    } else {
+      expect(task.note).to.match(/^optimized · /);
+      expect((await look(bytes)).width).to.equal(300);
+    }
   });
 
   it('image-type webp: WebP where the browser encodes it, else sent as is with a note saying so', async () => {
