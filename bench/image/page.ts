@@ -1,7 +1,7 @@
 // The image benchmark's page: makes a 24 MP JPEG (before timing), loads the 12 MP HEIC fixture, and runs the
 // image step's own code (prepareImage: worker, decode, scale to 2560 px, encode) on each, watching long tasks.
 import {prepareImage} from '../../src/image/prepare-image.ts';
-import {resolveImageOptions} from '../../src/image/options.ts';
+import {resolveImageOptions} from '../../src/image/resolve.ts';
 
 export interface ImageRun {
   kind: 'jpeg' | 'heic';

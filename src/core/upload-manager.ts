@@ -15,7 +15,7 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
-import {resolveImageOptions} from '../image/options.ts';
+import {imagesOn} from '../image/options.ts';
 import {imageStep} from './image-step.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
@@ -195,7 +195,7 @@ export class UploadManager extends EventTarget {
       const file = entry instanceof Blob ? entry : entry.file;
       const relativePath = cleanPath(entry instanceof Blob ? folderOf(entry) : entry.relativePath);
       const identity = JSON.stringify([relativePath, file.name, file.size, file.lastModified]);
-      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: resolveImageOptions(o.image, o.target) !== null}, this.live().length);
+      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: imagesOn(o.image, o.target)}, this.live().length);
       if (!refusal && this.isQueued(identity)) {
         const shown = relativePath ? `${relativePath}/${file.name}` : file.name;
         refusal = {name: file.name, relativePath, size: file.size, key: 'already-queued', reason: `"${shown}" is already in the queue`};

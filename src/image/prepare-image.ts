@@ -7,7 +7,7 @@ import {PanError} from '../shared/errors.ts';
 import {formatBytes} from '../shared/format-bytes.ts';
 import {extensionOf, IMAGE_MAX_SIZE} from '../shared/rules.ts';
 import {clearOrientation, findExif, hasGps, readOrientation, stripGps} from './exif.ts';
-import {MAX_PIXELS, type ResolvedImageOptions} from './options.ts';
+import {MAX_PIXELS, type ResolvedImageOptions} from './resolve.ts';
 import {EXTENSIONS, MIME, sniff, type ImageFacts, type ImageFormat} from './sniff.ts';
 import type {TransformJob, TransformReply} from './worker-messages.ts';
 
@@ -57,6 +57,16 @@ export const runInWorker: RunJob = (job, signal) =>
   });
 
 export async function prepareImage(input: ImageInput, o: ResolvedImageOptions, signal: AbortSignal, run: RunJob = runInWorker): Promise<ImageOutcome> {
+  const outcome = await decide(input, o, signal, run);
+  // A file let in over the image host's limit because it might shrink, that did not: refused, by name.
+  const size = (outcome.file ?? input.file).size;
+  if (input.target === 'image' && size > IMAGE_MAX_SIZE) {
+    throw new PanError('image-refused', `"${input.name}": ${formatBytes(size)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)} even after compression`, {code: 'target-too-large'});
+  }
+  return outcome;
+}
+
+async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortSignal, run: RunJob): Promise<ImageOutcome> {
   const {file, target} = input;
   const label = `"${input.name}"`;
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());

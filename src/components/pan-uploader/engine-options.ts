@@ -85,8 +85,8 @@ function imageOptions(el: EngineAttributes, report: (fn: () => void) => void): P
       const value = patch(raw.trim());
       try {
         checkImageOptions(value);
-      } catch {
-        throw new RangeError(`<pan-uploader>: ${attribute}="${raw}" is not valid: use ${attributeRule[attribute]}`);
+      } catch (error) {
+        throw new RangeError(`<pan-uploader> ${attribute}="${raw}": ${(error as Error).message}`);
       }
       Object.assign(image, value);
     });
@@ -97,14 +97,6 @@ function imageOptions(el: EngineAttributes, report: (fn: () => void) => void): P
   each('image-type', el.imageType, (v) => ({type: v as ImageOptions['type']}));
   return {image};
 }
-
-const attributeRule: Record<string, string> = {
-  'image-transform': 'auto, on or off',
-  'image-max-width': 'a whole number of pixels',
-  'image-max-height': 'a whole number of pixels',
-  'image-quality': 'a number above 0 and at most 1',
-  'image-type': 'keep, jpeg, webp or png',
-};
 
 /** Compares option sets, counting an explicit undefined as a value. */
 export function optionsKey(options: Partial<UploadManagerOptions>): string {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {validateFile} from '../../../src/core/validate.ts';
 import {engineOptions, type EngineAttributes} from '../../../src/components/pan-uploader/engine-options.ts';
-import {checkImageOptions, resolveImageOptions} from '../../../src/image/options.ts';
+import {checkImageOptions} from '../../../src/image/options.ts';
+import {resolveImageOptions} from '../../../src/image/resolve.ts';
 import {nameFor, prepareImage} from '../../../src/image/prepare-image.ts';
 import {sniff} from '../../../src/image/sniff.ts';
 import {findExif, hasGps, readOrientation, stripGps} from '../../../src/image/exif.ts';
@@ -63,7 +64,7 @@ describe('image options', () => {
   it('refuses bad values by name', () => {
     assert.throws(() => checkImageOptions({maxWidth: 0}), /image\.maxWidth must be a whole number/);
     assert.throws(() => checkImageOptions({quality: 1.5}), /image\.quality must be above 0 and at most 1/);
-    assert.throws(() => checkImageOptions({type: 'gif' as never}), /image\.type must be/);
+    assert.throws(() => checkImageOptions({type: 'gif' as never}), /image\.type must be keep, jpeg, webp or png/);
   });
   it('the element reads image-* attributes, and reports a bad one by attribute name, leaving the rest', () => {
     const el = {target: 'image', parentId: '', driveFlow: 'auto', duplicate: 'keep', multiple: true, accept: '', manual: false, keepMetadata: true, imageMaxWidth: '1600', imageQuality: '2', imageType: 'webp'} as EngineAttributes;
@@ -75,7 +76,7 @@ describe('image options', () => {
     } finally {
       console.error = original;
     }
-    assert.deepEqual(errors, ['<pan-uploader>: image-quality="2" is not valid: use a number above 0 and at most 1']);
+    assert.deepEqual(errors, ['<pan-uploader> image-quality="2": image.quality must be above 0 and at most 1, got 2']);
   });
 });
 
