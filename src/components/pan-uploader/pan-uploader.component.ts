@@ -40,7 +40,7 @@ const LONG_LIST = 50;
  * @event {CustomEvent<PanFileAddedDetail>} pan-file-added - A file passed the checks and joined the queue. Detail: `{id, name, relativePath, size}`.
  * @event {CustomEvent<PanFileRejectedDetail>} pan-file-rejected - A file was refused before anything was sent. Detail: `{name, reason, key, relativePath, size}`.
  * @event {CustomEvent<PanUploadStartDetail>} pan-upload-start - A file started uploading. Detail: `{id, name, size}`.
- * @event {CustomEvent<PanUploadProgressDetail>} pan-upload-progress - Progress of one file. Detail: `{id, loaded, total, phase}`, phase being `hashing`, `uploading` or `completing`.
+ * @event {CustomEvent<PanUploadProgressDetail>} pan-upload-progress - Progress of one file. Detail: `{id, loaded, total, phase}`, phase being `preparing`, `hashing`, `uploading` or `completing`.
  * @event {CustomEvent<PanUploadSuccessDetail>} pan-upload-success - A file is on 123pan. Detail: `{id, name, size, etag, fileID, downloadURL?, reused, target, relativePath}`.
  * @event {CustomEvent<PanUploadErrorDetail>} pan-upload-error - A file failed. Detail: `{id, name, code, message, traceID?, retryable, key}`.
  * @event {CustomEvent<PanQueueCompleteDetail>} pan-queue-complete - Nothing is left to upload. Detail: `{succeeded, failed}`.

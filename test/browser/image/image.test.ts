@@ -102,6 +102,8 @@ describe('images before hashing', function () {
     const {bytes, node} = await storedOf(task!);
     expect(phases).to.include('status:preparing');
     expect(phases.indexOf('status:preparing')).to.be.below(phases.indexOf('status:hashing'));
+    expect(phases.indexOf('preparing'), 'a progress event with phase "preparing"').to.be.above(phases.indexOf('status:preparing'));
+    expect(phases.indexOf('preparing')).to.be.below(phases.indexOf('status:hashing'));
     expect(node.name).to.equal('phone.jpg');
     expect(jpegName(bytes)).to.equal(true);
     expect(await look(bytes)).to.deep.equal({width: 200, height: 400, first: 'red', last: 'blue'});
