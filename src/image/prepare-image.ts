@@ -28,29 +28,50 @@ const HEAD_BYTES = 512 * 1024;
 /** Formats the image host takes as they are. */
 const HOST_FORMATS: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'gif', 'webp', 'bmp', 'tiff', 'svg']);
 
-/** Runs a job in a fresh worker, ended when done or aborted (a worker holds a decoded image's memory). */
+/** Runs a job in a worker; ends the worker when aborted (a worker holds a decoded image's memory). */
 export type RunJob = (job: TransformJob, signal: AbortSignal) => Promise<TransformReply>;
+
+/** One worker kept for a while after a job, so a batch of photos (and libheif, once loaded) is not set up again each time. */
+let spare: {worker: Worker; timer: ReturnType<typeof setTimeout>} | undefined;
+const SPARE_MS = 15_000;
+
+function takeWorker(): Worker {
+  if (spare) {
+    clearTimeout(spare.timer);
+    const {worker} = spare;
+    spare = undefined;
+    return worker;
+  }
+  return new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'});
+}
+
+function keepWorker(worker: Worker): void {
+  if (spare) return worker.terminate();
+  const timer = setTimeout(() => {
+    spare = undefined;
+    worker.terminate();
+  }, SPARE_MS);
+  spare = {worker, timer};
+}
 
 export const runInWorker: RunJob = (job, signal) =>
   new Promise<TransformReply>((resolve, reject) => {
     signal.throwIfAborted();
     if (typeof Worker === 'undefined') return resolve({ok: false, reason: 'unsupported', message: 'this browser cannot process images in the background (no Worker)'});
-    const worker = new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'});
-    const end = () => {
-      worker.terminate();
-      signal.removeEventListener('abort', onAbort);
-    };
+    const worker = takeWorker();
     const onAbort = () => {
-      end();
+      worker.terminate();
       reject(signal.reason);
     };
     signal.addEventListener('abort', onAbort, {once: true});
     worker.onmessage = ({data}: MessageEvent<TransformReply>) => {
-      end();
+      signal.removeEventListener('abort', onAbort);
+      keepWorker(worker);
       resolve(data);
     };
     worker.onerror = (event) => {
-      end();
+      signal.removeEventListener('abort', onAbort);
+      worker.terminate();
       resolve({ok: false, reason: 'unsupported', message: `the image worker did not start (${event.message || 'no detail'})`});
     };
     worker.postMessage(job);
