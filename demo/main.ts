@@ -130,6 +130,16 @@ for (const radio of credentialRadios) {
     if (radio.checked) applyCredentials(radio.value as Credentials);
   });
 }
+// The image card lists what preparing did to each photo: its size before and after.
+const imageUploader = document.querySelector<PanUploader>('#image');
+imageUploader?.addEventListener('pan-upload-success', (event) => {
+  const task = imageUploader.tasks.find((t) => t.id === (event as CustomEvent<{id: string}>).detail.id);
+  if (!task?.note) return;
+  const item = document.createElement('li');
+  item.textContent = `${task.name}: ${task.note}`;
+  document.querySelector('#image-sizes')?.append(item);
+});
+
 // Switching mid-upload would move a running upload to the other hook: the switch waits for the queue.
 for (const type of ['pan-file-added', 'pan-upload-start', 'pan-upload-success', 'pan-upload-error', 'pan-queue-complete']) {
   document.addEventListener(type, () => queueMicrotask(updateCredentialsNote));

@@ -136,6 +136,8 @@ export class FileUpload {
       const previous = this.stage;
       this.stage = 'preparing';
       this.advance(UploadStatus.PREPARING, signal);
+      // One progress event as preparing starts, so a page's progress bar shows the phase (a step reports no figures).
+      this.progress('preparing', undefined, true);
       for (const step of steps) {
         // Bounded by the task's abort: pause, cancel and remove work even when a page's hook never settles.
         const outcome = await raceAbort(step.run(task, signal), signal);
@@ -475,7 +477,7 @@ export class FileUpload {
       this.meter.add(task.loaded, now);
       task.bytesPerSecond = this.meter.bytesPerSecond(now);
       task.etaSeconds = etaSeconds(task.total - task.loaded, task.bytesPerSecond);
-      if (phase !== 'hashing') this.ctx.noteSent(now);
+      if (phase !== 'hashing' && phase !== 'preparing') this.ctx.noteSent(now);
     }
     this.progressEvents.request(force);
   }

@@ -1,6 +1,7 @@
 /** The engine's options: their defaults, and the checks that refuse a bad one before anything is sent. */
 import {checkRateLimits, checkRetryDelays, normalizeApiBase} from '../api/options.ts';
 import {DEFAULT_SINGLE_MAX_SIZE} from '../protocols/choose-flow.ts';
+import {checkImageOptions} from '../image/options.ts';
 import {DEFAULT_API_BASE} from '../shared/api-base.ts';
 import type {UploadManagerOptions} from './types.ts';
 
@@ -21,6 +22,7 @@ export const DEFAULT_OPTIONS: UploadManagerOptions = {
   resumeMaxAgeMs: 7 * 24 * 3600_000,
   progressIntervalMs: 100,
   resumeDatabase: 'pan-uploader',
+  image: {},
 };
 
 /** Options the API client and protocols are built from: a change rebuilds them. */
@@ -37,6 +39,7 @@ export function checkOptions(o: UploadManagerOptions): void {
   normalizeApiBase(o.apiBase);
   if (o.retryDelays !== undefined) checkRetryDelays(o.retryDelays);
   checkRateLimits(o.rateLimits ?? {});
+  checkImageOptions(o.image);
 }
 
 export function withoutUndefined<T extends object>(o: T): Partial<T> {

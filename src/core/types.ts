@@ -7,6 +7,7 @@ import type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/word
 
 export {UploadStatus} from './status.ts';
 import type {BeforeUploadHook} from './hooks.ts';
+import type {ImageOptions} from '../image/options.ts';
 import type {UploadStatus} from './status.ts';
 
 export type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
@@ -128,6 +129,12 @@ export interface UploadManagerOptions {
   retryDelays?: readonly number[];
   /** Name of the IndexedDB database that keeps resume records. */
   resumeDatabase: string;
+  /**
+   * Images before hashing: scale to maxWidth × maxHeight, re-encode at quality as type, turn upright, drop
+   * location, HEIC to JPEG. {} = the target's defaults (image host: on, 2560 px, 0.85; drive: off);
+   * {transform: 'off'} = images go as they are. Replaced as a whole by setOptions.
+   */
+  image: ImageOptions;
 }
 
 export interface QueueTotals {

@@ -15,6 +15,8 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
+import {imagesOn} from '../image/options.ts';
+import {imageStep} from './image-step.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -91,6 +93,8 @@ export class UploadManager extends EventTarget {
   private readonly context: UploadContext;
   /** The existing files' detail lookup in flight. */
   private detailsLookup?: AbortController;
+  /** Resizes, turns upright, converts HEIC and drops location, by the current options (image/). */
+  private readonly imageStep = imageStep(() => this.options.image);
 
   constructor(options: Partial<UploadManagerOptions> = {}, deps: UploadManagerDeps = {}) {
     super();
@@ -180,7 +184,8 @@ export class UploadManager extends EventTarget {
     const step: PrepareStep | undefined = hook
       ? {applies: (task) => task.url === undefined, run: async (task, signal) => (await import('./hooks.ts')).runBeforeUpload(hook, task, signal)}
       : undefined;
-    return [...(step ? [step] : []), ...(this.deps.prepareSteps ?? [])];
+    // The page's hook first (it may replace the file), then the image transforms of what it gave.
+    return [...(step ? [step] : []), this.imageStep, ...(this.deps.prepareSteps ?? [])];
   }
 
   private chooseFlow(task: UploadTask): UploadFlow {
@@ -199,7 +204,7 @@ export class UploadManager extends EventTarget {
       const file = entry instanceof Blob ? entry : entry.file;
       const relativePath = cleanPath(entry instanceof Blob ? folderOf(entry) : entry.relativePath);
       const identity = JSON.stringify([relativePath, file.name, file.size, file.lastModified]);
-      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles}, this.live().length);
+      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: imagesOn(o.image, o.target)}, this.live().length);
       if (!refusal && this.isQueued(identity)) {
         const shown = relativePath ? `${relativePath}/${file.name}` : file.name;
         refusal = {name: file.name, relativePath, size: file.size, key: 'already-queued', reason: `"${shown}" is already in the queue`};

@@ -4,7 +4,7 @@
  * plus the page's (accept, maxSize, maxFiles).
  */
 import {formatBytes} from '../shared/format-bytes.ts';
-import {checkName, DRIVE_MAX_SIZE, IMAGE_EXTENSIONS, IMAGE_MAX_SIZE, isImageName} from '../shared/rules.ts';
+import {checkName, DRIVE_MAX_SIZE, extensionOf, IMAGE_EXTENSIONS, IMAGE_MAX_SIZE, isImageName} from '../shared/rules.ts';
 import type {RejectKey, UploadTarget} from '../shared/words.ts';
 import type {RejectedFile} from './types.ts';
 
@@ -15,7 +15,15 @@ export interface ValidationRules {
   accept?: string;
   maxSize?: number;
   maxFiles?: number;
+  /**
+   * Image transforms are on: on the image host a HEIC (converted to JPEG) and an image over 100 MB that
+   * may fit once compressed are let through; the prepare step checks them again.
+   */
+  imagesShrink?: boolean;
 }
+
+/** Images that may come out of the image transform small enough, or in a format the image host takes. */
+const SHRINKABLE = new Set(['jpg', 'jpeg', 'png', 'webp', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif']);
 
 /** Like <input accept>: ".png", "image/*", "application/pdf", comma-separated; empty accepts all. */
 export function matchesAccept(file: {name: string; type: string}, accept: string | undefined): boolean {
@@ -63,9 +71,10 @@ export function validateFile(
     return reject('too-many-files', `${label}: at most ${rules.maxFiles} file${rules.maxFiles === 1 ? '' : 's'} may be added`);
   if (!matchesAccept(file, rules.accept)) return reject('not-accepted', `${label}: this type of file is not accepted here (accepted: ${rules.accept})`);
   if (rules.target === 'image') {
-    if (!isImageName(file.name))
-      return reject('not-image', `${label}: the image host takes only ${IMAGE_EXTENSIONS.join(', ')} files`);
-    if (file.size > IMAGE_MAX_SIZE)
+    const shrinks = rules.imagesShrink === true && SHRINKABLE.has(extensionOf(file.name));
+    if (!isImageName(file.name) && !shrinks)
+      return reject('not-image', `${label}: the image host takes only ${IMAGE_EXTENSIONS.join(', ')} files${rules.imagesShrink ? ' (HEIC is converted to JPEG)' : ''}`);
+    if (file.size > IMAGE_MAX_SIZE && !shrinks)
       return reject('target-too-large', `${label}: ${over(file.size, IMAGE_MAX_SIZE)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)}`);
   } else if (file.size > DRIVE_MAX_SIZE) {
     return reject('target-too-large', `${label}: ${over(file.size, DRIVE_MAX_SIZE)} is above 123pan's limit of ${formatBytes(DRIVE_MAX_SIZE)} per file`);

@@ -47,4 +47,6 @@ export type ErrorKey =
   | 'url-failed'
   /** The page's beforeUpload hook refused the file or threw; the message is the page's. */
   | 'hook'
+  /** An image the image host cannot take as it is, that could not be converted: the message names the file and why. */
+  | 'image-refused'
   | 'unknown';

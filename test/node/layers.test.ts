@@ -12,7 +12,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /**
  * Bottom to top; a layer may import its own folder and any layer of a lower rank. hash and api share
- * a rank and know nothing of each other; so do nothing else. The image-host client (oss) sits below
+ * a rank and know nothing of each other; so does image (resize, orientation, HEIC), which the engine's
+ * image step loads on first use. The image-host client (oss) sits below
  * the protocols, since URL import is a flow that uses it.
  */
 const RANK: Record<string, number> = {
@@ -21,6 +22,7 @@ const RANK: Record<string, number> = {
   api: 1,
   oss: 2,
   protocols: 3,
+  image: 1,
   core: 4,
   components: 5,
   // src/pan-uploader.ts: registers the tag, guarded.

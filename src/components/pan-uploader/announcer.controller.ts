@@ -52,7 +52,7 @@ export class AnnouncerController implements ReactiveController {
 
   failed(name: string, key: ErrorKey, message: string): void {
     const t = this.strings();
-    this.say(t.announceError(name, t.error[key] ?? message));
+    this.say(t.announceError(name, (t.error as Partial<Record<string, string>>)[key] ?? message));
   }
 
   completed(succeeded: number, failed: number): void {

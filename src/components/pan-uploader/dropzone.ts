@@ -10,11 +10,13 @@ export interface DropZoneContext extends TemplateContext {
   directory: boolean;
   multiple: boolean;
   accept: string;
-  openPicker(kind: 'files' | 'folder'): void;
+  /** Camera buttons to offer (phones open the camera through `capture`; desktops show a file picker). */
+  camera: readonly ('photo' | 'video')[];
+  openPicker(kind: 'files' | 'folder' | 'photo' | 'video'): void;
   picked(event: Event): void;
 }
 
-export function dropZone({t, disabled, image, dragging, directory, multiple, accept, openPicker, picked}: DropZoneContext): TemplateResult {
+export function dropZone({t, disabled, image, dragging, directory, multiple, accept, camera, openPicker, picked}: DropZoneContext): TemplateResult {
   return html`<div part="dropzone" class=${dragging ? 'dragging' : ''} role="group" aria-labelledby="drop-title"
     aria-describedby="drop-hint">
     <slot name="drop-icon">${icons.upload}</slot>
@@ -27,7 +29,15 @@ export function dropZone({t, disabled, image, dragging, directory, multiple, acc
         ? html`<button type="button" part="button choose-folder" ?disabled=${disabled}
             @click=${() => openPicker('folder')}>${t.chooseFolder}</button>`
         : nothing}
+      ${camera.map(
+        (kind) => html`<button type="button" part="button camera-${kind}" ?disabled=${disabled}
+          @click=${() => openPicker(kind)}>${kind === 'photo' ? t.takePhoto : t.recordVideo}</button>`,
+      )}
     </div>
+    ${camera.map(
+      (kind) => html`<input type="file" data-picker=${kind} hidden tabindex="-1" aria-hidden="true" capture="environment"
+        accept=${kind === 'photo' ? 'image/*' : 'video/*'} @change=${picked} />`,
+    )}
     <input type="file" data-picker="files" hidden tabindex="-1" aria-hidden="true" ?multiple=${multiple}
       accept=${accept || (image ? 'image/*' : '')} @change=${picked} />
     ${directory

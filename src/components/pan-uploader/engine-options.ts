@@ -1,6 +1,7 @@
 /** The element's attributes as engine options: parsed, checked, and with a neutral value for each absent one. */
 import {DEFAULT_OPTIONS} from '../../core/index.ts';
 import type {UploadManagerOptions, UploadTarget} from '../../core/types.ts';
+import {checkImageOptions, type ImageOptions} from '../../image/options.ts';
 import {parseCount, parseSize} from './parse-size.ts';
 
 /** The attributes the engine hears about. */
@@ -17,6 +18,12 @@ export interface EngineAttributes {
   maxFiles?: string | number;
   concurrency?: string | number;
   manual: boolean;
+  imageMaxWidth?: string;
+  imageMaxHeight?: string;
+  imageQuality?: string;
+  imageType?: string;
+  imageTransform?: string;
+  keepMetadata: boolean;
 }
 
 const DRIVE_FLOWS = ['auto', 'v2', 'single', 'v1'] as const;
@@ -65,7 +72,30 @@ export function engineOptions(el: EngineAttributes): Partial<UploadManagerOption
     const n = parseCount(el.concurrency == null ? null : String(el.concurrency), 'concurrency');
     if (n !== undefined) options.concurrency = n;
   });
+  Object.assign(options, imageOptions(el, report));
   return options;
+}
+
+/** The image-* attributes as one image option (sent whole, so a removed attribute is undone), each checked by name. */
+function imageOptions(el: EngineAttributes, report: (fn: () => void) => void): Partial<UploadManagerOptions> {
+  const image: ImageOptions = {keepMetadata: el.keepMetadata};
+  const each = (attribute: string, raw: string | undefined, patch: (value: string) => ImageOptions) =>
+    report(() => {
+      if (raw == null || raw.trim() === '') return;
+      const value = patch(raw.trim());
+      try {
+        checkImageOptions(value);
+      } catch (error) {
+        throw new RangeError(`<pan-uploader> ${attribute}="${raw}": ${(error as Error).message}`);
+      }
+      Object.assign(image, value);
+    });
+  each('image-transform', el.imageTransform, (v) => ({transform: v as ImageOptions['transform']}));
+  each('image-max-width', el.imageMaxWidth, (v) => ({maxWidth: Number(v)}));
+  each('image-max-height', el.imageMaxHeight, (v) => ({maxHeight: Number(v)}));
+  each('image-quality', el.imageQuality, (v) => ({quality: Number(v)}));
+  each('image-type', el.imageType, (v) => ({type: v as ImageOptions['type']}));
+  return {image};
 }
 
 /** Compares option sets, counting an explicit undefined as a value. */

@@ -15,6 +15,8 @@ export interface Strings {
   dropActive: string;
   chooseFiles: string;
   chooseFolder: string;
+  takePhoto: string;
+  recordVideo: string;
   empty: string;
   fileList: string;
   rejectedList: string;
@@ -43,7 +45,8 @@ export interface Strings {
   importFrom: (host: string) => string;
   status: Record<UploadStatus, string>;
   reject: Record<RejectKey, string>;
-  error: Record<ErrorKey, string>;
+  /** 'image-refused' has none: its message, naming the file and the reason, is shown as it is. */
+  error: Record<Exclude<ErrorKey, 'image-refused'>, string>;
   traceID: string;
   valueMissing: string;
   uploadsRunning: string;
@@ -85,6 +88,8 @@ const en: Strings = {
   dropActive: 'Release to add the files',
   chooseFiles: 'Choose files',
   chooseFolder: 'Choose folder',
+  takePhoto: 'Take photo',
+  recordVideo: 'Record video',
   empty: 'No files yet',
   fileList: 'Files to upload',
   rejectedList: 'Files not added',

@@ -8,6 +8,8 @@ export const zhCN: Strings = {
   dropActive: '松开即可添加文件',
   chooseFiles: '选择文件',
   chooseFolder: '选择文件夹',
+  takePhoto: '拍照',
+  recordVideo: '录像',
   empty: '还没有文件',
   fileList: '待上传的文件',
   rejectedList: '未添加的文件',

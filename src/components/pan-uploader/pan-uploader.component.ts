@@ -43,7 +43,7 @@ const LONG_LIST = 50;
  * @event {CustomEvent<PanFileAddedDetail>} pan-file-added - A file passed the checks and joined the queue. Detail: `{id, name, relativePath, size}`.
  * @event {CustomEvent<PanFileRejectedDetail>} pan-file-rejected - A file was refused before anything was sent. Detail: `{name, reason, key, relativePath, size}`.
  * @event {CustomEvent<PanUploadStartDetail>} pan-upload-start - A file started uploading. Detail: `{id, name, size}`.
- * @event {CustomEvent<PanUploadProgressDetail>} pan-upload-progress - Progress of one file. Detail: `{id, loaded, total, phase}`, phase being `hashing`, `uploading` or `completing`.
+ * @event {CustomEvent<PanUploadProgressDetail>} pan-upload-progress - Progress of one file. Detail: `{id, loaded, total, phase}`, phase being `preparing`, `hashing`, `uploading` or `completing`.
  * @event {CustomEvent<PanUploadSuccessDetail>} pan-upload-success - A file is on 123pan. Detail: `{id, name, size, etag, fileID, downloadURL?, reused, target, relativePath}`.
  * @event {CustomEvent<PanUploadErrorDetail>} pan-upload-error - A file failed. Detail: `{id, name, code, message, traceID?, retryable, key}`.
  * @event {CustomEvent<PanQueueCompleteDetail>} pan-queue-complete - Nothing is left to upload. Detail: `{succeeded, failed}`.
@@ -67,6 +67,8 @@ const LONG_LIST = 50;
  * @csspart button - Every button.
  * @csspart choose-files - The "Choose files" button.
  * @csspart choose-folder - The "Choose folder" button (with `directory`).
+ * @csspart camera-photo - The "Take photo" button (with `camera`).
+ * @csspart camera-video - The "Record video" button (with `camera`).
  * @csspart summary - Overall progress and the queue's buttons.
  * @csspart summary-text - "3 of 10 uploaded · speed · time left".
  * @csspart toolbar - Upload, pause all, resume all, retry, clear.
@@ -92,7 +94,8 @@ const LONG_LIST = 50;
  * @csspart reason - Why a file was not added.
  * @csspart error - Why an upload failed.
  * @csspart trace-id - 123pan's trace ID of a failure.
- * @csspart note - "instant upload" (秒传) next to a file 123pan already had.
+ * @csspart note - "instant upload" (秒传) next to a file 123pan already had, and what preparing did to an image.
+ * @csspart prepared - What preparing did to an image ("optimized · 4.2 MB → 680 KB", "sent as is: …").
  * @csspart link - The link to an uploaded file.
  * @csspart item-actions - A file's buttons.
  * @csspart pause-button - Pauses one file.
@@ -192,6 +195,26 @@ export class PanUploader extends LitElement {
 
   /** Wait for `start()` (or the Upload button) instead of uploading as soon as files are added. */
   @property({type: Boolean, reflect: true}) manual = false;
+
+  /** Images: scale down to at most this width in pixels (image host default 2560; drive: no limit unless set). */
+  @property({attribute: 'image-max-width'}) imageMaxWidth?: string;
+
+  /** Images: scale down to at most this height in pixels (image host default 2560; drive: no limit unless set). */
+  @property({attribute: 'image-max-height'}) imageMaxHeight?: string;
+  /** Images: JPEG/WebP quality, 0–1 (image host default 0.85). */
+  @property({attribute: 'image-quality'}) imageQuality?: string;
+
+  /** Images: keep | jpeg | webp | png (keep: each image in its own format; HEIC becomes JPEG). */
+  @property({attribute: 'image-type'}) imageType?: string;
+
+  /** Images: auto (on for the image host, on for the drive when an image-* attribute is set) | on | off. */
+  @property({attribute: 'image-transform'}) imageTransform?: string;
+
+  /** Images: keep EXIF (camera, date, GPS) instead of dropping it. */
+  @property({type: Boolean, attribute: 'keep-metadata'}) keepMetadata = false;
+
+  /** Phones: "Take photo" and "Record video" buttons (`camera="photo"` or `"video"` for one of them). */
+  @property() camera?: string;
 
   /** The function form of the backend hook; see also `token-url`. */
   @property({attribute: false}) tokenProvider?: TokenProvider;
@@ -506,6 +529,7 @@ export class PanUploader extends LitElement {
         directory: this.directory,
         multiple: this.multiple,
         accept: this.accept,
+        camera: this.cameraKinds,
         openPicker: (kind) => this.openPicker(kind),
         picked: (event) => this.onPicked(event),
       })}
@@ -589,9 +613,19 @@ export class PanUploader extends LitElement {
     if (files.length) this.addFiles(files);
   }
 
-  private openPicker(kind: 'files' | 'folder'): void {
+  private openPicker(kind: 'files' | 'folder' | 'photo' | 'video'): void {
     if (this.isDisabled) return;
-    (kind === 'files' ? this.filePicker : this.folderPicker).click();
+    if (kind === 'files') this.filePicker.click();
+    else if (kind === 'folder') this.folderPicker.click();
+    else this.renderRoot.querySelector<HTMLInputElement>(`input[data-picker="${kind}"]`)?.click();
+  }
+
+  /** The camera buttons the `camera` attribute asks for: present and empty (or "both") means both. */
+  private get cameraKinds(): ('photo' | 'video')[] {
+    if (this.camera == null) return [];
+    const value = this.camera.trim().toLowerCase();
+    if (value === 'photo' || value === 'video') return [value];
+    return ['photo', 'video'];
   }
 
   private onImportSubmit(event: SubmitEvent): void {

@@ -83,6 +83,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
           : nothing}
         ${done && task.reused ? html`<span part="note">${t.instant}</span>` : nothing}
         ${task.resumed && !done ? html`<span part="note">${t.resumed}</span>` : nothing}
+        ${task.note ? html`<span part="note prepared">${task.note}</span>` : nothing}
         ${done && task.downloadURL
           ? html`<a part="link" href=${task.downloadURL} target="_blank" rel="noopener noreferrer"
               aria-label=${t.actionOn(t.openLink, task.name)}>${t.openLink}</a>`
@@ -90,7 +91,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
       </div>
       ${error
         ? html`<div part="error">
-            ${error.key === 'hook' ? error.message : (t.error[error.key] ?? error.message)}
+            ${error.key === 'hook' ? error.message : ((t.error as Partial<Record<string, string>>)[error.key] ?? error.message)}
             ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
           </div>`
         : nothing}
