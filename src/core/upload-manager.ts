@@ -15,6 +15,7 @@ import {Semaphore} from './semaphore.ts';
 import {etaSeconds, SpeedMeter} from './speed.ts';
 import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
+import {KnownHashes} from './known-hashes.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -85,7 +86,7 @@ export class UploadManager extends EventTarget {
   private wired?: Promise<Wiring>;
   private recorder!: ResumeRecorder;
   private readonly slots: UploadContext['slots'];
-  private readonly sliceSizeSeen: Partial<Record<UploadFlow, number>> = {};
+  private readonly knownHashes = new KnownHashes();
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
@@ -118,7 +119,7 @@ export class UploadManager extends EventTarget {
         return manager.prepareSteps();
       },
       slots: this.slots,
-      sliceSizeSeen: this.sliceSizeSeen,
+      knownHashes: this.knownHashes,
       chooseFlow: (task) => this.chooseFlow(task),
       wiring: () => this.wiring(),
       hasher: () => (deps.hasher ? Promise.resolve(deps.hasher) : loadMachinery()),
