@@ -55,6 +55,8 @@ export class PanApiError extends PanError {
 }
 
 const TOKEN_LIMIT = /tokens?\s*number|exceed/i;
+/** 123pan publishes no code for a checksum refusal: its message names the MD5 (or etag) that did not match. */
+const CHECKSUM = /(md5|etag)[\s\S]*(match|不一致|不匹配)|(match|不一致|不匹配)[\s\S]*(md5|etag)/i;
 
 /** The translatable key for a code; the UI shows text by key, never the raw code. */
 export function errorKeyFor(code: number | string, httpStatus?: number, message = ''): ErrorKey {
@@ -84,6 +86,7 @@ export function errorKeyFor(code: number | string, httpStatus?: number, message 
   if (httpStatus !== undefined && httpStatus >= 500) return 'server';
   if (httpStatus === 403) return 'auth';
   if (httpStatus === 404) return 'not-found';
+  if (CHECKSUM.test(message)) return 'etag-mismatch';
   return 'refused';
 }
 

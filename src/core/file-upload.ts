@@ -12,6 +12,7 @@ import type {PrepareOutcome} from './prepare.ts';
 import type {UploadContext} from './upload-context.ts';
 import {validateFile} from './validate.ts';
 import {SpeedMeter, etaSeconds} from './speed.ts';
+import {fileKeyOf, SAMPLE_MIN_SIZE, sampleOf} from './known-hashes.ts';
 import {ACTIVE, UploadStatus, checkMove, phaseOf} from './status.ts';
 import {sendSlices} from './send-slices.ts';
 import {Throttle} from './throttle.ts';
@@ -36,10 +37,12 @@ export interface FileUploadSetup {
 
 interface Hashed {
   md5: string;
-  sliceMD5s: string[];
-  /** The slices the MD5s above are of (undefined: none were hashed). */
-  sliceSize?: number;
+  /** MD5 of the sample bytes (known-hashes.ts), for files big enough to have one. */
+  sample?: string;
 }
+
+/** Slices whose MD5 is taken ahead of their turn, beyond the one asked for. */
+const SLICES_HASHED_AHEAD = 2;
 
 export class FileUpload {
   readonly task: UploadTask;
@@ -52,6 +55,11 @@ export class FileUpload {
   stage: UploadStage = 'idle';
   private readonly ctx: UploadContext;
   private hashed?: Hashed;
+  /** sliceNo → its MD5 (being) taken, for slices of `sliceHashSize` bytes. */
+  private readonly sliceHashes = new Map<number, Promise<string>>();
+  private sliceHashSize = 0;
+  /** The running pipeline's signal: slices hashed ahead stop with it. */
+  private signal?: AbortSignal;
   private session?: UploadSession;
   /** The session came from a resume record (so a refusal means: start afresh). */
   private sessionFromRecord = false;
@@ -83,6 +91,7 @@ export class FileUpload {
 
   /** Runs the pipeline until done, failed, or aborted (pause, cancel: the status is then already set). */
   async start(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
     try {
       if (!this.source) await this.prepare(signal);
       const protocol = await this.protocol(signal);
@@ -94,6 +103,8 @@ export class FileUpload {
       if (signal.aborted) return;
       if (this.source) this.source.taskID = undefined; // a retry makes a new import task
       this.task.error = toErrorInfo(error);
+      // 123pan found the bytes unlike the MD5: whatever was known of this file is stale.
+      if (this.task.error.key === 'etag-mismatch') this.forgetHash();
       this.setStatus(UploadStatus.ERROR);
       this.ctx.emit('upload-error', {task: this.task, error: this.task.error});
     }
@@ -110,7 +121,7 @@ export class FileUpload {
   private async upload(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
     const {task} = this;
     if (this.hashed) this.ctx.emit('upload-start', {task});
-    else await this.hash(protocol, signal);
+    else await this.hash(signal);
     signal.throwIfAborted();
     await this.ctx.slots.file.acquire(signal);
     this.holdsFileSlot = true;
@@ -169,7 +180,11 @@ export class FileUpload {
     if (note !== undefined) task.note = note;
   }
 
-  private async hash(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
+  /**
+   * The whole-file MD5, the one hash 123pan needs before create: each slice's MD5 is taken just before
+   * the slice is sent. A file this page (or a resume record) already hashed is not read again.
+   */
+  private async hash(signal: AbortSignal): Promise<void> {
     const {task} = this;
     // A file waiting for the hashing slot is still 'queued': 'hashing' means its bytes are being read.
     await this.ctx.slots.hash.acquire(signal);
@@ -177,21 +192,37 @@ export class FileUpload {
       this.advance(UploadStatus.HASHING, signal);
       this.ctx.emit('upload-start', {task});
       signal.throwIfAborted();
-      const sliceSize = protocol.sends === 'slices' ? (this.ctx.sliceSizeSeen[protocol.flow] ?? protocol.guessedSliceSize) : undefined;
       this.meter.reset();
       const hasher = await this.ctx.hasher();
       signal.throwIfAborted();
-      const result = await hasher.hashFile(task.file, {
-        sliceSize,
-        signal,
-        engine: this.ctx.options.hashEngine,
-        onProgress: ({loaded}) => this.progress('hashing', loaded),
-      });
-      this.hashed = {md5: result.md5, sliceMD5s: result.sliceMD5s, sliceSize};
-      task.etag = result.md5;
+      const engine = this.ctx.options.hashEngine;
+      const sample = task.size >= SAMPLE_MIN_SIZE ? await hasher.hashBlob(sampleOf(task.file), {signal, engine}) : undefined;
+      const known = sample === undefined ? undefined : await this.knownMD5(sample);
+      signal.throwIfAborted();
+      const md5 = known ?? (await hasher.hashFile(task.file, {signal, engine, onProgress: ({loaded}) => this.progress('hashing', loaded)})).md5;
+      if (known) this.progress('hashing', task.size, true);
+      if (sample !== undefined) this.ctx.knownHashes.set(fileKeyOf(task.file), sample, md5);
+      this.hashed = {md5, sample};
+      task.etag = md5;
     } finally {
       this.ctx.slots.hash.release();
     }
+  }
+
+  /** An MD5 this page took before, or one a resume record kept, of these very bytes. */
+  private async knownMD5(sample: string): Promise<string | undefined> {
+    const known = this.ctx.knownHashes.get(fileKeyOf(this.task.file), sample);
+    if (known !== undefined || !this.ctx.options.resume) return known;
+    const record = await this.ctx.recorder.peek(this.recordKey());
+    return record?.sample === sample ? record.etag : undefined;
+  }
+
+  /** The MD5s known of this file are stale: forget them, and the session and record built on them. */
+  private forgetHash(): void {
+    this.hashed = undefined;
+    this.sliceHashes.clear();
+    this.ctx.knownHashes.drop(fileKeyOf(this.task.file));
+    this.dropSession();
   }
 
   private fileInfo(): FileInfo {
@@ -248,7 +279,6 @@ export class FileUpload {
           this.session = created.session;
           this.sessionFromRecord = false;
           this.confirmed.clear();
-          this.ctx.sliceSizeSeen[protocol.flow] = created.session.sliceSize;
           this.saveRecord(protocol);
         } else if (this.sessionFromRecord && protocol.listParts) {
           this.advance(UploadStatus.CREATING, signal);
@@ -286,7 +316,7 @@ export class FileUpload {
       slots: this.ctx.slots.slice,
       signal,
       slice: (sliceNo) => this.sliceOf(sliceNo, session.sliceSize),
-      md5: (sliceNo, blob, local) => this.sliceMD5(sliceNo, session.sliceSize, blob, local),
+      md5: (sliceNo, local) => this.sliceMD5(sliceNo, session.sliceSize, local),
       onProgress: (sliceNo, loaded) => {
         this.inflight.set(sliceNo, loaded);
         this.progress('uploading');
@@ -306,11 +336,32 @@ export class FileUpload {
     return this.task.file.slice(start, Math.min(this.task.size, start + sliceSize));
   }
 
-  /** From the hashing pass when its slices match the server's sliceSize, else hashed now in a worker. */
-  private async sliceMD5(sliceNo: number, sliceSize: number, blob: Blob, signal: AbortSignal): Promise<string> {
-    const hashed = this.hashed;
-    if (hashed?.sliceSize === sliceSize && hashed.sliceMD5s[sliceNo - 1]) return hashed.sliceMD5s[sliceNo - 1];
-    return (await this.ctx.hasher()).hashBlob(blob, {signal, engine: this.ctx.options.hashEngine});
+  /**
+   * Each slice's MD5 just in time, in a worker. Asked for slice n, it starts on the next slices not yet
+   * held too, so their MD5s are ready when their turn comes: hashing overlaps the slices in flight.
+   */
+  private sliceMD5(sliceNo: number, sliceSize: number, signal: AbortSignal): Promise<string> {
+    if (this.sliceHashSize !== sliceSize) {
+      this.sliceHashes.clear();
+      this.sliceHashSize = sliceSize;
+    }
+    const last = Math.min(Math.ceil(this.task.size / sliceSize), sliceNo + SLICES_HASHED_AHEAD);
+    for (let n = sliceNo; n <= last; n++) {
+      if (n === sliceNo || !this.confirmed.has(n)) this.hashSliceOnce(n, sliceSize);
+    }
+    return raceAbort(this.sliceHashes.get(sliceNo)!, signal);
+  }
+
+  private hashSliceOnce(sliceNo: number, sliceSize: number): void {
+    if (this.sliceHashes.has(sliceNo)) return;
+    const {signal} = this;
+    const engine = this.ctx.options.hashEngine;
+    const md5 = this.ctx.hasher().then((hasher) => hasher.hashBlob(this.sliceOf(sliceNo, sliceSize), {signal, engine}));
+    // A hash stopped by a pause or failed is taken again when next asked for.
+    md5.catch(() => {
+      if (this.sliceHashes.get(sliceNo) === md5) this.sliceHashes.delete(sliceNo);
+    });
+    this.sliceHashes.set(sliceNo, md5);
   }
 
   /** The server's own list decides which slices are held (by MD5 when it gives one). */
@@ -323,8 +374,7 @@ export class FileUpload {
         if (this.confirmed.has(sliceNo)) held.add(sliceNo);
         continue;
       }
-      const blob = this.sliceOf(sliceNo, session.sliceSize);
-      if ((await this.sliceMD5(sliceNo, session.sliceSize, blob, signal)) === etag) held.add(sliceNo);
+      if ((await this.sliceMD5(sliceNo, session.sliceSize, signal)) === etag) held.add(sliceNo);
     }
     this.confirmed = held;
   }
@@ -401,7 +451,7 @@ export class FileUpload {
     const {task, session} = this;
     // A slice confirmed just after a cancel must not bring back the record the cancel deleted.
     if (!this.ctx.options.resume || !protocol.resumable || !session || task.status === UploadStatus.CANCELED) return;
-    this.ctx.recorder.save(recordOf(task, this.parentID, this.hashed!.md5, session, this.confirmed));
+    this.ctx.recorder.save(recordOf(task, this.parentID, this.hashed!.md5, this.hashed!.sample, session, this.confirmed));
   }
 
   private dropSession(): void {

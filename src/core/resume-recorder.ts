@@ -35,6 +35,12 @@ export class ResumeRecorder {
     return record;
   }
 
+  /** The record under `key` as it is, checked by nothing (to reuse its MD5 when its sample still matches). */
+  async peek(key: string): Promise<ResumeRecord | undefined> {
+    await this.writes.get(key);
+    return this.storage.get(key).catch(() => undefined);
+  }
+
   save(record: ResumeRecord): void {
     this.queue(record.key, () => this.storage.put(record));
   }
@@ -67,7 +73,7 @@ export function recordKeyOf(task: UploadTask, parent: number | string): string {
 }
 
 /** A task's session as it stands: enough to continue it, never a token. */
-export function recordOf(task: UploadTask, parent: number | string, etag: string, session: UploadSession, confirmed: ReadonlySet<number>): ResumeRecord {
+export function recordOf(task: UploadTask, parent: number | string, etag: string, sample: string | undefined, session: UploadSession, confirmed: ReadonlySet<number>): ResumeRecord {
   return {
     key: recordKeyOf(task, parent),
     name: task.name,
@@ -75,6 +81,7 @@ export function recordOf(task: UploadTask, parent: number | string, etag: string
     size: task.size,
     lastModified: task.file.lastModified,
     etag,
+    ...(sample ? {sample} : {}),
     target: task.target,
     parent,
     flow: session.flow,

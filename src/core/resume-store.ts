@@ -14,6 +14,8 @@ export interface ResumeRecord {
   lastModified: number;
   /** Whole-file MD5: a file changed in place with the same name, size and date is told apart by it. */
   etag: string;
+  /** MD5 of the file's sample bytes (known-hashes.ts): when it still matches after a reload, `etag` is used without hashing again. */
+  sample?: string;
   target: UploadTarget;
   parent: number | string;
   flow: UploadFlow;

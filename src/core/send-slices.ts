@@ -11,7 +11,7 @@ export interface SliceSending {
   slots: Semaphore;
   signal: AbortSignal;
   slice(sliceNo: number): Blob;
-  md5(sliceNo: number, blob: Blob, signal: AbortSignal): Promise<string>;
+  md5(sliceNo: number, signal: AbortSignal): Promise<string>;
   /** Bytes of this slice sent so far (capped at its size). */
   onProgress(sliceNo: number, loaded: number): void;
   onSent(sliceNo: number): void;
@@ -36,7 +36,7 @@ export async function sendSlices(protocol: SlicedProtocol, session: UploadSessio
       const sent = protocol
         .sendSlice(
           session,
-          {sliceNo, blob, md5: () => sending.md5(sliceNo, blob, local.signal)},
+          {sliceNo, blob, md5: () => sending.md5(sliceNo, local.signal)},
           {signal: local.signal, onProgress: (loaded) => sending.onProgress(sliceNo, Math.min(loaded, blob.size))},
         )
         .then(() => sending.onSent(sliceNo))

@@ -3,6 +3,7 @@ import type {PanClient} from '../api/client.ts';
 import type {HashEngine, HashFileOptions} from '../hash/types.ts';
 import type {Protocols} from '../protocols/registry.ts';
 import type {UploadFlow} from '../shared/words.ts';
+import type {KnownHashes} from './known-hashes.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {ResumeRecorder} from './resume-recorder.ts';
 import type {Semaphore} from './semaphore.ts';
@@ -33,8 +34,8 @@ export interface UploadContext {
   readonly recorder: ResumeRecorder;
   /** Run in order before hashing, on the files they apply to. */
   readonly prepareSteps: readonly PrepareStep[];
-  /** Learned from the server, so the next file is hashed in the right slices. */
-  readonly sliceSizeSeen: Partial<Record<UploadFlow, number>>;
+  /** MD5s already taken, so a file is not hashed twice. */
+  readonly knownHashes: KnownHashes;
   chooseFlow(task: UploadTask): UploadFlow;
   wiring(): Promise<Wiring>;
   hasher(): Promise<Hasher>;

@@ -17,6 +17,7 @@ import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
 import {imagesOn} from '../image/options.ts';
 import {imageStep} from './image-step.ts';
+import {KnownHashes} from './known-hashes.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -87,7 +88,7 @@ export class UploadManager extends EventTarget {
   private wired?: Promise<Wiring>;
   private recorder!: ResumeRecorder;
   private readonly slots: UploadContext['slots'];
-  private readonly sliceSizeSeen: Partial<Record<UploadFlow, number>> = {};
+  private readonly knownHashes = new KnownHashes();
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
@@ -124,7 +125,7 @@ export class UploadManager extends EventTarget {
         return manager.prepareSteps();
       },
       slots: this.slots,
-      sliceSizeSeen: this.sliceSizeSeen,
+      knownHashes: this.knownHashes,
       chooseFlow: (task) => this.chooseFlow(task),
       wiring: () => this.wiring(),
       hasher: () => (deps.hasher ? Promise.resolve(deps.hasher) : loadMachinery()),

@@ -1,6 +1,7 @@
 // Hashes one Blob per request: the whole-file MD5 and, with a sliceSize, every slice's MD5 from the same read.
-// With a helper port, this worker reads and hashes the whole file while another worker hashes the slices:
-// MD5 cannot share work between the two, so two cores halve the wait.
+// With a helper port, the work is split over two cores (MD5 itself cannot be): with slices, this worker reads
+// and hashes the whole file while the helper hashes the slices; without, this worker only reads (copying the
+// file's bytes into memory costs about as much as hashing them) and the helper hashes the whole file.
 import {createMD5Hasher} from './md5-hasher.ts';
 import {readChunks} from './read-chunks.ts';
 import {SliceHasher} from './slice-hasher.ts';
@@ -51,6 +52,7 @@ class RemoteSlices {
     this.result.catch(() => {});
   }
 
+  /** `sliceSize` at least the blob's size: the helper's one "slice" is the whole file. */
   start(engine: 'wasm' | 'spark', sliceSize: number): void {
     this.post({type: 'start', engine, sliceSize});
   }
@@ -85,12 +87,14 @@ async function hash(request: HashRequest): Promise<HashReply> {
   const recycle = (buffer: ArrayBuffer) => {
     if (request.readMethod === 'byob') spare.push(buffer);
   };
-  const remote = sliced && helper ? new RemoteSlices(helper, recycle) : undefined;
+  const remote = helper ? new RemoteSlices(helper, recycle) : undefined;
+  // Whole file only, with a helper: the helper hashes it as one slice, and this worker only reads.
+  const readOnly = remote !== undefined && !sliced;
   const local = sliced && !remote ? new SliceHasher(await createMD5Hasher(whole.engine), sliceSize) : undefined;
-  remote?.start(whole.engine, sliceSize!);
+  remote?.start(whole.engine, readOnly ? Math.max(1, blob.size) : sliceSize!);
   let loaded = 0;
   for await (const chunk of readChunks(blob, request, spare)) {
-    whole.update(chunk);
+    if (!readOnly) whole.update(chunk);
     loaded += chunk.length;
     local?.update(chunk);
     if (remote) await remote.send(chunk);
@@ -98,6 +102,10 @@ async function hash(request: HashRequest): Promise<HashReply> {
     scope.postMessage({type: 'progress', jobID, loaded});
   }
   if (loaded !== blob.size) throw new Error(`read ${loaded} bytes of ${blob.size}: the file changed while it was read`);
+  if (readOnly) {
+    const [md5 = whole.digest()] = await remote.finish(); // a 0-byte blob has no slice: the empty MD5
+    return {type: 'done', jobID, md5, sliceMD5s: sliceSize !== undefined && blob.size > 0 ? [md5] : [], engine: whole.engine};
+  }
   const md5 = whole.digest();
   const sliceMD5s = remote ? await remote.finish() : local ? local.finish() : sliceSize !== undefined && blob.size > 0 ? [md5] : [];
   return {type: 'done', jobID, md5, sliceMD5s, engine: whole.engine};

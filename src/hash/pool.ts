@@ -11,7 +11,7 @@ export interface HashPoolOptions {
   /** An idle worker is ended after this long, giving its memory back. */
   idleTimeout?: number;
   tuning?: Partial<HashTuning>;
-  /** Let a job with slices take a second idle worker to hash them on another core (default true). */
+  /** Let a job take a second idle worker, to hash its slices, or a big file's bytes the first reads, on another core (default true). */
   helpers?: boolean;
 }
 
@@ -36,6 +36,9 @@ interface QueuedJob extends HashJob {
  * cost within 10% of each other in CPU per byte; this was among the fastest and divides 16 MiB slices evenly.
  */
 export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
+
+/** From this size a whole-file job is read by one worker and hashed by another. */
+export const PIPELINE_MIN_SIZE = 32 * 1024 * 1024;
 
 function createMD5Worker(): Worker {
   return new Worker(new URL('./md5.worker.ts', import.meta.url), {type: 'module'});
@@ -107,8 +110,9 @@ export class HashPool {
       const job = this.queue.shift()!;
       const worker = this.acquire(job);
       if (!worker) continue;
-      // A second worker hashes the slices when one is free and no other job is waiting for it.
-      const wantsHelper = this.helpers && job.sliceSize !== undefined && job.blob.size > job.sliceSize;
+      // A second worker (when one is free and no other job waits for it) hashes the slices, or, for the
+      // whole file alone, hashes while the first only reads: worth its start-up only for a big file.
+      const wantsHelper = this.helpers && (job.sliceSize !== undefined ? job.blob.size > job.sliceSize : job.blob.size >= PIPELINE_MIN_SIZE);
       const helper = wantsHelper && this.queue.length === 0 && this.canAcquire() ? this.acquire(job) : undefined;
       this.start(job, worker, helper);
     }

@@ -1,13 +1,12 @@
 /** Drive v1, presigned: create → get_upload_url + PUT per slice → upload_complete → upload_async_result. */
 import {resolveDriveLink} from './drive-link.ts';
-import {checkSliceSize, DRIVE_SLICE_SIZE, driveCreateBody, reusedFileID} from './drive-v2.ts';
+import {checkSliceSize, driveCreateBody, reusedFileID} from './drive-v2.ts';
 import {UploadError} from './errors.ts';
 import {PresignedProtocol} from './presigned.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions} from './types.ts';
 
 export class DriveV1Protocol extends PresignedProtocol {
   readonly flow = 'v1' as const;
-  readonly guessedSliceSize = DRIVE_SLICE_SIZE;
   constructor(deps: ProtocolDeps) {
     super(deps, '/upload/v1/file');
   }

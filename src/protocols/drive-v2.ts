@@ -7,9 +7,6 @@ import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, SliceInput, SlicedProtocol, UploadSession} from './types.ts';
 
-/** 123pan's usual sliceSize for the drive (create says the real one). */
-export const DRIVE_SLICE_SIZE = 16 * 1024 ** 2;
-
 interface CreateData {
   fileID?: number;
   preuploadID?: string;
@@ -46,7 +43,6 @@ export function checkSliceSize(sliceSize: unknown, endpoint: string): number {
 export class DriveV2Protocol implements SlicedProtocol {
   readonly flow = 'v2' as const;
   readonly sends = 'slices' as const;
-  readonly guessedSliceSize = DRIVE_SLICE_SIZE;
   readonly resumable = true;
   private readonly deps: ProtocolDeps;
   constructor(deps: ProtocolDeps) {

@@ -12,8 +12,6 @@ import type {CreateResult, FileInfo, LinkResult, ProtocolDeps, RequestOptions, U
 
 export class ImageHostProtocol extends PresignedProtocol {
   readonly flow = 'image' as const;
-  /** 123pan's usual sliceSize for the image host (create says the real one). */
-  readonly guessedSliceSize = 100 * 1024 ** 2;
   private readonly folders: ImageFolders;
   constructor(deps: ProtocolDeps) {
     super(deps, '/upload/v1/oss/file');

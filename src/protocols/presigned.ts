@@ -21,7 +21,6 @@ export function isRealID(id: unknown): id is number | string {
 /** The steps both presigned flows share; each flow adds its own create and download link. */
 export abstract class PresignedProtocol implements SlicedProtocol {
   abstract readonly flow: UploadFlow;
-  abstract readonly guessedSliceSize: number;
   readonly sends = 'slices' as const;
   readonly resumable = true;
   protected readonly client: PanClient;

@@ -73,8 +73,6 @@ export interface WholeBodyProtocol extends FlowBase {
 /** create opens a session (or reuses the file at once), slices go one by one, complete joins them. */
 export interface SlicedProtocol extends FlowBase {
   readonly sends: 'slices';
-  /** 123pan's usual sliceSize for the flow: the file is hashed in slices of it before the server has said. */
-  readonly guessedSliceSize: number;
   /** A session outlives the page: the engine keeps resume records and continues it after a reload. */
   readonly resumable: boolean;
   /** Opens the upload; 'done' when 123pan already holds the file (reuse). The bytes are not read. */

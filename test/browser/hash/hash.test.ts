@@ -1,5 +1,6 @@
 import {expect} from 'chai';
 import {HashError, HashPool, hashBlob, hashFile, type HashEngine, type HashProgress} from '../../../src/hash/index.ts';
+import {PIPELINE_MIN_SIZE} from '../../../src/hash/pool.ts';
 import type {ReadMethod} from '../../../src/hash/types.ts';
 import {fixtureBytes, fixtureCases, MiB} from './bytes.ts';
 import {expectedMD5s} from './expected.ts';
@@ -180,6 +181,25 @@ describe('worker pool', () => {
       }
       pool.close();
     }
+  });
+
+  it("reads a big file on one worker and hashes it on another, with the one-worker result (the engine's whole-file MD5)", async () => {
+    const blob = fileOf(PIPELINE_MIN_SIZE + 12_345, 'big.bin');
+    const results: Record<string, string> = {};
+    for (const helpers of [true, false]) {
+      const pool = new HashPool({size: 2, helpers, tuning: {chunkSize: 1_000_003}});
+      for (const engine of ['wasm', 'spark'] as const) {
+        let workersDuringJob = 0;
+        let progressed = 0;
+        const {md5, sliceMD5s} = await pool.run({blob, engine, onProgress: ({loaded}) => ((workersDuringJob = pool.workerCount), (progressed = loaded))});
+        expect(sliceMD5s).to.deep.equal([]);
+        expect(workersDuringJob, `helpers ${helpers}`).to.equal(helpers ? 2 : 1);
+        expect(progressed).to.equal(blob.size);
+        results[`${engine}, ${helpers ? 'two workers' : 'one worker'}`] = md5;
+      }
+      pool.close();
+    }
+    expect(new Set(Object.values(results)).size, JSON.stringify(results)).to.equal(1);
   });
 
   it('fails the job with a HashError when the slice worker dies, and replaces both workers', async () => {

@@ -61,20 +61,6 @@ describe('FileUpload: the pipeline', () => {
     assert.deepEqual(r.events, ['upload-start', 'upload-success', 'queue-complete']);
   });
 
-  it('hashes in the guessed 16 MiB slices, and re-hashes a slice when the server says another sliceSize', async () => {
-    const r = rig();
-    scriptV2(r.transport);
-    add(r, 2 * SLICE);
-    await drained(r.manager);
-    assert.equal(r.hasher.files[0]!.sliceSize, 16 * 1024 ** 2);
-    assert.equal(r.hasher.blobs, 2, 'both slices re-hashed at the server sliceSize');
-    // The next file is hashed at the size the server said.
-    add(r, 2 * SLICE, 'b.bin', 2);
-    await drained(r.manager);
-    assert.equal(r.hasher.files[1]!.sliceSize, SLICE);
-    assert.equal(r.hasher.blobs, 2, 'no re-hash once the guess was right');
-  });
-
   it('reuse at create (秒传) ends at once: no slices, no complete, reused', async () => {
     const r = rig();
     r.transport
