@@ -27,20 +27,14 @@ export function fileKeyOf(file: File): string {
   return JSON.stringify([file.name, file.size, file.lastModified]);
 }
 
-/** The page's own memory of MD5s, for as long as the engine lives. */
-export class KnownHashes {
-  private readonly known = new Map<string, {sample: string; md5: string}>();
+/** What the engine remembers of a file it hashed, for as long as it lives (by fileKeyOf). */
+export interface KnownHash {
+  sample: string;
+  md5: string;
+}
 
-  get(fileKey: string, sample: string): string | undefined {
-    const entry = this.known.get(fileKey);
-    return entry?.sample === sample ? entry.md5 : undefined;
-  }
-
-  set(fileKey: string, sample: string, md5: string): void {
-    this.known.set(fileKey, {sample, md5});
-  }
-
-  drop(fileKey: string): void {
-    this.known.delete(fileKey);
-  }
+/** The MD5 remembered for these bytes, when their sample still matches. */
+export function knownMD5Of(known: ReadonlyMap<string, KnownHash>, fileKey: string, sample: string): string | undefined {
+  const entry = known.get(fileKey);
+  return entry?.sample === sample ? entry.md5 : undefined;
 }

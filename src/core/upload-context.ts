@@ -3,7 +3,7 @@ import type {PanClient} from '../api/client.ts';
 import type {HashEngine, HashFileOptions} from '../hash/types.ts';
 import type {Protocols} from '../protocols/registry.ts';
 import type {UploadFlow} from '../shared/words.ts';
-import type {KnownHashes} from './known-hashes.ts';
+import type {KnownHash} from './known-hashes.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {ResumeRecorder} from './resume-recorder.ts';
 import type {Semaphore} from './semaphore.ts';
@@ -35,7 +35,7 @@ export interface UploadContext {
   /** Run in order before hashing, on the files they apply to. */
   readonly prepareSteps: readonly PrepareStep[];
   /** MD5s already taken, so a file is not hashed twice. */
-  readonly knownHashes: KnownHashes;
+  readonly knownHashes: Map<string, KnownHash>;
   chooseFlow(task: UploadTask): UploadFlow;
   wiring(): Promise<Wiring>;
   hasher(): Promise<Hasher>;

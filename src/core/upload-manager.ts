@@ -8,6 +8,7 @@ import {chooseFlow} from '../protocols/choose-flow.ts';
 import {checkImportCallback, checkImportSource, IMPORT_FLOW} from '../protocols/image-url.ts';
 import type {ProtocolDeps, RemoteSource} from '../protocols/types.ts';
 import {FileUpload} from './file-upload.ts';
+import {loadMachinery, prefetchMachinery} from './load-machinery.ts';
 import {checkOptions, CLIENT_OPTIONS, DEFAULT_OPTIONS, withoutUndefined} from './options.ts';
 import {ResumeRecorder, type ResumeStorage} from './resume-recorder.ts';
 import {ResumeStore} from './resume-store.ts';
@@ -17,7 +18,7 @@ import {ACTIVE, FINISHED, UploadStatus, canMove} from './status.ts';
 import {Throttle} from './throttle.ts';
 import {imagesOn} from '../image/options.ts';
 import {imageStep} from './image-step.ts';
-import {KnownHashes} from './known-hashes.ts';
+import type {KnownHash} from './known-hashes.ts';
 import type {PrepareStep} from './prepare.ts';
 import type {Hasher, UploadContext, Wiring} from './upload-context.ts';
 import type {FileWithPath, QueueTotals, RejectedFile, RejectKey, UploadFlow, UploadManagerEventMap, UploadManagerOptions, UploadTask} from './types.ts';
@@ -59,23 +60,6 @@ export interface UploadManager {
 
 let nextID = 0;
 
-type Machinery = typeof import('./machinery.ts');
-let machinery: Promise<Machinery> | undefined;
-
-/** One load for every manager on the page; a failed load (offline) is tried again by the next task. */
-function loadMachinery(): Promise<Machinery> {
-  machinery ??= import('./machinery.ts').catch((error: unknown) => {
-    machinery = undefined;
-    throw error;
-  });
-  return machinery;
-}
-
-/** Starts the load early; a failure surfaces on the task that needs the machinery. */
-function prefetchMachinery(): void {
-  loadMachinery().catch(() => {});
-}
-
 export class UploadManager extends EventTarget {
   private options: UploadManagerOptions;
   private readonly deps: UploadManagerDeps;
@@ -88,7 +72,7 @@ export class UploadManager extends EventTarget {
   private wired?: Promise<Wiring>;
   private recorder!: ResumeRecorder;
   private readonly slots: UploadContext['slots'];
-  private readonly knownHashes = new KnownHashes();
+  private readonly knownHashes = new Map<string, KnownHash>();
   private readonly queueMeter = new SpeedMeter();
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
