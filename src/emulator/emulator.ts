@@ -246,6 +246,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (request.method === 'OPTIONS') return finish(withCors(new Response(null, {status: 204}), request, true));
 
     let resetAfter = false;
+    let cutAfter = false;
     const fault = takeFault(url.pathname);
     const storage = originOf(url) === 'storage';
     // On storage, envelope faults come back as S3 would fail: never as HTTP 200.
@@ -271,6 +272,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         break;
       case 'reset':
         resetAfter = true;
+        break;
+      case 'cut':
+        cutAfter = true;
         break;
     }
 
@@ -309,6 +313,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
     }
     if (resetAfter) return finish(Response.error());
+    if (cutAfter) {
+      // The status line and headers went out, then the connection broke mid-answer: a browser cannot replay
+      // such a request by itself (it may replay one closed before any byte of the answer, as a reset is).
+      const head = new Uint8Array(await response.arrayBuffer()).slice(0, 8);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(head);
+        },
+        async pull(controller) {
+          await sleep(50); // the first bytes reach the client before the break
+          controller.error(new Error('connection cut mid-answer'));
+        },
+      });
+      const cut = withCors(new Response(body, {status: response.status, headers: response.headers}), request);
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code});
+      return cut;
+    }
     return finish(withCors(response, request), code);
   }
 
@@ -335,7 +356,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     fault(f) {
       if (!f || typeof f.path !== 'string') throw new TypeError('fault.path must be a string (a pathname, a prefix ending in *, or *)');
-      const kinds = ['drop', 'http500', 'code1', '429', '401', 'slow', 'reset'];
+      const kinds = ['drop', 'http500', 'code1', '429', '401', 'slow', 'reset', 'cut'];
       if (!kinds.includes(f.kind)) throw new TypeError(`fault.kind must be one of ${kinds.join(', ')}, got "${f.kind}"`);
       if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new TypeError(`fault.rate must be 0..1, got ${f.rate}`);
       if (f.message !== undefined && (f.kind !== 'code1' || typeof f.message !== 'string')) throw new TypeError('fault.message is a string, for code1 faults only');

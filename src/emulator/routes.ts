@@ -500,7 +500,7 @@ export const routes: Route[] = [
         lastFileId: list.length > limit ? Number(page[page.length - 1].id) : -1,
         fileList: page.map((n) => ({
           fileId: n.id, filename: n.name, type: n.dir ? 1 : 0, size: n.size, etag: n.md5, status: reviewStatus(ctx.settings, n),
-          parentFileId: n.parentID, category: 0, trashed: 0,
+          parentFileId: n.parentID, category: 0, trashed: 0, createAt: chinaTime(n.createdAt), updateAt: chinaTime(n.updatedAt),
         })),
       };
     },

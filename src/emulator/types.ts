@@ -81,6 +81,8 @@ export interface OfflineCallback {
  * presigned PUT), or '*' for everything. With neither `times` nor `rate`, it applies to every match until cleared.
  * - drop: the connection closes before the request is processed (a network error; nothing changes on the server)
  * - reset: the request is processed (a slice is stored, a file created), then the connection closes unanswered
+ *   (a browser may send such a request again by itself when the connection was a reused one)
+ * - cut: the request is processed, then the connection breaks after the first bytes of the answer
  * - http500: HTTP 500 with a plain-text body, as a failing gateway answers
  * - code1: HTTP 200 with the envelope's code 1 (internal error, or `message`)
  * - '429' / '401': HTTP 429 / 401 with the matching envelope code (the body-only variants come from
@@ -90,7 +92,7 @@ export interface OfflineCallback {
  */
 export interface Fault {
   path: string;
-  kind: 'drop' | 'http500' | 'code1' | '429' | '401' | 'slow' | 'reset';
+  kind: 'drop' | 'http500' | 'code1' | '429' | '401' | 'slow' | 'reset' | 'cut';
   /** At most this many matching requests fail. */
   times?: number;
   /** Probability (0..1) that a matching request fails. */
