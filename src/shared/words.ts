@@ -41,4 +41,6 @@ export type ErrorKey =
   | 'refused'
   /** The image host's offline migration could not fetch or store the image at a URL. */
   | 'url-failed'
+  /** 123pan's content review rejected the file (its `status` is above 100). */
+  | 'content-review'
   | 'unknown';

@@ -136,6 +136,7 @@ const en: Strings = {
     'hash-failed': 'The file could not be read to compute its checksum.',
     refused: '123pan refused the upload.',
     'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',
+    'content-review': "123pan's content review rejected this file: it is stored but cannot be shared or downloaded.",
     unknown: 'Something went wrong.',
   },
   traceID: 'Trace ID',

@@ -14,6 +14,10 @@ describe('checkName (123pan filename rules)', () => {
   it('refuses empty, too long, forbidden characters and only spaces', () => {
     assert.equal(checkName('')?.key, 'name-empty');
     assert.equal(checkName('a'.repeat(256))?.key, 'name-too-long');
+    // Code points, as 123pan counts: 255 emoji (510 UTF-16 units) fit, 256 do not.
+    assert.equal(checkName('🎉'.repeat(255)), null);
+    assert.equal(checkName('🎉'.repeat(256))?.key, 'name-too-long');
+    assert.match(checkName('🎉'.repeat(256))!.reason, /256 characters/);
     for (const c of ['"', '\\', '/', ':', '*', '?', '|', '>', '<']) assert.equal(checkName(`a${c}b.txt`)?.key, 'name-forbidden-char', c);
     assert.equal(checkName('   ')?.key, 'name-only-spaces');
   });

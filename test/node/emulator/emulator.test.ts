@@ -6,6 +6,7 @@ import {createEmulator, EmulatorCode as Code} from '../../../src/emulator/index.
 import type {EmulatorServer} from '../../../src/emulator/node.ts';
 import {md5, useEmulatorServer} from '../support/emulator-server.ts';
 import {xorshiftBytes} from '../../support/bytes.ts';
+import {checkName as checkClientName} from '../../../src/shared/rules.ts';
 
 const SLICE = 1024;
 const OSS_SLICE = 2048;
@@ -263,6 +264,16 @@ describe('filenames', () => {
     assert.equal(long.json.code, Code.BAD_PARAM);
     assert.match(long.json.message, /256 characters/);
     assert.equal((await create('字'.repeat(255))).json.code, 0, 'characters are counted, not bytes');
+  });
+
+  it('counts an emoji as one character, as the client rules do', async () => {
+    const emoji = '😀'.repeat(251) + '.txt'; // 255 code points, 506 UTF-16 units
+    assert.equal(emoji.length, 506);
+    assert.equal(checkClientName(emoji), null);
+    assert.equal((await create(emoji)).json.code, 0);
+    const over = '😀' + emoji;
+    assert.equal(checkClientName(over)?.key, 'name-too-long');
+    assert.equal((await create(over)).json.code, Code.BAD_PARAM);
   });
 
   it('refuses each of "\\/:*?|>< and names that are only spaces or empty', async () => {
