@@ -5,7 +5,7 @@
  */
 import {SINGLE_STEP_MAX_SIZE} from './choose-flow.ts';
 import {resolveDriveLink} from './drive-link.ts';
-import {UploadError} from './errors.ts';
+import {UploadError, isAbort} from './errors.ts';
 import {PanApiError} from '../api/index.ts';
 import {raceAbort, sleep} from '../shared/abort.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, WholeBodyProtocol} from './types.ts';
@@ -60,7 +60,11 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
         await sleep(delay, signal);
         // The answer may have been lost after 123pan stored the file: sending again with duplicate=1 would
         // leave a copy named "name(1)", so look for it first.
-        const stored = await this.findStored(info, firstTry, signal);
+        // A listing refused (a proxy that does not forward it) leaves the old way: send again.
+        const stored = await this.findStored(info, firstTry, signal).catch((lookup: unknown) => {
+          if (isAbort(lookup, signal)) throw lookup;
+          return undefined;
+        });
         if (stored !== undefined) return {kind: 'done', fileID: stored, reused: false};
       }
     }
