@@ -282,8 +282,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     let code: number | undefined;
     try {
       if (!route) throw new ApiError(Code.NO_ENDPOINT, `no endpoint ${request.method} ${url.pathname} on ${url.origin}`, 404);
-      checkQps(url.pathname);
+      // A request refused for its token or Platform belongs to no account: it uses none of the account's allowance.
       checkAuth(request, route.auth);
+      checkQps(url.pathname);
       await state.ossTasks.settle();
       const ctx: Ctx = {request, url, state, settings, params, issueToken};
       const data = await route.run(ctx);
