@@ -9,6 +9,14 @@ export const DEFAULT_RETRY_DELAYS: readonly number[] = [500, 1000, 2000, 4000, 8
  */
 export const MAX_CODE1_RETRIES = 2;
 
+/**
+ * Code 1 as 123pan answers it (HTTP 200): capped. A gateway's code 1 with HTTP 5xx (the proxy's "send again",
+ * after it renewed the token) asks for the retry and keeps the whole schedule.
+ */
+export function isCappedCode1(error: unknown): boolean {
+  return error instanceof PanApiError && error.code === PanCode.INTERNAL && !(error.httpStatus !== undefined && error.httpStatus >= 500);
+}
+
 /** 123pan says "retry after 1 second" for 20103 (file being verified). */
 const VERIFYING_MIN_DELAY_MS = 1000;
 
@@ -27,7 +35,7 @@ export function shouldRetry(
 ): number | null {
   if (!isRetryable(error)) return null;
   if (!Number.isInteger(attempt) || attempt < 0 || attempt >= delays.length) return null;
-  if (error instanceof PanApiError && error.code === PanCode.INTERNAL && attempt >= MAX_CODE1_RETRIES) return null;
+  if (isCappedCode1(error) && attempt >= MAX_CODE1_RETRIES) return null;
   const base = delays[attempt]!;
   let delay = base / 2 + (random() * base) / 2;
   if (error instanceof PanApiError) {

@@ -1,5 +1,5 @@
 /** Waiting and polling shared by the flows whose completion 123pan confirms asynchronously. */
-import {MAX_CODE1_RETRIES, PanApiError, PanCode} from '../api/index.ts';
+import {MAX_CODE1_RETRIES, PanApiError, isCappedCode1} from '../api/index.ts';
 import {sleep} from '../shared/abort.ts';
 import {UploadError} from './errors.ts';
 
@@ -34,7 +34,7 @@ export async function pollUntil<T>(
       code1InARow = 0;
     } catch (error) {
       if (!(error instanceof PanApiError) || !error.retryable) throw error;
-      code1InARow = error.code === PanCode.INTERNAL ? code1InARow + 1 : 0;
+      code1InARow = isCappedCode1(error) ? code1InARow + 1 : 0;
       if (code1InARow > MAX_CODE1_RETRIES) throw error;
       lastError = error;
       lastTraceID = error.traceID;

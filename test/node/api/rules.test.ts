@@ -50,7 +50,9 @@ describe('shouldRetry', () => {
     assert.equal(shouldRetry(code1, 2, delays), null);
     assert.match(code1.message, /Please include the platform field.*x-traceID t-1/);
     assert.equal(code1.traceID, 't-1');
-    // Other retryable failures keep the whole schedule.
+    // A gateway's code 1 with HTTP 503 (the proxy's "send again") keeps the whole schedule, as other retryable failures do.
+    const sendAgain = errorFrom(raw(503, {code: 1, message: 'pan-uploader proxy: send again', data: null}));
+    assert.notEqual(shouldRetry(sendAgain, 2, delays), null);
     assert.notEqual(shouldRetry(errorFrom(raw(502, 'bad gateway')), 2, delays), null);
   });
   it('retries 429 from the body and from HTTP, honouring Retry-After', () => {
