@@ -50,10 +50,14 @@ export interface CallInit {
 
 export interface UploadInit {
   signal?: AbortSignal;
+  /**
+   * false: one try only (a 401 still gets its single token refresh): a single-step body whose lost
+   * answer is looked for before sending again, or a first direct PUT to storage, which may fall back
+   * to the proxy's relay.
+   */
+  retry?: boolean;
   /** Bytes sent in the current try; a retry starts again from 0. */
   onProgress?: (loaded: number) => void;
-  /** false: one try only (a first direct PUT to storage, which may fall back to the proxy's relay). */
-  retry?: boolean;
 }
 
 interface Attempt {
@@ -137,7 +141,7 @@ export class PanClient {
     return this.run<T>({
       endpoint,
       signal: init.signal,
-      retry: true,
+      retry: init.retry ?? true,
       api: true,
       send: (token) => this.send({method: 'POST', url, endpoint, headers: this.apiHeaders(token), body: form(), signal: init.signal, timeoutMs: this.timeoutMs, onProgress: init.onProgress, upload: true}),
       read: (response) => readEnvelope<T>(response, endpoint),
@@ -174,6 +178,11 @@ export class PanClient {
         });
       },
     });
+  }
+
+  /** The pause before retry number `retries + 1` of a failure by this client's schedule, or null when it is final. */
+  retryDelay(error: unknown, retries: number): number | null {
+    return shouldRetry(error, retries, this.retryDelays);
   }
 
   /** Slow the whole client down for `ms` (a 429 anywhere does this by itself). */

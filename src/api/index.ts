@@ -3,7 +3,7 @@ export {PanClient, DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS} from './client.ts';
 export type {PanClientOptions, CallInit, UploadInit} from './client.ts';
 export {PanApiError, PanCode, errorKeyFor, isAbortError, isAuthError, isRateLimitError, readEnvelope} from './errors.ts';
 export type {PanApiErrorInit, RawResponse} from './errors.ts';
-export {shouldRetry, DEFAULT_RETRY_DELAYS} from './retry.ts';
+export {shouldRetry, DEFAULT_RETRY_DELAYS, MAX_CODE1_RETRIES, isCappedCode1} from './retry.ts';
 export {DEFAULT_RATE_LIMITS, RateLimiter} from './rate-limit.ts';
 export type {RateLimits} from './rate-limit.ts';
 export {normalizeServer} from './server-url.ts';

@@ -34,6 +34,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   '/upload/v1/file/mkdir': 2,
   '/upload/v1/oss/file/mkdir': 2,
   '/api/v1/file/download_info': 2,
+  '/api/v2/file/list': 5,
 };
 
 /**

@@ -4,7 +4,7 @@
  * wire src/api's. Everything below is loaded on the first upload, or injected (client, hasher).
  */
 import type {PanClient} from '../api/client.ts';
-import {chooseFlow} from '../protocols/choose-flow.ts';
+import {chooseFlow, DEFAULT_CREATE_QPS} from '../protocols/choose-flow.ts';
 import {checkImportCallback, checkImportSource, IMPORT_FLOW} from '../protocols/image-url.ts';
 import type {ProtocolDeps, RemoteSource} from '../protocols/types.ts';
 import {FileUpload} from './file-upload.ts';
@@ -74,6 +74,8 @@ export class UploadManager extends EventTarget {
   private readonly slots: UploadContext['slots'];
   private readonly knownHashes = new Map<string, KnownHash>();
   private readonly queueMeter = new SpeedMeter();
+  /** Bytes per second the queue last reached, for choosing flows (秒传 first or not). */
+  private lastSpeed = 0;
   private readonly queueEvents: Throttle;
   private readonly context: UploadContext;
   /** The existing files' detail lookup in flight. */
@@ -114,7 +116,11 @@ export class UploadManager extends EventTarget {
       wiring: () => this.wiring(),
       hasher: () => (deps.hasher ? Promise.resolve(deps.hasher) : loadMachinery()),
       emit: (type, detail) => this.emit(type, detail),
-      noteSent: (now) => this.queueMeter.add(this.totals().loaded, now),
+      noteSent: (now) => {
+        this.queueMeter.add(this.totals().loaded, now);
+        const speed = this.queueMeter.bytesPerSecond(now);
+        if (speed > 0) this.lastSpeed = speed;
+      },
       queueProgress: () => this.queueEvents.request(),
       pump: () => this.pump(),
     };
@@ -176,7 +182,11 @@ export class UploadManager extends EventTarget {
   private chooseFlow(task: UploadTask): UploadFlow {
     const o = this.options;
     const tokenInBrowser = this.deps.client ? this.deps.client.hasTokenHook : Boolean(o.tokenProvider || o.tokenUrl);
-    return chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize, tokenInBrowser);
+    // The speed now, or the last one measured when the queue is idle between files.
+    const now = this.queueMeter.bytesPerSecond();
+    if (now > 0) this.lastSpeed = now;
+    const createQps = o.rateLimits?.['/upload/v2/file/create'] ?? DEFAULT_CREATE_QPS;
+    return chooseFlow(task.target, o.driveFlow, task.size, o.singleMaxSize, tokenInBrowser, {bytesPerSecond: this.lastSpeed, createQps});
   }
 
   // ---- queue ----

@@ -20,13 +20,53 @@ const DEFAULTS: Settings = {
   ossSliceSize: 100 * 1024 * 1024,
   completePolls: 0,
   minPollIntervalMs: 1000,
-  tokenLifetimeMs: 90 * DAY,
+  tokenLifetimeMs: 30 * DAY,
+  maxTokens: 3,
   clientID: 'test-client',
   clientSecret: 'test-secret',
   qps: {},
+  limits: 'free',
   serverScheme: 'https',
   ossTaskMs: 2000,
   cors: {api: 'none', upload: 'none', storage: 'none'},
+  singleDomain: '',
+  retiredHosts: [],
+  reviewRejects: [],
+};
+
+/**
+ * 123pan's published QPS per account (API-NOTES: the 开发须知 table, and for the upload endpoints the
+ * figures a sync tool's backend takes from 123pan support). Endpoints the tables leave out are as the
+ * older tables give them (get_upload_url and list_upload_parts 20, upload_async_result 5).
+ */
+const CREATE = ['/upload/v2/file/create', '/upload/v1/file/create', '/upload/v1/oss/file/create'];
+const COMPLETE = ['/upload/v2/file/upload_complete', '/upload/v1/file/upload_complete', '/upload/v1/oss/file/upload_complete'];
+function tier(create: number, complete: number, mkdir: number, token: number, download: number, list2: number, list1: number, move: number, del: number): Record<string, number> {
+  const table: Record<string, number> = {
+    '/api/v1/access_token': token,
+    '/upload/v1/file/mkdir': mkdir,
+    '/upload/v1/oss/file/mkdir': mkdir,
+    '/api/v1/file/download_info': download,
+    '/api/v2/file/list': list2,
+    '/api/v1/file/list': list1,
+    '/api/v1/file/move': move,
+    '/api/v1/file/delete': del,
+    '/api/v1/user/info': 10,
+    '/upload/v1/file/get_upload_url': 20,
+    '/upload/v1/oss/file/get_upload_url': 20,
+    '/upload/v1/file/list_upload_parts': 20,
+    '/upload/v1/oss/file/list_upload_parts': 20,
+    '/upload/v1/file/upload_async_result': 5,
+    '/upload/v1/oss/file/upload_async_result': 5,
+  };
+  for (const path of CREATE) table[path] = create;
+  for (const path of COMPLETE) table[path] = complete;
+  return table;
+}
+const TIERS: Record<Settings['limits'], Record<string, number>> = {
+  free: tier(1, 5, 5, 8, 2, 5, 0.2, 3, 1),
+  vip: tier(20, 20, 20, 10, 20, 10, 10, 10, 10),
+  none: {},
 };
 
 const ALLOW_HEADERS = 'Authorization, Platform, Content-Type, Content-MD5, X-Requested-With';
@@ -35,6 +75,14 @@ function checkOptions(patch: Partial<EmulatorOptions>): void {
   for (const key of ['sliceSize', 'ossSliceSize'] as const) {
     const v = patch[key];
     if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new TypeError(`emulator option ${key} must be a positive integer, got ${v}`);
+  }
+  if (patch.limits !== undefined && !(patch.limits in TIERS)) throw new TypeError(`emulator option limits must be 'free', 'vip' or 'none', got "${patch.limits}"`);
+  if (patch.maxTokens !== undefined && !(Number.isSafeInteger(patch.maxTokens) && patch.maxTokens > 0)) {
+    throw new TypeError(`emulator option maxTokens must be a positive integer, got ${patch.maxTokens}`);
+  }
+  for (const key of ['retiredHosts', 'reviewRejects'] as const) {
+    const v = patch[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw new TypeError(`emulator option ${key} must be an array of strings`);
   }
   for (const key of ['completePolls', 'minPollIntervalMs', 'tokenLifetimeMs', 'ossTaskMs'] as const) {
     const v = patch[key];
@@ -99,16 +147,26 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   function issueToken(lifetimeMs = settings.tokenLifetimeMs) {
     const expires = Date.now() + lifetimeMs;
     const accessToken = `emu.${randomString(48)}`;
+    // At most maxTokens live per client ID: a new one logs the oldest live one out (Map order is minting order).
+    const live = [...state.tokens].filter(([, until]) => until > Date.now()).map(([token]) => token);
+    for (const token of live.slice(0, Math.max(0, live.length - settings.maxTokens + 1))) state.tokens.delete(token);
     state.tokens.set(accessToken, expires);
     return {accessToken, expiredAt: isoChina(expires)};
   }
 
-  function originOf(url: URL): OriginName | undefined {
+  function originOf(url: URL): OriginName | 'retired' | undefined {
     if (url.origin === settings.apiOrigin) return 'api';
+    if (settings.retiredHosts.includes(url.host)) return 'retired';
     // The upload servers answer on either scheme: `servers` may come back as plain http.
-    if (url.host === new URL(settings.uploadOrigin).host && url.origin !== settings.apiOrigin) return 'upload';
+    if ((url.host === new URL(settings.uploadOrigin).host || url.host === singleDomainHost()) && url.origin !== settings.apiOrigin) return 'upload';
     if (url.origin === settings.storageOrigin) return 'storage';
     return undefined;
+  }
+
+  function singleDomainHost(): string | undefined {
+    const domain = settings.singleDomain;
+    if (!domain) return undefined;
+    return domain.includes('://') ? new URL(domain).host : domain;
   }
 
   function match(route: Route, url: URL): string[] | undefined {
@@ -134,12 +192,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function checkQps(path: string): void {
     // A prefix key ('/presigned/*') is one bucket shared by every path under it.
-    const key = path in settings.qps ? path : Object.keys(settings.qps).find((k) => k.endsWith('*') && pathMatches(k, path));
+    // One account: every token of it shares these counts, as 123pan counts per account, not per connection.
+    const table = {...TIERS[settings.limits], ...settings.qps};
+    const key = path in table ? path : Object.keys(table).find((k) => k.endsWith('*') && pathMatches(k, path));
     if (key === undefined) return;
-    const limit = settings.qps[key];
+    const limit = table[key];
+    if (limit === Infinity) return;
+    const windowMs = 1000 * Math.max(1, 1 / limit);
+    const allowed = Math.max(1, Math.floor(limit));
     const now = Date.now();
-    const recent = (hits.get(key) ?? []).filter((t) => now - t < 1000);
-    if (recent.length >= limit) {
+    const recent = (hits.get(key) ?? []).filter((t) => now - t < windowMs);
+    if (recent.length >= allowed) {
       hits.set(key, recent);
       throw new ApiError(Code.TOO_MANY_REQUESTS, `too many requests: ${key} allows ${limit} per second`);
     }
@@ -158,9 +221,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (expires === undefined) throw new ApiError(Code.UNAUTHORIZED, 'access token is invalid');
       if (expires <= Date.now()) throw new ApiError(Code.UNAUTHORIZED, 'access token has expired');
     }
-    if (request.headers.get('platform') !== 'open_platform') {
-      throw new ApiError(Code.BAD_PARAM, 'the Platform header is missing or wrong: send "Platform: open_platform"');
-    }
+    // 123pan answers a missing Platform with code 1, the code it also uses for passing internal errors.
+    const platform = request.headers.get('platform');
+    if (platform === null) throw new ApiError(Code.INTERNAL, 'Please include the platform field in the request header (Platform: open_platform)');
+    if (platform !== 'open_platform') throw new ApiError(Code.BAD_PARAM, `the Platform header must be "open_platform", got "${platform}"`);
   }
 
   function envelope(code: number, message: string, data: unknown, status = 200): Response {
@@ -182,7 +246,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   function corsRefused(request: Request, url: URL): boolean {
     const origin = originOf(url);
     // A no-cors request (an <img>, a probe) is never held to CORS; its answer stays opaque to the page.
-    if (!origin || settings.cors[origin] === 'all' || request.mode === 'no-cors') return false;
+    if (!origin || origin === 'retired' || settings.cors[origin] === 'all' || request.mode === 'no-cors') return false;
     const page = pageOrigin(request);
     return page !== undefined && page !== url.origin;
   }
@@ -210,6 +274,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code});
       return response;
     };
+    // A retired domain no longer resolves: the request goes unanswered, preflight included.
+    if (originOf(url) === 'retired') return finish(Response.error());
     if (request.method === 'OPTIONS') {
       if (corsRefused(request, url)) return finish(new Response('preflight refused: this origin does not allow browser pages', {status: 403, headers: {'Content-Type': 'text/plain'}}));
       return finish(withCors(new Response(null, {status: 204}), request, true));
@@ -219,6 +285,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     if (typeof document !== 'undefined' && corsRefused(request, url)) return finish(Response.error());
 
     let resetAfter = false;
+    let cutAfter = false;
     const fault = takeFault(url.pathname);
     const storage = originOf(url) === 'storage';
     // On storage, envelope faults come back as S3 would fail: never as HTTP 200.
@@ -232,7 +299,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       case 'http500':
         return finish(withCors(new Response('500 Internal Server Error', {status: 500, headers: {'Content-Type': 'text/plain'}}), request));
       case 'code1':
-        return finish(withCors(envelope(Code.INTERNAL, 'internal error', null), request), Code.INTERNAL);
+        return finish(withCors(envelope(Code.INTERNAL, fault.message ?? 'internal error', null), request), Code.INTERNAL);
       case '429':
         return finish(withCors(envelope(Code.TOO_MANY_REQUESTS, 'too many requests', null, 429), request), Code.TOO_MANY_REQUESTS);
       case '401':
@@ -245,14 +312,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       case 'reset':
         resetAfter = true;
         break;
+      case 'cut':
+        cutAfter = true;
+        break;
     }
 
     let response: Response;
     let code: number | undefined;
     try {
       if (!route) throw new ApiError(Code.NO_ENDPOINT, `no endpoint ${request.method} ${url.pathname} on ${url.origin}`, 404);
-      checkQps(url.pathname);
+      // A request refused for its token or Platform belongs to no account: it uses none of the account's allowance.
       checkAuth(request, route.auth);
+      checkQps(url.pathname);
       await state.ossTasks.settle();
       const ctx: Ctx = {request, url, state, settings, params, issueToken};
       const data = await route.run(ctx);
@@ -282,6 +353,23 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
     }
     if (resetAfter) return finish(Response.error());
+    if (cutAfter) {
+      // The status line and headers went out, then the connection broke mid-answer: a browser cannot replay
+      // such a request by itself (it may replay one closed before any byte of the answer, as a reset is).
+      const head = new Uint8Array(await response.arrayBuffer()).slice(0, 8);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(head);
+        },
+        async pull(controller) {
+          await sleep(50); // the first bytes reach the client before the break
+          controller.error(new Error('connection cut mid-answer'));
+        },
+      });
+      const cut = withCors(new Response(body, {status: response.status, headers: response.headers}), request);
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code});
+      return cut;
+    }
     return finish(withCors(response, request), code);
   }
 
@@ -308,9 +396,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     fault(f) {
       if (!f || typeof f.path !== 'string') throw new TypeError('fault.path must be a string (a pathname, a prefix ending in *, or *)');
-      const kinds = ['drop', 'http500', 'code1', '429', '401', 'slow', 'reset'];
+      const kinds = ['drop', 'http500', 'code1', '429', '401', 'slow', 'reset', 'cut'];
       if (!kinds.includes(f.kind)) throw new TypeError(`fault.kind must be one of ${kinds.join(', ')}, got "${f.kind}"`);
       if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new TypeError(`fault.rate must be 0..1, got ${f.rate}`);
+      if (f.message !== undefined && (f.kind !== 'code1' || typeof f.message !== 'string')) throw new TypeError('fault.message is a string, for code1 faults only');
       faults.push({fault: {...f}, remaining: f.times ?? Infinity});
     },
     clearFaults() {

@@ -87,6 +87,7 @@ const FORBIDDEN = /["\\/:*?|><\r\n]/;
 /** 123pan's filename rules: under 256 characters, none of "\/:*?|><, not only spaces. */
 export function checkName(name: string, field = 'filename'): void {
   if (name === '') throw bad(`${field} must not be empty`);
+  // Code points, as src/shared/rules.ts counts them (an emoji is one character).
   const length = [...name].length;
   if (length > 255) throw bad(`${field} is ${length} characters long; at most 255 are allowed`);
   const forbidden = FORBIDDEN.exec(name);

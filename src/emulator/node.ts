@@ -103,6 +103,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, controlFrom?: (origin: string) => boolean): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', origin);
+    // Another name of this address on this port (e.g. localhost) is kept: the emulator tells upload domains apart by host.
+    const named = req.headers.host ? new URL(`http://${req.headers.host}`) : undefined;
+    if (named && named.port === url.port && ['localhost', '127.0.0.1', '[::1]'].includes(named.hostname)) url.hostname = named.hostname;
     if (controlFrom && url.pathname.startsWith('/__emulator/')) return await controlApi(emulator, req, res, url, controlFrom);
 
     const headers = new Headers();

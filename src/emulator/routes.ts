@@ -80,10 +80,13 @@ export function query(ctx: Ctx, known: readonly string[]): Fields {
   return fields;
 }
 
-function serverURL(settings: Settings): string {
-  const host = new URL(settings.uploadOrigin).host;
+function serverURL(settings: Settings, origin = settings.uploadOrigin): string {
+  const host = origin.includes('://') ? new URL(origin).host : origin;
   return settings.serverScheme === 'none' ? host : `${settings.serverScheme}://${host}`;
 }
+
+/** Content review: a rejected file keeps a `status` above 100 and cannot be downloaded. */
+export const reviewStatus = (settings: Settings, node: Node): number => (!node.dir && settings.reviewRejects.includes(node.md5) ? 101 : 0);
 
 /** 123pan's time format: 'YYYY-MM-DD HH:mm:ss' in China time. */
 export function chinaTime(ms: number): string {
@@ -274,6 +277,7 @@ function contentTypeOf(name: string): string {
 
 function download(ctx: Ctx, node: Node | undefined): Response {
   if (!node || node.dir || !node.blob) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+  if (reviewStatus(ctx.settings, node) > 100) return s3Error(403, 'AccessDenied', 'This file was rejected by content review.');
   const source = ctx.state.store.read(node.blob);
   const iterator = source[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>({
@@ -301,7 +305,7 @@ function imageView(ctx: Ctx, node: Node) {
     type: node.dir ? 1 : 0,
     etag: node.md5,
     size: node.size,
-    status: node.dir ? 0 : 2,
+    status: node.dir ? 0 : reviewStatus(ctx.settings, node) || 2,
     s3KeyFlag: '',
     storageNode: '',
     createAt: chinaTime(node.createdAt),
@@ -385,7 +389,7 @@ export const routes: Route[] = [
   {
     origin: 'api', method: 'GET', path: '/upload/v2/file/domain', auth: 'token',
     async run(ctx) {
-      return [serverURL(ctx.settings)];
+      return [serverURL(ctx.settings, ctx.settings.singleDomain || ctx.settings.uploadOrigin)];
     },
   },
   {
@@ -471,7 +475,33 @@ export const routes: Route[] = [
       if (!node) throw new ApiError(Code.NOT_FOUND, `fileID ${id}: file does not exist`);
       return {
         fileID: node.id, filename: node.name, type: node.dir ? 1 : 0, size: node.size, etag: node.md5,
-        status: 0, parentFileID: node.parentID, createAt: chinaTime(node.createdAt), trashed: 0,
+        status: reviewStatus(ctx.settings, node), parentFileID: node.parentID, createAt: chinaTime(node.createdAt), trashed: 0,
+      };
+    },
+  },
+  {
+    // The drive's listing, 123pan's v2 shape: one folder, a page of `limit` (at most 100) after `lastFileId`.
+    origin: 'api', method: 'GET', path: '/api/v2/file/list', auth: 'token',
+    async run(ctx) {
+      const fields = query(ctx, ['parentFileId', 'limit', 'searchData', 'searchMode', 'lastFileId']);
+      const parent = requireString(fields, 'parentFileId');
+      const limitText = requireString(fields, 'limit');
+      if (!/^\d+$/.test(parent)) throw bad(`parentFileId must be a number, got "${parent}"`);
+      if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100) throw bad(`limit must be 1..100, got "${limitText}"`);
+      const limit = Number(limitText);
+      const search = fields.searchData === undefined ? '' : String(fields.searchData);
+      const last = fields.lastFileId === undefined ? '' : String(fields.lastFileId);
+      ctx.state.requireFolder('drive', Number(parent), 'parentFileId');
+      let list = ctx.state.children('drive', Number(parent)).filter((n) => search === '' || n.name.includes(search));
+      list.sort((a, b) => Number(a.id) - Number(b.id));
+      if (last && last !== '-1') list = list.filter((n) => Number(n.id) > Number(last));
+      const page = list.slice(0, limit);
+      return {
+        lastFileId: list.length > limit ? Number(page[page.length - 1].id) : -1,
+        fileList: page.map((n) => ({
+          fileId: n.id, filename: n.name, type: n.dir ? 1 : 0, size: n.size, etag: n.md5, status: reviewStatus(ctx.settings, n),
+          parentFileId: n.parentID, category: 0, trashed: 0, createAt: chinaTime(n.createdAt), updateAt: chinaTime(n.updatedAt),
+        })),
       };
     },
   },

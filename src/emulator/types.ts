@@ -30,8 +30,10 @@ export interface EmulatorOptions {
   completePolls?: number;
   /** Completion calls for one upload (upload_complete and upload_async_result alike) closer than this are refused with code 429. Default 1000. */
   minPollIntervalMs?: number;
-  /** Lifetime of tokens minted by /api/v1/access_token and issueToken(). Default 90 days. */
+  /** Lifetime of tokens minted by /api/v1/access_token and issueToken(). Default 30 days, as 123pan's. */
   tokenLifetimeMs?: number;
+  /** Live tokens per client ID; minting one more logs the oldest out (its next call gets 401). Default 3, as 123pan's. */
+  maxTokens?: number;
   /** Credentials /api/v1/access_token accepts. Defaults 'test-client' / 'test-secret'. */
   clientID?: string;
   clientSecret?: string;
@@ -40,6 +42,21 @@ export interface EmulatorOptions {
    * A key ending in '*' ('/presigned/*') is one limit shared by every path under it.
    */
   qps?: Record<string, number>;
+  /**
+   * The account's tier, whose published QPS table applies under `qps` (which overrides it path by path):
+   * 'free' (default: create 1/s, upload_complete 5/s, mkdir 5/s, access_token 8/s, download_info 2/s …),
+   * 'vip', or 'none' (no limits but `qps`). Limits count every request of the account, whichever token sent it.
+   */
+  limits?: 'free' | 'vip' | 'none';
+  /**
+   * What /upload/v2/file/domain answers, as an origin or bare host on the upload server's port (the Node server
+   * answers any host name of its address, e.g. 'http://localhost:PORT'). Default '': the upload origin.
+   */
+  singleDomain?: string;
+  /** Hosts ('host:port') of retired upload domains: requests to them fail as a dead host does (no answer). Default []. */
+  retiredHosts?: string[];
+  /** Etags of files content review rejects: they are stored with `status` 101 and cannot be downloaded. Default []. */
+  reviewRejects?: string[];
   /**
    * How `servers` and the single-step domain are written: 'https://host', 'http://host', or bare 'host'.
    * Default: the scheme of uploadOrigin.
@@ -84,8 +101,10 @@ export interface OfflineCallback {
  * presigned PUT), or '*' for everything. With neither `times` nor `rate`, it applies to every match until cleared.
  * - drop: the connection closes before the request is processed (a network error; nothing changes on the server)
  * - reset: the request is processed (a slice is stored, a file created), then the connection closes unanswered
+ *   (a browser may send such a request again by itself when the connection was a reused one)
+ * - cut: the request is processed, then the connection breaks after the first bytes of the answer
  * - http500: HTTP 500 with a plain-text body, as a failing gateway answers
- * - code1: HTTP 200 with the envelope's code 1 (internal error)
+ * - code1: HTTP 200 with the envelope's code 1 (internal error, or `message`)
  * - '429' / '401': HTTP 429 / 401 with the matching envelope code (the body-only variants come from
  *   the real QPS limit and real token checks, which answer HTTP 200)
  * - slow: answered normally after `delayMs` (default 2000)
@@ -93,12 +112,14 @@ export interface OfflineCallback {
  */
 export interface Fault {
   path: string;
-  kind: 'drop' | 'http500' | 'code1' | '429' | '401' | 'slow' | 'reset';
+  kind: 'drop' | 'http500' | 'code1' | '429' | '401' | 'slow' | 'reset' | 'cut';
   /** At most this many matching requests fail. */
   times?: number;
   /** Probability (0..1) that a matching request fails. */
   rate?: number;
   delayMs?: number;
+  /** code1 only: the message the envelope carries (default 'internal error'), e.g. 'preuploadID must not be empty'. */
+  message?: string;
 }
 
 export interface StoredFile {

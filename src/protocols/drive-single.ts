@@ -5,21 +5,32 @@
  */
 import {SINGLE_STEP_MAX_SIZE} from './choose-flow.ts';
 import {resolveDriveLink} from './drive-link.ts';
-import {UploadError} from './errors.ts';
-import {raceAbort} from '../shared/abort.ts';
+import {UploadError, isAbort} from './errors.ts';
+import {PanApiError} from '../api/index.ts';
+import {raceAbort, sleep} from '../shared/abort.ts';
 import type {CreateResult, FileInfo, ProtocolDeps, RequestOptions, WholeBodyProtocol} from './types.ts';
+
+/** How long an answer of /upload/v2/file/domain is used before asking again. */
+export const DOMAIN_TTL_MS = 10 * 60_000;
+
+/** How far this clock may run ahead of 123pan's when telling a file made by this upload from an older one. */
+const CLOCK_SLACK_MS = 2 * 60_000;
 
 export class DriveSingleProtocol implements WholeBodyProtocol {
   readonly flow = 'single' as const;
   readonly sends = 'whole' as const;
   private readonly deps: ProtocolDeps;
-  /** The upload domain, asked once per client and shared by every file. */
+  /** The upload domain, asked once per client and shared by every file until it expires or fails an upload. */
   private domain?: Promise<string>;
+  private domainAt = 0;
   constructor(deps: ProtocolDeps) {
     this.deps = deps;
   }
 
   private uploadDomain(signal: AbortSignal): Promise<string> {
+    // 123pan may retire a domain: an old answer is asked again after DOMAIN_TTL_MS.
+    if (this.domain && Date.now() - this.domainAt > DOMAIN_TTL_MS) this.domain = undefined;
+    if (!this.domain) this.domainAt = Date.now();
     // Without a signal: the answer is shared, and one file paused must not fail the others' lookup.
     this.domain ??= this.deps.client.call<string[]>('/upload/v2/file/domain', {method: 'GET'}).then((list) => {
       if (!Array.isArray(list) || !list[0]) throw new UploadError('server', 'upload/v2/file/domain answered no upload domain');
@@ -33,8 +44,72 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
 
   async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {
     if (info.size > SINGLE_STEP_MAX_SIZE) throw new UploadError('refused', `single-step upload takes at most 1 GiB; "${info.filename}" has ${info.size} bytes`);
-    const domain = await this.uploadDomain(signal);
-    const data = await this.deps.client.postForm<{fileID: number; completed: boolean}>(
+    let data: {fileID: number; completed: boolean} | undefined;
+    const firstTry = Date.now();
+    for (let retries = 0; ; retries++) {
+      const domain = await this.uploadDomain(signal);
+      const asked = this.domain;
+      try {
+        data = await this.send(domain, file, info, signal, onProgress);
+        break;
+      } catch (error) {
+        const delay = error instanceof PanApiError ? this.deps.client.retryDelay(error, retries) : null;
+        if (delay === null) throw error;
+        // The domain may have been retired: the next try asks for it again.
+        if (this.domain === asked) this.domain = undefined;
+        await sleep(delay, signal);
+        // The answer may have been lost after 123pan stored the file: sending again with duplicate=1 would
+        // leave a copy named "name(1)", so look for it first.
+        // A listing refused (a proxy that does not forward it) leaves the old way: send again.
+        const stored = await this.findStored(info, firstTry, signal).catch((lookup: unknown) => {
+          if (isAbort(lookup, signal)) throw lookup;
+          return undefined;
+        });
+        if (stored !== undefined) return {kind: 'done', fileID: stored, reused: false};
+      }
+    }
+    if (!data?.completed || !data.fileID) throw new UploadError('server', `single/create did not complete the upload of "${info.filename}"`);
+    // The answer does not say whether 123pan already held the file.
+    return {kind: 'done', fileID: data.fileID, reused: false};
+  }
+
+  /**
+   * The file a lost answer may have made: in the folder, same etag and size, named as sent or as keep-both
+   * names it ("name(2).ext"), created since the first try (less CLOCK_SLACK_MS: a copy of the same bytes
+   * made minutes before is the user's, not ours). A containDir name lives in folders the first try may have
+   * made: not looked for, so such a retry may copy it.
+   */
+  private async findStored(info: FileInfo, since: number, signal: AbortSignal): Promise<number | undefined> {
+    if (info.containDir) return undefined;
+    type Entry = {fileId: number; filename: string; etag: string; size: number; parentFileId: number; type: number; trashed?: number; createAt?: string};
+    const dot = info.filename.lastIndexOf('.');
+    const base = dot > 0 ? info.filename.slice(0, dot) : info.filename;
+    const ext = dot > 0 ? info.filename.slice(dot) : '';
+    const named = (name: string) => name === info.filename || (name.startsWith(`${base}(`) && name.endsWith(`)${ext}`) && /^\(\d+\)$/.test(name.slice(base.length, name.length - ext.length)));
+    const recent = (createAt?: string) => {
+      // 123pan writes 'YYYY-MM-DD HH:mm:ss' in China time.
+      const at = createAt ? Date.parse(`${createAt.replace(' ', 'T')}+08:00`) : NaN;
+      return Number.isNaN(at) || at >= since - CLOCK_SLACK_MS;
+    };
+    let lastFileId: number | undefined;
+    // searchData narrows the listing to names containing the base name; a few pages at most.
+    for (let page = 0; page < 5; page++) {
+      const query: Record<string, string | number> = {parentFileId: Number(info.parentID), limit: 100, searchData: base};
+      if (lastFileId !== undefined) query.lastFileId = lastFileId;
+      const list = await this.deps.client.call<{lastFileId: number; fileList: Entry[]}>('/api/v2/file/list', {method: 'GET', query, signal});
+      const found = list.fileList.find(
+        (f) => f.type === 0 && !f.trashed && named(f.filename) && f.etag === info.etag && f.size === info.size && Number(f.parentFileId) === Number(info.parentID) && recent(f.createAt),
+      );
+      if (found) return found.fileId;
+      if (list.lastFileId === -1 || list.fileList.length === 0) return undefined;
+      lastFileId = list.lastFileId;
+    }
+    return undefined;
+  }
+
+  /** One try of the single-step upload (retries are create's, which looks for a stored copy first). */
+  private send(domain: string, file: Blob, info: FileInfo, signal: AbortSignal, onProgress: RequestOptions['onProgress']) {
+    return this.deps.client.postForm<{fileID: number; completed: boolean}>(
       domain,
       '/upload/v2/file/single/create',
       () => {
@@ -48,11 +123,8 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
         form.append('file', file, info.filename.split('/').pop() || 'file');
         return form;
       },
-      {signal, onProgress},
+      {signal, onProgress, retry: false},
     );
-    if (!data?.completed || !data.fileID) throw new UploadError('server', `single/create did not complete the upload of "${info.filename}"`);
-    // The answer does not say whether 123pan already held the file.
-    return {kind: 'done', fileID: data.fileID, reused: false};
   }
 
   resolveURL(fileID: number | string, options: RequestOptions) {

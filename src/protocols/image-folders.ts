@@ -2,7 +2,7 @@
  * Image-host folders for a folder upload: the image host has no containDir, so each folder of a
  * relative path is found (list) or made (mkdir) once, and shared by every file that lands in it.
  */
-import type {PanClient} from '../api/index.ts';
+import {type PanClient, PanApiError} from '../api/index.ts';
 import {UploadError} from './errors.ts';
 import {raceAbort} from '../shared/abort.ts';
 
@@ -10,6 +10,9 @@ interface ListData {
   lastFileId: string;
   fileList: {fileId: string; filename: string; type: number}[] | null;
 }
+
+/** How 123pan (已存在) and the emulator (already exists) word a folder name taken. */
+const ALREADY_EXISTS = /已存在|already exists/i;
 
 export class ImageFolders {
   private readonly client: PanClient;
@@ -40,10 +43,18 @@ export class ImageFolders {
   private async findOrMake(parentID: string, name: string): Promise<string> {
     const existing = await this.find(parentID, name);
     if (existing) return existing;
-    const data = await this.client.call<{list?: {filename: string; dirID: string}[]}>('/upload/v1/oss/file/mkdir', {
-      method: 'POST',
-      json: {name: [name], parentID, type: 1},
-    });
+    let data: {list?: {filename: string; dirID: string}[]};
+    try {
+      data = await this.client.call<{list?: {filename: string; dirID: string}[]}>('/upload/v1/oss/file/mkdir', {
+        method: 'POST',
+        json: {name: [name], parentID, type: 1},
+      });
+    } catch (error) {
+      // Made meanwhile (another tab, a lost answer retried): 123pan refuses "目录名…已存在"; list it and reuse it.
+      const made = error instanceof PanApiError && ALREADY_EXISTS.test(error.message) ? await this.find(parentID, name) : undefined;
+      if (made) return made;
+      throw error;
+    }
     const made = data?.list?.find((d) => d.filename === name) ?? data?.list?.[0];
     if (!made?.dirID) throw new UploadError('server', `image host mkdir answered no dirID for folder "${name}"`);
     return String(made.dirID);

@@ -43,20 +43,25 @@ export class ImageHostProtocol extends PresignedProtocol {
   }
 
   async resolveURL(fileID: number | string, {signal}: RequestOptions): Promise<LinkResult> {
+    let data: {downloadURL?: string; userSelfURL?: string; status?: number; filename?: string};
     try {
-      const data = await this.client.call<{downloadURL?: string; userSelfURL?: string}>('/api/v1/oss/file/detail', {
+      data = await this.client.call<typeof data>('/api/v1/oss/file/detail', {
         method: 'GET',
         query: {fileID: String(fileID)},
         signal,
       });
-      const result: LinkResult = {};
-      if (data?.downloadURL) result.downloadURL = data.downloadURL;
-      else result.downloadURLError = 'the image host detail answered without a downloadURL';
-      if (data?.userSelfURL) result.userSelfURL = data.userSelfURL;
-      return result;
     } catch (error) {
       if (isAbort(error, signal)) throw error;
       return {downloadURLError: `the image was uploaded, but its detail could not be read: ${(error as Error)?.message ?? String(error)}`};
     }
+    // 123pan marks a file its content review rejected with a status above 100: stored, but not served.
+    if (typeof data?.status === 'number' && data.status > 100) {
+      throw new UploadError('content-review', `"${data.filename ?? fileID}" was rejected by 123pan's content review (status ${data.status}); it is stored as fileID ${fileID} but will not be served`, {retryable: false});
+    }
+    const result: LinkResult = {};
+    if (data?.downloadURL) result.downloadURL = data.downloadURL;
+    else result.downloadURLError = 'the image host detail answered without a downloadURL';
+    if (data?.userSelfURL) result.userSelfURL = data.userSelfURL;
+    return result;
   }
 }

@@ -1,5 +1,5 @@
 /** Waiting and polling shared by the flows whose completion 123pan confirms asynchronously. */
-import {PanApiError} from '../api/index.ts';
+import {MAX_CODE1_RETRIES, PanApiError, isCappedCode1} from '../api/index.ts';
 import {sleep} from '../shared/abort.ts';
 import {UploadError} from './errors.ts';
 
@@ -15,7 +15,8 @@ export const CODE_VERIFYING = 20103;
  * Calls `attempt` until it returns a value, at least `intervalMs` after the previous answer (never under 1 s),
  * until `deadlineMs` has passed. `attempt` returns undefined for "not yet". A retryable API
  * error (20103, 429, 5xx, network) counts as "not yet": the poll itself is the retry, so the
- * spacing rule holds even for errors. Anything final is thrown as it is.
+ * spacing rule holds even for errors. Anything final is thrown as it is, and so is code 1 once it has
+ * come back MAX_CODE1_RETRIES + 1 times in a row: it may be a final refusal, not worth the whole deadline.
  */
 export async function pollUntil<T>(
   attempt: () => Promise<T | undefined>,
@@ -25,12 +26,16 @@ export async function pollUntil<T>(
   const started = Date.now();
   let lastError: unknown;
   let lastTraceID: string | undefined;
+  let code1InARow = 0;
   for (;;) {
     try {
       const value = await attempt();
       if (value !== undefined) return value;
+      code1InARow = 0;
     } catch (error) {
       if (!(error instanceof PanApiError) || !error.retryable) throw error;
+      code1InARow = isCappedCode1(error) ? code1InARow + 1 : 0;
+      if (code1InARow > MAX_CODE1_RETRIES) throw error;
       lastError = error;
       lastTraceID = error.traceID;
     }

@@ -8,7 +8,7 @@ export interface EndpointRule {
   /** `api`: 123pan's API base; `upload`: an upload server handed out by create/domain. */
   host: 'api' | 'upload';
   /** The request field naming the destination folder, checked against the pinned folder. */
-  pin?: {field: string; kind: FolderKind; body: 'json' | 'multipart'};
+  pin?: {field: string; kind: FolderKind; body: 'json' | 'multipart' | 'query'};
   /**
    * The answer names upload servers the browser must reach through the proxy (`servers`, `domain`),
    * or a presigned storage URL the proxy also offers to relay (`presigned`: adds `relayURL`).
@@ -18,6 +18,11 @@ export interface EndpointRule {
   yieldsFileID?: boolean;
   /** The query parameter naming the file this read is about. */
   readsFileID?: string;
+  /**
+   * A drive listing used to find what an upload stored when its answer was lost: `searchData` is required, and
+   * under `readableFileIDs: 'uploaded'` only entries whose name begins with it are passed back.
+   */
+  findsStored?: boolean;
   /**
    * The keys forwarded: JSON body keys of a POST, query keys of a GET, text fields of a multipart body
    * checked on its way (with its file part in `file`). Other ASCII keys are dropped; a key that is
@@ -61,6 +66,8 @@ export const UPLOAD_ENDPOINTS: readonly EndpointRule[] = [
   rule('POST /upload/v1/oss/file/list_upload_parts', {fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_complete', {yieldsFileID: true, fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_async_result', {yieldsFileID: true, fields: preupload}),
+  // a single-step upload whose answer was lost: is the file there? (no copy from the retry)
+  rule('GET /api/v2/file/list', {pin: {field: 'parentFileId', kind: 'drive', body: 'query'}, findsStored: true, fields: ['parentFileId', 'limit', 'searchData', 'lastFileId']}),
   // links of what was just uploaded
   rule('GET /api/v1/oss/file/detail', {readsFileID: 'fileID', fields: ['fileID']}),
   rule('GET /api/v1/file/download_info', {readsFileID: 'fileId', fields: ['fileId']}),

@@ -282,6 +282,11 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (fileID === null) throw refuse(`${rule.path}: give ${rule.readsFileID} exactly once`, 400, ProxyCode.BAD_REQUEST);
         if (!visitor || !readableFiles.has(visitor, fileID)) throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy by this visitor; only those can be read`);
       }
+      if (rule.pin?.body === 'query') {
+        const refusal = pinRefusal(rule.pin.kind, rule.pin.field, query.get(rule.pin.field) ?? undefined);
+        if (refusal) throw refuse(`${rule.path}: ${refusal}`);
+      }
+      if (rule.findsStored && !query.get('searchData')) throw refuse(`${rule.path}: give searchData (the name looked for)`, 400, ProxyCode.BAD_REQUEST);
       if (query.size > 0) upstreamTarget = `${target}?${query}`;
     } else if (method === 'GET') {
       upstreamTarget = `${target}${url.search}`;
@@ -405,6 +410,11 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (rule.rewrite === 'presigned') {
           const relayed = await relayURL(data.presignedURL);
           if (relayed) data.relayURL = relayed;
+        }
+        if (rule.findsStored && readable === 'uploaded' && Array.isArray(data.fileList)) {
+          // Only the names the visitor already knows the start of, not the folder's other files.
+          const searched = url.searchParams.get('searchData') ?? '';
+          data.fileList = data.fileList.filter((f) => typeof f?.filename === 'string' && f.filename.startsWith(searched));
         }
         if (rule.yieldsFileID && readable === 'uploaded' && data.fileID) {
           if (!visitor) {

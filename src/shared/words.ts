@@ -49,4 +49,6 @@ export type ErrorKey =
   | 'hook'
   /** An image the image host cannot take as it is, that could not be converted: the message names the file and why. */
   | 'image-refused'
+  /** 123pan's content review rejected the file (its `status` is above 100). */
+  | 'content-review'
   | 'unknown';

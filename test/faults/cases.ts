@@ -57,6 +57,33 @@ async function revokeThrice(c: CaseContext): Promise<void> {
   }
 }
 
+/**
+ * Code 1 on every call of `path`: a final refusal dressed as 123pan's internal error. Tried three times in all,
+ * then the row shows 123pan's message and its trace ID, well before the 5-minute completion deadline.
+ */
+function codeOneFinal(name: string, path: string, message: string): Case {
+  return {
+    name,
+    expected: 'clear error within 15 s',
+    fast: true,
+    async run(ctx) {
+      // A small file sent the sliced way (v2), so create and upload_complete are met at once.
+      const name = `${path === CREATE ? 'final-create' : 'final-complete'}.bin`;
+      const result = await upload(ctx, {place: INBOX, attrs: {'drive-flow': 'v2'}, specs: [spec(name, 300_000)], expect: 'error', reason: /123pan answered code 1/, faults: [{path, kind: 'code1', message}], timeoutMs: 60_000});
+      const ended = Date.now();
+      const {rows} = await ctx.rendered();
+      const row = rows.find((r) => !r.rejected && r.error);
+      const refusals = (await ctx.requests()).filter((r) => r.path === path && r.code === 1);
+      const seconds = (ended - Math.min(...refusals.map((r) => r.time))) / 1000;
+      const tries = refusals.length;
+      result.checks!.push([`the error came within 15 s of the first code 1 (${seconds.toFixed(1)} s)`, seconds < 15]);
+      result.checks!.push([`the row shows 123pan's message and trace ID: ${row?.error.slice(0, 160)}`, !!row && row.error.includes(message) && /_emulator/.test(row.error)]);
+      result.checks!.push([`code 1 was met 3 times (${tries})`, tries === 3]);
+      return result;
+    },
+  };
+}
+
 /** A file on disk too big to take: refused before a byte is read, nothing sent. */
 async function refusedBySize(ctx: CaseContext, path: string, name: string, size: number, reason: RegExp): Promise<CaseResult> {
   await ctx.openPage();
@@ -180,7 +207,8 @@ export const cases: Case[] = [
     name: 'server: code 1 on create',
     expected: 'success, bytes intact',
     fast: true,
-    run: (ctx) => upload(ctx, {specs: [spec('code1-create.bin', V2)], faults: [{path: CREATE, kind: 'code1', times: 3}]}),
+    // Twice: a third code 1 in a row is final (see 'code 1 final on create').
+    run: (ctx) => upload(ctx, {specs: [spec('code1-create.bin', V2)], faults: [{path: CREATE, kind: 'code1', times: 2}]}),
   },
   {
     name: 'server: code 1 on upload_complete',
@@ -193,6 +221,62 @@ export const cases: Case[] = [
     expected: 'success, bytes intact',
     fast: true,
     run: (ctx) => upload(ctx, {place: GALLERY, specs: [spec('code1.gif', 1500, 'image/gif')], faults: [{path: OSS_COMPLETE, kind: 'code1', times: 2}]}),
+  },
+  codeOneFinal('server: code 1 final on create', CREATE, 'Please include the platform field in the request header'),
+  codeOneFinal('server: code 1 final on upload_complete', COMPLETE, '文件上传失败'),
+  {
+    name: 'network: answer cut off after a single-step upload was stored',
+    expected: 'success, one file',
+    fast: true,
+    async run(ctx) {
+      const result = await upload(ctx, {place: INBOX, specs: [spec('cut-single.txt', 40_000)], faults: [{path: SINGLE, kind: 'cut', times: 1}]});
+      const log = await ctx.requests();
+      result.checks!.push(['the retry looked for the stored file before sending again', log.some((r) => r.path === '/api/v2/file/list' && r.code === 0)]);
+      result.checks!.push(['the file was sent once', log.filter((r) => r.path === SINGLE && r.method === 'POST').length === 1]);
+      return result;
+    },
+  },
+  {
+    name: 'server: a 4th token logs ours out mid-upload (token-url)',
+    expected: 'success, no mint storm',
+    async run(ctx) {
+      const result = await upload(ctx, {
+        place: INBOX,
+        specs: [spec('fourth-token.bin', V2)],
+        faults: [{path: SLICE, kind: 'slow', delayMs: 600}],
+        // Three tokens minted elsewhere on the account: 123pan keeps 3 live, so the page's is logged out.
+        during: async (c) => {
+          await c.waitUploaded(4 * MiB);
+          for (let i = 0; i < 3; i++) await c.control('token', {});
+        },
+      });
+      const mints = (await ctx.requests()).filter((r) => r.path === '/api/v1/access_token').length;
+      const refused = (await ctx.requests()).filter((r) => r.code === 401).length;
+      result.checks!.push([`the page's token was logged out (${refused} answers of 401)`, refused >= 1]);
+      result.checks!.push([`at most 3 tokens minted for the page (${mints})`, mints <= 3]);
+      return result;
+    },
+  },
+  {
+    name: 'server: the single-step domain is retired between two uploads',
+    expected: 'success, both files',
+    fast: true,
+    async run(ctx) {
+      const first = spec('before-retired.txt', 3000);
+      const second = spec('after-retired.txt', 4000);
+      const storedAs = await prepare(ctx, {target: 'drive'}, first);
+      await ctx.openPage();
+      await ctx.mount('token');
+      await ctx.add([first]);
+      const firstDone = await ctx.settle(1, 30_000);
+      const old = new URL(ctx.emu.uploadOrigin);
+      await ctx.configure({retiredHosts: [old.host], singleDomain: `http://localhost:${old.port}`});
+      await ctx.add([second]);
+      const settled = await ctx.settle(2, 30_000);
+      const files = await ctx.outcomes([ctx.given(first, 'success', undefined, storedAs), ctx.given(second)]);
+      const domains = (await ctx.requests()).filter((r) => r.path === '/upload/v2/file/domain' && r.method === 'GET').length;
+      return {files, checks: [['both ended', firstDone && settled], [`the domain was asked again after the failure (${domains} times)`, domains >= 2]]};
+    },
   },
   sliceFaultCase('server: 429 burst on slices', '429', [{path: SLICE, kind: '429', times: 4}]),
   {

@@ -72,6 +72,7 @@ export function struck(log: RequestLogEntry[], fault: Fault): boolean {
     switch (fault.kind) {
       case 'drop':
       case 'reset':
+      case 'cut':
         return r.status === 0;
       case 'http500':
         return r.status === 500;

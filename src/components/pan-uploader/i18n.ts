@@ -158,6 +158,7 @@ const en: Strings = {
     refused: '123pan refused the upload.',
     'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',
     hook: 'Refused by this page.',
+    'content-review': "123pan's content review rejected this file: it is stored but cannot be shared or downloaded.",
     unknown: 'Something went wrong.',
   },
   traceID: 'Trace ID',

@@ -78,6 +78,7 @@ export const zhCN: Strings = {
     refused: '123云盘拒绝了此次上传。',
     'url-failed': '123云盘无法从此网址下载图片：网址可能无法访问、不是图片，或超过 100 MB。',
     hook: '此页面拒绝了该文件。',
+    'content-review': '此文件未通过 123云盘的内容审核：文件已存储，但无法分享或下载。',
     unknown: '出现了未知错误。',
   },
   traceID: '追踪 ID',

@@ -78,6 +78,7 @@ export const zhTW: Strings = {
     refused: '123雲盤拒絕了這次上傳。',
     'url-failed': '123雲盤無法從此網址下載圖片：網址可能無法存取、不是圖片，或超過 100 MB。',
     hook: '此頁面拒絕了這個檔案。',
+    'content-review': '此檔案未通過 123雲盤的內容審查：檔案已儲存，但無法分享或下載。',
     unknown: '發生未知錯誤。',
   },
   traceID: '追蹤 ID',

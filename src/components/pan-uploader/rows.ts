@@ -45,6 +45,11 @@ export interface TaskRowContext extends TemplateContext {
   edit?: RowEdit;
 }
 
+/** 123pan's own words in an error message ('… answered code 1 "文件上传失败" …'): code 1 is also a final refusal, whose reason only they give. */
+function serverSays(message: string): string | undefined {
+  return /answered code \d+ "([^"]{1,300})"/.exec(message)?.[1];
+}
+
 /** One file of the queue. */
 export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actions, edit}: TaskRowContext): TemplateResult {
   const status = task.status;
@@ -92,6 +97,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
       ${error
         ? html`<div part="error">
             ${error.key === 'hook' ? error.message : ((t.error as Partial<Record<string, string>>)[error.key] ?? error.message)}
+            ${error.key === 'server' && serverSays(error.message) ? html`<span part="server-message">${serverSays(error.message)}</span>` : nothing}
             ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
           </div>`
         : nothing}

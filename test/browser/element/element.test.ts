@@ -560,7 +560,7 @@ describe('<pan-uploader> i18n', () => {
     await loadLocale('zh-CN');
     await loadLocale('zh-TW');
     const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued', 'bad-url', 'hook'];
-    const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'cors-refused', 'hash-failed', 'refused', 'url-failed', 'hook', 'unknown'];
+    const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'cors-refused', 'hash-failed', 'refused', 'url-failed', 'hook', 'content-review', 'unknown'];
     for (const locale of ['en', 'zh-CN', 'zh-TW'] as const) {
       const t = strings(locale);
       if (locale !== 'en') expect(t, `${locale} loaded`).to.not.equal(strings('en'));

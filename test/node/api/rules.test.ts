@@ -43,8 +43,17 @@ describe('shouldRetry', () => {
     assert.equal(shouldRetry(errorFrom(raw(403, 'no')), 0, delays), null);
     assert.equal(shouldRetry(errorFrom(raw(404, 'no')), 0, delays), null);
   });
-  it('retries body code 1 (internal error)', () => {
-    assert.notEqual(shouldRetry(errorFrom(raw(200, {code: 1, message: 'internal', data: null})), 0, delays), null);
+  it('retries body code 1 (internal error) at most twice: it is also a final refusal', () => {
+    const code1 = errorFrom(raw(200, {code: 1, message: 'Please include the platform field', data: null, 'x-traceID': 't-1'}));
+    assert.notEqual(shouldRetry(code1, 0, delays), null);
+    assert.notEqual(shouldRetry(code1, 1, delays), null);
+    assert.equal(shouldRetry(code1, 2, delays), null);
+    assert.match(code1.message, /Please include the platform field.*x-traceID t-1/);
+    assert.equal(code1.traceID, 't-1');
+    // A gateway's code 1 with HTTP 503 (the proxy's "send again") keeps the whole schedule, as other retryable failures do.
+    const sendAgain = errorFrom(raw(503, {code: 1, message: 'pan-uploader proxy: send again', data: null}));
+    assert.notEqual(shouldRetry(sendAgain, 2, delays), null);
+    assert.notEqual(shouldRetry(errorFrom(raw(502, 'bad gateway')), 2, delays), null);
   });
   it('retries 429 from the body and from HTTP, honouring Retry-After', () => {
     assert.notEqual(shouldRetry(errorFrom(raw(200, {code: 429, message: 'too many', data: null})), 0, delays), null);

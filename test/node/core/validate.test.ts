@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {checkName, matchesAccept, validateFile} from '../../../src/core/validate.ts';
 import {chooseFlow} from '../../../src/protocols/index.ts';
+import {askFirstPays} from '../../../src/protocols/choose-flow.ts';
 
 const drive = {target: 'drive' as const};
 const file = (name: string, size = 10, type = '') => ({name, size, type});
@@ -14,6 +15,10 @@ describe('checkName (123pan filename rules)', () => {
   it('refuses empty, too long, forbidden characters and only spaces', () => {
     assert.equal(checkName('')?.key, 'name-empty');
     assert.equal(checkName('a'.repeat(256))?.key, 'name-too-long');
+    // Code points, as 123pan counts: 255 emoji (510 UTF-16 units) fit, 256 do not.
+    assert.equal(checkName('🎉'.repeat(255)), null);
+    assert.equal(checkName('🎉'.repeat(256))?.key, 'name-too-long');
+    assert.match(checkName('🎉'.repeat(256))!.reason, /256 characters/);
     for (const c of ['"', '\\', '/', ':', '*', '?', '|', '>', '<']) assert.equal(checkName(`a${c}b.txt`)?.key, 'name-forbidden-char', c);
     assert.equal(checkName('   ')?.key, 'name-only-spaces');
   });
@@ -79,5 +84,20 @@ describe('chooseFlow', () => {
     assert.equal(chooseFlow('drive', 'single', 1, undefined, false), 'single');
     assert.equal(chooseFlow('image', 'auto', 1, undefined, false), 'image');
     assert.equal(chooseFlow('image', 'v2', 1), 'image');
+  });
+
+  it('秒传 first (v2 create) for a small file when sending it takes longer than a create slot and a completion', () => {
+    const MB = 1024 * 1024;
+    // At 2 MiB/s and 1 create/s: 2 s is the break-even.
+    assert.equal(chooseFlow('drive', 'auto', 4 * MB + 1, undefined, true, {bytesPerSecond: 2 * MB, createQps: 1}), 'v2');
+    assert.equal(chooseFlow('drive', 'auto', 4 * MB, undefined, true, {bytesPerSecond: 2 * MB, createQps: 1}), 'single');
+    // A higher create limit (VIP) lowers the bar; no speed measured yet: single-step.
+    assert.equal(chooseFlow('drive', 'auto', 3 * MB, undefined, true, {bytesPerSecond: 2 * MB, createQps: 20}), 'v2');
+    assert.equal(chooseFlow('drive', 'auto', 8 * MB, undefined, true, {bytesPerSecond: 0}), 'single');
+    // A chosen flow, proxy mode and the image host are not second-guessed.
+    assert.equal(chooseFlow('drive', 'single', 8 * MB, undefined, true, {bytesPerSecond: 1}), 'single');
+    assert.equal(chooseFlow('drive', 'auto', 8 * MB, undefined, false, {bytesPerSecond: 1}), 'v1');
+    assert.equal(askFirstPays(10, 1, 1), true);
+    assert.equal(askFirstPays(10, 10, 1), false);
   });
 });

@@ -6,10 +6,11 @@ import {createEmulator, EmulatorCode as Code} from '../../../src/emulator/index.
 import type {EmulatorServer} from '../../../src/emulator/node.ts';
 import {md5, useEmulatorServer} from '../support/emulator-server.ts';
 import {xorshiftBytes} from '../../support/bytes.ts';
+import {checkName as checkClientName} from '../../../src/shared/rules.ts';
 
 const SLICE = 1024;
 const OSS_SLICE = 2048;
-const defaults = {sliceSize: SLICE, ossSliceSize: OSS_SLICE, minPollIntervalMs: 0, completePolls: 0, qps: {}, tokenLifetimeMs: 3600_000, serverScheme: 'http' as const};
+const defaults = {sliceSize: SLICE, ossSliceSize: OSS_SLICE, minPollIntervalMs: 0, completePolls: 0, qps: {}, limits: 'none' as const, tokenLifetimeMs: 3600_000, serverScheme: 'http' as const, singleDomain: '', retiredHosts: [], reviewRejects: []};
 
 let server: EmulatorServer;
 let token: string;
@@ -115,14 +116,21 @@ describe('options', () => {
       ossSliceSize: 100 * 1024 * 1024,
       completePolls: 0,
       minPollIntervalMs: 1000,
-      tokenLifetimeMs: 90 * 24 * 3600_000,
+      tokenLifetimeMs: 30 * 24 * 3600_000,
+      maxTokens: 3,
       clientID: 'test-client',
       clientSecret: 'test-secret',
       qps: {},
+      limits: 'free',
       serverScheme: 'https',
       ossTaskMs: 2000,
       cors: {api: 'none', upload: 'none', storage: 'none'},
+      singleDomain: '',
+      retiredHosts: [],
+      reviewRejects: [],
     });
+    assert.throws(() => createEmulator({limits: 'gold' as never}), /limits/);
+    assert.throws(() => createEmulator({maxTokens: 0}), /maxTokens/);
     assert.throws(() => createEmulator({sliceSize: 0}), /sliceSize/);
     assert.throws(() => createEmulator({cors: 'some' as 'all'}), /cors must be 'all' or 'none', got "some"/);
     assert.throws(() => createEmulator({cors: {cdn: 'all'} as never}), /cors names api, upload and storage, got "cdn"/);
@@ -148,16 +156,45 @@ describe('authentication', () => {
     await refused('/upload/v2/file/domain', undefined, 401);
   });
 
-  it('requires Platform: open_platform', async () => {
-    await refused('/upload/v2/file/domain', undefined, Code.BAD_PARAM, /Platform/, {headers: {Platform: undefined}});
+  it('requires Platform: open_platform, refusing a missing one with code 1 as 123pan does', async () => {
+    await refused('/upload/v2/file/domain', undefined, Code.INTERNAL, /^Please include the platform field/, {headers: {Platform: undefined}});
     await refused('/upload/v2/file/domain', undefined, Code.BAD_PARAM, /Platform/, {headers: {Platform: 'web'}});
+    await ok('/upload/v2/file/domain');
+  });
+
+  it('keeps at most 3 live tokens per client ID: a 4th logs the oldest out', async () => {
+    const noAuth = {headers: {Authorization: undefined}};
+    const mint = async () => (await ok('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'test-secret'}, noAuth)).accessToken as string;
+    const first = token; // minted by the test setup
+    const second = await mint();
+    const third = await mint();
+    for (const t of [first, second, third]) await ok('/upload/v2/file/domain', undefined, {headers: {Authorization: `Bearer ${t}`}});
+    const fourth = await mint();
+    await refused('/upload/v2/file/domain', undefined, 401, /invalid/, {headers: {Authorization: `Bearer ${first}`}});
+    for (const t of [second, third, fourth]) await ok('/upload/v2/file/domain', undefined, {headers: {Authorization: `Bearer ${t}`}});
+    // An expired token no longer counts as live: minting after it ran out logs nobody else out.
+    server.emulator.reset();
+    const short = server.emulator.issueToken(5).accessToken;
+    const a = server.emulator.issueToken().accessToken;
+    const b = server.emulator.issueToken().accessToken;
+    await sleep(10);
+    const c = server.emulator.issueToken().accessToken;
+    for (const t of [a, b, c]) await ok('/upload/v2/file/domain', undefined, {headers: {Authorization: `Bearer ${t}`}});
+    await refused('/upload/v2/file/domain', undefined, 401, /expired|invalid/, {headers: {Authorization: `Bearer ${short}`}});
+  });
+
+  it('tokens last 30 days by default', async () => {
+    const emulator = createEmulator();
+    const {expiredAt} = emulator.issueToken();
+    const lifetime = Date.parse(expiredAt) - Date.now();
+    assert.ok(Math.abs(lifetime - 30 * 24 * 3600_000) < 60_000, `lifetime ${lifetime}`);
   });
 
   it('access_token accepts only the configured credentials, and its token works', async () => {
     const noAuth = {headers: {Authorization: undefined}};
     await refused('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'wrong'}, 401, /clientSecret/, noAuth);
     await refused('/api/v1/access_token', {clientId: 'test-client', clientSecret: 'test-secret'}, Code.BAD_PARAM, /"clientID"/, noAuth);
-    await refused('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'test-secret'}, Code.BAD_PARAM, /Platform/, {headers: {Authorization: undefined, Platform: undefined}});
+    await refused('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'test-secret'}, Code.INTERNAL, /platform field/, {headers: {Authorization: undefined, Platform: undefined}});
     const minted = await ok('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'test-secret'}, noAuth);
     assert.match(minted.expiredAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     const lifetime = Date.parse(minted.expiredAt) - Date.now();
@@ -231,6 +268,16 @@ describe('filenames', () => {
     assert.equal(long.json.code, Code.BAD_PARAM);
     assert.match(long.json.message, /256 characters/);
     assert.equal((await create('字'.repeat(255))).json.code, 0, 'characters are counted, not bytes');
+  });
+
+  it('counts an emoji as one character, as the client rules do', async () => {
+    const emoji = '😀'.repeat(251) + '.txt'; // 255 code points, 506 UTF-16 units
+    assert.equal(emoji.length, 506);
+    assert.equal(checkClientName(emoji), null);
+    assert.equal((await create(emoji)).json.code, 0);
+    const over = '😀' + emoji;
+    assert.equal(checkClientName(over)?.key, 'name-too-long');
+    assert.equal((await create(over)).json.code, Code.BAD_PARAM);
   });
 
   it('refuses each of "\\/:*?|>< and names that are only spaces or empty', async () => {
@@ -752,5 +799,118 @@ describe('inspector', () => {
     server.emulator.reset();
     assert.deepEqual([server.emulator.files().length, server.emulator.folders().length, server.emulator.requests.length], [0, 0, 0]);
     await refused('/upload/v2/file/domain', undefined, 401, /invalid/);
+  });
+});
+
+describe('as strict as 123pan', () => {
+  const single = (data: Bytes, origin: string, name = 's.bin') =>
+    fetch(`${origin}/upload/v2/file/single/create`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${token}`, Platform: 'open_platform'},
+      body: sliceForm({parentFileID: '0', filename: name, etag: md5(data), size: String(data.length)}, data, 'file'),
+    });
+
+  it('the free tier limits are on by default and count every token of the account together', async () => {
+    server.emulator.configure({limits: 'free'});
+    const other = server.emulator.issueToken().accessToken;
+    const create = (t: string, i: number) => call('/upload/v2/file/create', {parentFileID: 0, filename: `l${i}.bin`, etag: md5(`l${i}`), size: 2}, {headers: {Authorization: `Bearer ${t}`}});
+    // create is 1/s for the account: a second token does not get a second allowance.
+    assert.equal((await create(token, 1)).json.code, 0);
+    assert.equal((await create(other, 2)).json.code, Code.TOO_MANY_REQUESTS);
+    const folders = [];
+    for (let i = 0; i < 6; i++) folders.push((await call('/upload/v1/file/mkdir', {name: `d${i}`, parentID: 0}, {headers: {Authorization: `Bearer ${i % 2 ? other : token}`}})).json.code);
+    assert.deepEqual(folders, [0, 0, 0, 0, 0, Code.TOO_MANY_REQUESTS], 'mkdir 5/s');
+    const domain = [];
+    for (let i = 0; i < 6; i++) domain.push((await call('/upload/v2/file/domain')).json.code);
+    assert.deepEqual(domain, [0, 0, 0, 0, 0, 0], 'endpoints the tables leave out are not limited');
+    await sleep(1010);
+    assert.equal((await create(other, 3)).json.code, 0, 'a second later the account may create again');
+  });
+
+  it("the 'vip' preset raises the limits, 'none' lifts them, and qps overrides one path", async () => {
+    server.emulator.configure({limits: 'vip'});
+    const create = (i: number) => call('/upload/v2/file/create', {parentFileID: 0, filename: `v${i}.bin`, etag: md5(`v${i}`), size: 2});
+    const codes = [];
+    for (let i = 0; i < 21; i++) codes.push((await create(i)).json.code);
+    assert.deepEqual(codes.filter((c) => c === 0).length, 20);
+    assert.equal(codes[20], Code.TOO_MANY_REQUESTS);
+    server.emulator.reset();
+    server.emulator.configure({limits: 'none'});
+    token = server.emulator.issueToken().accessToken;
+    for (let i = 0; i < 25; i++) assert.equal((await create(100 + i)).json.code, 0);
+    server.emulator.configure({limits: 'free', qps: {'/upload/v2/file/create': Infinity}});
+    for (let i = 0; i < 5; i++) assert.equal((await create(200 + i)).json.code, 0);
+    server.emulator.configure({qps: {}});
+  });
+
+  it("the 'free' access_token limit is 8/s", async () => {
+    server.emulator.configure({limits: 'free'});
+    const codes = [];
+    for (let i = 0; i < 9; i++) codes.push((await call('/api/v1/access_token', {clientID: 'test-client', clientSecret: 'test-secret'}, {headers: {Authorization: undefined}})).json.code);
+    assert.deepEqual(codes, [0, 0, 0, 0, 0, 0, 0, 0, Code.TOO_MANY_REQUESTS]);
+  });
+
+  it('a retired single-step domain is a dead host; domain then names the live one', async () => {
+    const data = bytes(500, 7);
+    const port = new URL(server.uploadOrigin).port;
+    const live = `http://localhost:${port}`;
+    server.emulator.configure({retiredHosts: [new URL(server.uploadOrigin).host], singleDomain: live});
+    await assert.rejects(single(data, server.uploadOrigin), TypeError, 'the retired host does not answer');
+    assert.equal(server.emulator.files().length, 0);
+    assert.deepEqual(await ok('/upload/v2/file/domain'), [live]);
+    const stored = await (await single(data, live)).json();
+    assert.equal(stored.code, 0, stored.message);
+    assert.equal(server.emulator.files()[0].md5, md5(data));
+  });
+
+  it('upload_async_result can answer a passing code 1 "preuploadID must not be empty"', async () => {
+    const data = bytes(100, 3);
+    const created = await ok('/upload/v1/oss/file/create', {parentFileID: '', filename: 'h.png', etag: md5(data), size: 100, type: 1});
+    const {presignedURL} = await ok('/upload/v1/oss/file/get_upload_url', {preuploadID: created.preuploadID, sliceNo: 1});
+    await fetch(presignedURL, {method: 'PUT', body: data});
+    server.emulator.configure({completePolls: 1});
+    await ok('/upload/v1/oss/file/upload_complete', {preuploadID: created.preuploadID});
+    server.emulator.fault({path: '/upload/v1/oss/file/upload_async_result', kind: 'code1', message: 'preuploadID must not be empty', times: 1});
+    await refused('/upload/v1/oss/file/upload_async_result', {preuploadID: created.preuploadID}, Code.INTERNAL, /^preuploadID must not be empty$/);
+    assert.equal((await ok('/upload/v1/oss/file/upload_async_result', {preuploadID: created.preuploadID})).completed, true);
+    assert.throws(() => server.emulator.fault({path: '*', kind: 'drop', message: 'x'}), /code1/);
+  });
+
+  it('the image host refuses mkdir of an existing name', async () => {
+    await ok('/upload/v1/oss/file/mkdir', {name: ['album'], parentID: '', type: 1});
+    await refused('/upload/v1/oss/file/mkdir', {name: ['album'], parentID: '', type: 1}, Code.NAME_EXISTS, /already exists/);
+    assert.equal(server.emulator.folders().length, 1);
+  });
+
+  it('content review: a rejected file has status above 100 and cannot be downloaded', async () => {
+    const bad = bytes(300, 11);
+    const good = bytes(300, 12);
+    server.emulator.configure({reviewRejects: [md5(bad)]});
+    const badID = await uploadV2(bad);
+    const goodID = await uploadV2(good, {filename: 'b.bin'});
+    assert.ok((await ok(`/api/v1/file/detail?fileID=${badID}`)).status > 100);
+    assert.equal((await ok(`/api/v1/file/detail?fileID=${goodID}`)).status, 0);
+    const {downloadUrl} = await ok(`/api/v1/file/download_info?fileId=${badID}`);
+    assert.equal((await fetch(downloadUrl)).status, 403);
+  });
+
+  it('/api/v2/file/list lists one folder by pages, with name, etag and size', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await uploadV2(bytes(50 + i, 20 + i), {filename: `f${i}.bin`}));
+    const {dirID} = await ok('/upload/v1/file/mkdir', {name: 'sub', parentID: 0});
+    await uploadV2(bytes(10, 30), {filename: 'inner.bin', parentFileID: dirID});
+    const first = await ok('/api/v2/file/list?parentFileId=0&limit=2');
+    assert.deepEqual(first.fileList.map((f: any) => [f.filename, f.size, f.etag, f.type]), [
+      ['f0.bin', 50, md5(bytes(50, 20)), 0],
+      ['f1.bin', 51, md5(bytes(51, 21)), 0],
+    ]);
+    assert.equal(first.lastFileId, ids[1]);
+    const second = await ok(`/api/v2/file/list?parentFileId=0&limit=2&lastFileId=${first.lastFileId}`);
+    assert.deepEqual(second.fileList.map((f: any) => f.filename), ['f2.bin', 'sub']);
+    assert.equal(second.lastFileId, -1);
+    assert.deepEqual((await ok('/api/v2/file/list?parentFileId=0&limit=100&searchData=f1')).fileList.map((f: any) => f.fileId), [ids[1]]);
+    await refused('/api/v2/file/list?parentFileId=0&limit=101', undefined, Code.BAD_PARAM, /limit/);
+    await refused('/api/v2/file/list?parentFileId=abc&limit=10', undefined, Code.BAD_PARAM, /parentFileId/);
+    await refused('/api/v2/file/list?parentFileId=0&limit=10&parentFileID=0', undefined, Code.BAD_PARAM, /parentFileID/);
   });
 });

@@ -8,7 +8,7 @@ import {md5, useEmulatorServer} from '../support/emulator-server.ts';
 import {xorshiftBytes} from '../../support/bytes.ts';
 
 const TASK_MS = 150;
-const defaults = {minPollIntervalMs: 0, completePolls: 0, qps: {}, ossTaskMs: TASK_MS, serverScheme: 'http' as const};
+const defaults = {minPollIntervalMs: 0, completePolls: 0, qps: {}, limits: 'none' as const, ossTaskMs: TASK_MS, serverScheme: 'http' as const};
 const OFFLINE_DIR = '来自:离线下载';
 
 let server: EmulatorServer;
