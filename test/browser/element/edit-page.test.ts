@@ -12,7 +12,7 @@ import {createEmulator} from '../../../src/emulator/index.ts';
 import type {PanFileRejectedDetail} from '../../../src/components/pan-uploader/events.ts';
 import {strings, type Strings} from '../../../src/components/pan-uploader/i18n.ts';
 
-const emulator = createEmulator({sliceSize: 64 * 1024});
+const emulator = createEmulator({sliceSize: 64 * 1024, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 class PagePanUploader extends PanUploader {

@@ -12,7 +12,7 @@ import {UploadManager} from '../../../src/core/index.ts';
 import type {UploadManagerOptions} from '../../../src/core/types.ts';
 import {createEmulator} from '../../../src/emulator/index.ts';
 
-const emulator = createEmulator({sliceSize: 64 * 1024});
+const emulator = createEmulator({sliceSize: 64 * 1024, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 class RecordPanUploader extends PanUploader {

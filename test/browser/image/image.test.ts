@@ -13,7 +13,7 @@ import {drained} from '../support/events.ts';
 import {addExif, contains, GPS_MARK, readExif} from '../support/exif.ts';
 
 const KiB = 1024;
-const emulator = createEmulator({sliceSize: 256 * KiB, ossSliceSize: 256 * KiB});
+const emulator = createEmulator({sliceSize: 256 * KiB, ossSliceSize: 256 * KiB, cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
 
 function manager(options: Partial<UploadManagerOptions> = {}) {
