@@ -82,12 +82,17 @@ export class EngineBridgeController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** The engine's files, without building an engine that was never built. */
+  get tasks(): UploadEngine['tasks'] {
+    return this.manager?.tasks ?? [];
+  }
+
   /** Empties the list, refused files included; `build` false leaves an engine that was never built unbuilt. */
   clear(build = true): void {
     (build ? this.engine : this.manager)?.clear();
     this.refused = [];
     this.host.requestUpdate();
-    this.options.thumbnails.prune(this.manager?.tasks ?? []);
+    this.options.thumbnails.prune(this.tasks);
     this.scheduleRender();
   }
 

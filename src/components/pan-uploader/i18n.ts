@@ -141,26 +141,8 @@ const en: Strings = {
     'bad-url': 'Paste a web address starting with http:// or https://.',
     hook: 'Refused by this page.',
   },
-  error: {
-    network: 'The network connection failed.',
-    timeout: 'The server took too long to answer.',
-    auth: 'Not signed in to 123pan, or the access was refused.',
-    'token-limit': 'The 123pan account has too many active access tokens.',
-    'rate-limited': '123pan is receiving too many requests; try again shortly.',
-    'traffic-limit': 'The 123pan account has used up its traffic allowance.',
-    server: '123pan reported an internal error.',
-    'not-found': 'The file or folder no longer exists on 123pan.',
-    'verify-timeout': '123pan did not finish verifying the file in time.',
-    'etag-mismatch': 'The uploaded bytes did not match the file: it may have changed while uploading.',
-    'mixed-content': 'The upload server uses plain HTTP, which this secure page cannot reach.',
-    'cors-refused': '123pan does not let this page call it directly. The site must upload through its own server (proxy mode).',
-    'hash-failed': 'The file could not be read to compute its checksum.',
-    refused: '123pan refused the upload.',
-    'url-failed': '123pan could not download an image from this address: it may be unreachable, not an image, or over 100 MB.',
-    hook: 'Refused by this page.',
-    'content-review': "123pan's content review rejected this file: it is stored but cannot be shared or downloaded.",
-    unknown: 'Something went wrong.',
-  },
+  // Shown only once a file has failed: loaded with the first file queued (loadErrorStrings).
+  error: {} as Strings['error'],
   traceID: 'Trace ID',
   valueMissing: 'Please upload at least one file.',
   uploadsRunning: 'Please wait until the uploads have finished.',
@@ -222,7 +204,27 @@ export function resolveLocale(lang: string | null | undefined): Locale {
 
 /** A language's strings; English until that language's chunk has loaded (see loadLocale). */
 export function strings(locale: Locale): Strings {
-  return tables[locale] ?? en;
+  return tables[locale] ?? tables.en!;
+}
+
+let errorsLoad: Promise<void> | undefined;
+
+/**
+ * Loads the English error texts (a new English table, so cached merges see it): undefined when they are
+ * there. Until then a failed file shows the engine's own English message.
+ */
+export function loadErrorStrings(): Promise<void> | undefined {
+  if (tables.en !== en) return undefined;
+  errorsLoad ??= import('./i18n.errors.ts').then(
+    ({enErrors}) => {
+      if (tables.en === en) tables.en = {...en, error: enErrors};
+    },
+    (error: unknown) => {
+      errorsLoad = undefined;
+      throw error;
+    },
+  );
+  return errorsLoad;
 }
 
 /** The page's overrides over a table (the keyed tables merged entry by entry). */

@@ -16,7 +16,7 @@ import {dropZone, urlImportForm} from './dropzone.ts';
 import {EngineBridgeController} from './engine-bridge.controller.ts';
 import {engineOptions} from './engine-options.ts';
 import {FormController} from './form.controller.ts';
-import {loadLocale, registerLocale, type StringOverrides, type Strings} from './i18n.ts';
+import {loadErrorStrings, loadLocale, registerLocale, type StringOverrides, type Strings} from './i18n.ts';
 import type {ListEditController} from './list-edit.controller.ts';
 import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
@@ -474,8 +474,12 @@ export class PanUploader extends LitElement {
       (error: unknown) => console.error((error as Error).message),
     );
     const edit = !this.edit && (this.reorderable || (this.layout && this.layout !== 'list')) ? this.loadEdit() : undefined;
-    if (!locale && !edit) return super.scheduleUpdate();
-    return Promise.all([locale, edit]).then(() => super.scheduleUpdate());
+    // The English error texts come with the first file; only a failed file's row waits for them.
+    const tasks = this.bridge.tasks;
+    const errorTexts = tasks.length ? loadErrorStrings()?.catch((error: unknown) => console.error(`<pan-uploader>: ${(error as Error).message}`)) : undefined;
+    const errors = tasks.some((task) => task.error) ? errorTexts : undefined;
+    if (!locale && !edit && !errors) return super.scheduleUpdate();
+    return Promise.all([locale, edit, errors]).then(() => super.scheduleUpdate());
   }
 
   /** Loads list editing once; a failed load is tried again on next use. */

@@ -556,9 +556,10 @@ describe('<pan-uploader> i18n', () => {
   });
 
   it('has every reject and error key translated in every shipped language', async () => {
-    const {strings, loadLocale} = await import('../../../src/components/pan-uploader/i18n.ts');
+    const {strings, loadLocale, loadErrorStrings} = await import('../../../src/components/pan-uploader/i18n.ts');
     await loadLocale('zh-CN');
     await loadLocale('zh-TW');
+    await loadErrorStrings();
     const rejectKeys = ['name-empty', 'name-too-long', 'name-forbidden-char', 'name-only-spaces', 'too-large', 'target-too-large', 'not-accepted', 'not-image', 'too-many-files', 'already-queued', 'bad-url', 'hook'];
     const errorKeys = ['network', 'timeout', 'auth', 'token-limit', 'rate-limited', 'traffic-limit', 'server', 'not-found', 'verify-timeout', 'etag-mismatch', 'mixed-content', 'cors-refused', 'hash-failed', 'refused', 'url-failed', 'hook', 'content-review', 'unknown'];
     for (const locale of ['en', 'zh-CN', 'zh-TW'] as const) {
