@@ -219,6 +219,11 @@ export class CaseContext {
 
   /** Records what the page prints, asks for and receives, to look for tokens in it later. */
   watch(page: Page): void {
+    // Leaving mid-upload, the element asks first (beforeunload): the user here always leaves.
+    page.on('dialog', (dialog) => {
+      this.console.push(`dialog: ${dialog.type()}`);
+      dialog.accept().catch(() => undefined);
+    });
     page.on('console', (message) => this.console.push(message.text()));
     page.on('pageerror', (error) => this.console.push(`pageerror: ${(error as Error).message}`));
     page.on('request', (request) => {
