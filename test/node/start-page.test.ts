@@ -145,7 +145,7 @@ describe('demo page: token mode and proxy mode against the emulator', () => {
     sent.length = 0;
     const [file, picture] = await Promise.all([upload(page, 'drive', join(dir, 'proxy-mode.bin')), upload(page, 'image', join(dir, 'proxy-mode.svg'))]);
     assert.equal(file.etag, md5(bytes));
-    assert.ok(file.downloadURL && picture.downloadURL, 'links resolved through the proxy');
+    assert.ok(file.downloadURL && picture.downloadURL, `links resolved through the proxy: ${JSON.stringify([file, picture])}`);
     assert.deepEqual(sent.filter((s) => s.authorization), [], 'no request from the page carries a token');
     assert.ok(!sent.some((s) => s.url.endsWith('/pan/token')), 'the token endpoint is not asked');
     assert.ok(!sent.some((s) => s.url.startsWith(config.apiOrigin)), 'nothing goes to the API directly');
