@@ -18,16 +18,6 @@ export interface ResolvedImageOptions {
   convertHeif: boolean;
 }
 
-export interface ResolvedImageOptions {
-  maxWidth: number;
-  maxHeight: number;
-  quality: number;
-  type: ImageType;
-  keepMetadata: boolean;
-  /** Whether HEIC is converted (image host: always; drive: when a type is asked for). */
-  convertHeif: boolean;
-}
-
 /** The options in effect for a target, or null when images go as they are. */
 export function resolveImageOptions(o: ImageOptions, target: 'drive' | 'image'): ResolvedImageOptions | null {
   if (!imagesOn(o, target)) return null;
