@@ -1,7 +1,7 @@
 // The image host's tasks in the emulator, over loopback: offline (URL) migration and copy from the drive,
 // each rule refused and accepted, states moving with the clock, failures listed; and the management gaps.
 import assert from 'node:assert/strict';
-import {describe, it} from 'node:test';
+import {describe, it, mock} from 'node:test';
 import {EmulatorCode as Code} from '../../../src/emulator/index.ts';
 import type {EmulatorServer} from '../../../src/emulator/node.ts';
 import {md5, useEmulatorServer} from '../support/emulator-server.ts';
@@ -268,19 +268,28 @@ describe('copy from the drive', () => {
 
   it('three tasks at once: the fourth is refused; they run one after another (4 waiting, 1 running, 2 done)', async () => {
     const ids = await driveTree();
-    const tasks: string[] = [];
-    for (const id of [ids.a, ids.b, ids.c]) tasks.push((await copy([String(id)], '')).data.taskID);
-    const fourth = await copy([String(ids.top)], '');
-    assert.equal(fourth.code, Code.TASK_LIMIT);
-    assert.match(fourth.message, /3 copy tasks are already waiting or running/);
-    const status = async (id: string) => (await ok(`/api/v1/oss/source/copy/process?taskID=${id}`)).status;
-    assert.deepEqual([await status(tasks[0]), await status(tasks[1]), await status(tasks[2])], [1, 4, 4]);
-    await sleep(TASK_MS + 20);
-    assert.deepEqual([await status(tasks[0]), await status(tasks[1]), await status(tasks[2])], [2, 1, 4]);
-    assert.equal((await copy([String(ids.top)], '')).code, 0, 'a slot is free again');
-    await sleep(3 * TASK_MS + 20);
-    assert.deepEqual([await status(tasks[1]), await status(tasks[2])], [2, 2]);
-    assert.deepEqual(imagePaths(), ['/a.png', '/b.jpg', '/c.gif', '/top.webp']);
+    // The emulator's clock is held still and moved by hand: a slow machine between two requests
+    // must not move a task on.
+    mock.timers.enable({apis: ['Date'], now: Date.now()});
+    try {
+      const tasks: string[] = [];
+      for (const id of [ids.a, ids.b, ids.c]) tasks.push((await copy([String(id)], '')).data.taskID);
+      const fourth = await copy([String(ids.top)], '');
+      assert.equal(fourth.code, Code.TASK_LIMIT);
+      assert.match(fourth.message, /3 copy tasks are already waiting or running/);
+      const status = async (id: string) => (await ok(`/api/v1/oss/source/copy/process?taskID=${id}`)).status;
+      assert.deepEqual([await status(tasks[0]), await status(tasks[1]), await status(tasks[2])], [1, 4, 4]);
+      mock.timers.tick(TASK_MS - 1);
+      assert.deepEqual([await status(tasks[0]), await status(tasks[1]), await status(tasks[2])], [1, 4, 4], 'not yet due');
+      mock.timers.tick(1);
+      assert.deepEqual([await status(tasks[0]), await status(tasks[1]), await status(tasks[2])], [2, 1, 4]);
+      assert.equal((await copy([String(ids.top)], '')).code, 0, 'a slot is free again');
+      mock.timers.tick(3 * TASK_MS);
+      assert.deepEqual([await status(tasks[1]), await status(tasks[2])], [2, 2]);
+      assert.deepEqual(imagePaths(), ['/a.png', '/b.jpg', '/c.gif', '/top.webp']);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('images that cannot be placed are listed by /fail, page by page; the task still ends with 2', async () => {
