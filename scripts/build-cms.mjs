@@ -1,10 +1,17 @@
 // The single-file build for CMS pages: dist/pan-uploader.bundle.js, Lit bundled and the hashing
-// worker inlined, so ONE <script type="module"> works with no other file beside it.
+// worker inlined, so ONE <script type="module"> uploads with no other file beside it (image transforms
+// need dist/assets/ beside it, see below).
 //
 // The worker is built first, then its code replaces `new URL('./md5.worker.ts', import.meta.url)` in
 // src/hash/pool.ts with a blob: URL made once from that code. A page whose CSP lacks `blob:` in
 // worker-src cannot start it: hashing then fails with a HashError (there is no main-thread fallback),
 // so such a page must use the package build with its worker file instead.
+//
+// The image worker and libheif are not inlined (libheif alone is 2 MB, loaded only for a HEIC): the bundle
+// starts the package build's own worker, dist/assets/image.worker-*.js, by a URL relative to the bundle's
+// own (import.meta.url), so one copy ships and it resolves wherever dist/ is served. The package build
+// (`vite build`) must run first.
+import {readdirSync} from 'node:fs';
 import {build} from 'vite';
 import {minifyLitCSS} from './build-css.mjs';
 
@@ -50,11 +57,52 @@ function inlineWorker(code) {
   };
 }
 
+const imageWorkerPattern = /new Worker\(\s*new URL\(\s*['"]\.\/image\.worker\.ts['"]\s*,\s*import\.meta\.url\s*\)\s*,\s*\{\s*type:\s*['"]module['"]\s*\}\s*\)/;
+
+/** The package build's image worker, in dist/assets/ (it loads libheif's chunk beside itself). */
+function packageImageWorker() {
+  const files = readdirSync('dist/assets').filter((f) => /^image\.worker-[\w-]+\.js$/.test(f));
+  if (files.length !== 1) throw new Error(`dist/assets should hold one image worker from \`vite build\`, holds ${files.length}: run the package build first`);
+  return files[0];
+}
+
+/** Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. */
+function imageWorkerBesideBundle(file) {
+  let replaced = false;
+  return {
+    name: 'pan-image-worker-beside-bundle',
+    enforce: 'pre',
+    transform(source, id) {
+      if (!id.endsWith('/src/image/prepare-image.ts')) return undefined;
+      if (!imageWorkerPattern.test(source)) {
+        throw new Error(`${id}: the image worker is no longer created as new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'}); update scripts/build-cms.mjs`);
+      }
+      replaced = true;
+      // A module worker must come from the page's origin. From another one (a CDN, served with CORS), a
+      // blob: module of the page's origin imports the worker, whose own import() of libheif then resolves
+      // against the worker's real URL.
+      const helper = `
+let panImageWorkerShim;
+function panImageWorker() {
+  const url = new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, {type: 'module'});
+  panImageWorkerShim ??= URL.createObjectURL(new Blob(['import ' + JSON.stringify(url.href) + ';'], {type: 'text/javascript'}));
+  return new Worker(panImageWorkerShim, {type: 'module'});
+}
+`;
+      return {code: source.replace(imageWorkerPattern, 'panImageWorker()') + helper, map: null};
+    },
+    buildEnd() {
+      if (!replaced) this.error('src/image/prepare-image.ts was never bundled: the image worker was not pointed at dist/assets/');
+    },
+  };
+}
+
 const workerCode = await buildWorker();
 await build({
   configFile: false,
   logLevel: 'warn',
-  plugins: [inlineWorker(workerCode), minifyLitCSS()],
+  plugins: [inlineWorker(workerCode), imageWorkerBesideBundle(packageImageWorker()), minifyLitCSS()],
   build: {
     target: 'es2022',
     outDir: 'dist',

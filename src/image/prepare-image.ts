@@ -58,7 +58,13 @@ export const runInWorker: RunJob = (job, signal) =>
   new Promise<TransformReply>((resolve, reject) => {
     signal.throwIfAborted();
     if (typeof Worker === 'undefined') return resolve({ok: false, reason: 'unsupported', message: 'this browser cannot process images in the background (no Worker)'});
-    const worker = takeWorker();
+    let worker: Worker;
+    try {
+      worker = takeWorker();
+    } catch (error) {
+      // A policy that refuses the worker's URL may throw at once rather than fire `error`.
+      return resolve({ok: false, reason: 'unsupported', message: `the image worker did not start (${(error as Error).message || 'no detail'})`});
+    }
     const onAbort = () => {
       worker.terminate();
       reject(signal.reason);
