@@ -2,7 +2,6 @@
 // image step's own code (prepareImage: worker, decode, scale to 2560 px, encode) on each, watching long tasks.
 import {prepareImage} from '../../src/image/prepare-image.ts';
 import {resolveImageOptions} from '../../src/image/resolve.ts';
-import {makeJpeg} from './make-jpeg.ts';
 
 export interface ImageRun {
   kind: 'jpeg' | 'heic';
@@ -19,6 +18,28 @@ export interface ImageResult {
 }
 
 let jpeg: File | undefined;
+
+/** 6000×4000 with gradients and noise, as a camera JPEG at quality 0.92 (made once, outside the timing). */
+async function makeJpeg(): Promise<File> {
+  const canvas = new OffscreenCanvas(6000, 4000);
+  const ctx = canvas.getContext('2d')!;
+  const gradient = ctx.createLinearGradient(0, 0, 6000, 4000);
+  gradient.addColorStop(0, '#3a6ea5');
+  gradient.addColorStop(0.5, '#f3c623');
+  gradient.addColorStop(1, '#7a2e2e');
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, 6000, 4000);
+  const tile = ctx.createImageData(500, 500);
+  let seed = 7;
+  for (let i = 0; i < tile.data.length; i += 4) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    tile.data.set([seed >>> 24, (seed >>> 16) & 255, (seed >>> 8) & 255, 40], i);
+  }
+  const noise = await createImageBitmap(tile);
+  for (let y = 0; y < 4000; y += 500) for (let x = 0; x < 6000; x += 500) ctx.drawImage(noise, x, y);
+  const blob = await canvas.convertToBlob({type: 'image/jpeg', quality: 0.92});
+  return new File([blob], 'camera-24mp.jpg', {type: 'image/jpeg'});
+}
 
 async function run({kind}: ImageRun): Promise<ImageResult> {
   const file =
