@@ -36,26 +36,37 @@ async function buildWorker() {
   return chunks[0].code;
 }
 
-/** Swaps the worker's file URL for a blob: URL built from its inlined code. */
-function inlineWorker(code) {
+/**
+ * A plugin that replaces `pattern` in one source file (`file`, from the repository root) with `replacement`
+ * and appends `helper`; the build fails when the file no longer holds the pattern or is never bundled.
+ */
+function rewrite({name, file, pattern, shape, replacement, helper}) {
   let replaced = false;
   return {
-    name: 'pan-inline-md5-worker',
+    name,
     enforce: 'pre',
     transform(source, id) {
-      if (!id.endsWith('/src/hash/pool.ts')) return undefined;
-      if (!workerPattern.test(source)) {
-        throw new Error(`${id}: the worker is no longer created as new URL('./md5.worker.ts', import.meta.url); update scripts/build-cms.mjs`);
-      }
+      if (!id.endsWith(`/${file}`)) return undefined;
+      if (!pattern.test(source)) throw new Error(`${id}: no longer holds ${shape}; update scripts/build-cms.mjs`);
       replaced = true;
-      const helper = `\nlet panMD5WorkerURL;\nfunction panInlineMD5WorkerURL() {\n  panMD5WorkerURL ??= URL.createObjectURL(new Blob([${JSON.stringify(code)}], {type: 'text/javascript'}));\n  return panMD5WorkerURL;\n}\n`;
-      return {code: source.replace(workerPattern, 'panInlineMD5WorkerURL()') + helper, map: null};
+      return {code: source.replace(pattern, replacement) + helper, map: null};
     },
     buildEnd() {
-      if (!replaced) this.error('src/hash/pool.ts was never bundled: the worker was not inlined');
+      if (!replaced) this.error(`${file} was never bundled: ${name} did nothing`);
     },
   };
 }
+
+/** Swaps the worker's file URL for a blob: URL built from its inlined code. */
+const inlineWorker = (code) =>
+  rewrite({
+    name: 'pan-inline-md5-worker',
+    file: 'src/hash/pool.ts',
+    pattern: workerPattern,
+    shape: "new URL('./md5.worker.ts', import.meta.url)",
+    replacement: 'panInlineMD5WorkerURL()',
+    helper: `\nlet panMD5WorkerURL;\nfunction panInlineMD5WorkerURL() {\n  panMD5WorkerURL ??= URL.createObjectURL(new Blob([${JSON.stringify(code)}], {type: 'text/javascript'}));\n  return panMD5WorkerURL;\n}\n`,
+  });
 
 const imageWorkerPattern = /new Worker\(\s*new URL\(\s*['"]\.\/image\.worker\.ts['"]\s*,\s*import\.meta\.url\s*\)\s*,\s*\{\s*type:\s*['"]module['"]\s*\}\s*\)/;
 
@@ -66,22 +77,19 @@ function packageImageWorker() {
   return files[0];
 }
 
-/** Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. */
-function imageWorkerBesideBundle(file) {
-  let replaced = false;
-  return {
+/**
+ * Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. A module
+ * worker must come from the page's origin: from another one (a CDN, served with CORS), a blob: module of the
+ * page's origin imports the worker, whose own import() of libheif then resolves against the worker's real URL.
+ */
+const imageWorkerBesideBundle = (file) =>
+  rewrite({
     name: 'pan-image-worker-beside-bundle',
-    enforce: 'pre',
-    transform(source, id) {
-      if (!id.endsWith('/src/image/prepare-image.ts')) return undefined;
-      if (!imageWorkerPattern.test(source)) {
-        throw new Error(`${id}: the image worker is no longer created as new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'}); update scripts/build-cms.mjs`);
-      }
-      replaced = true;
-      // A module worker must come from the page's origin. From another one (a CDN, served with CORS), a
-      // blob: module of the page's origin imports the worker, whose own import() of libheif then resolves
-      // against the worker's real URL.
-      const helper = `
+    file: 'src/image/prepare-image.ts',
+    pattern: imageWorkerPattern,
+    shape: "new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'})",
+    replacement: 'panImageWorker()',
+    helper: `
 let panImageWorkerShim;
 function panImageWorker() {
   const url = new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url);
@@ -89,14 +97,8 @@ function panImageWorker() {
   panImageWorkerShim ??= URL.createObjectURL(new Blob(['import ' + JSON.stringify(url.href) + ';'], {type: 'text/javascript'}));
   return new Worker(panImageWorkerShim, {type: 'module'});
 }
-`;
-      return {code: source.replace(imageWorkerPattern, 'panImageWorker()') + helper, map: null};
-    },
-    buildEnd() {
-      if (!replaced) this.error('src/image/prepare-image.ts was never bundled: the image worker was not pointed at dist/assets/');
-    },
-  };
-}
+`,
+  });
 
 const workerCode = await buildWorker();
 await build({
