@@ -114,8 +114,8 @@ async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortS
   /** The original goes, with a note why; on the image host only if it takes the format and the size. */
   const asIs = (why: AsIsReason, renamed?: Renamed): ImageOutcome => {
     const problem = host && facts?.format === 'heif' ? 'heic' : host && file.size > IMAGE_MAX_SIZE ? 'too-big' : undefined;
-    if (problem) throw new ImageRefusedError(input.name, {kind: 'refused', problem, size: file.size, limit: IMAGE_MAX_SIZE, why, renamed});
-    return noted({kind: 'as-is', why, renamed}, {name: renamed?.name});
+    if (problem) throw new ImageRefusedError(input.name, {kind: 'refused', problem, size: file.size, limit: IMAGE_MAX_SIZE, why, ...(renamed && {renamed})});
+    return noted({kind: 'as-is', why, ...(renamed && {renamed})}, {name: renamed?.name});
   };
 
   if (!facts) return asIs({key: 'not-image'});
@@ -157,9 +157,9 @@ async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortS
       const cleaned = head.slice(0, exif.segmentEnd);
       stripGps(cleaned, exif);
       const bytes = new File([cleaned, file.slice(exif.segmentEnd)], named, {type: file.type, lastModified: file.lastModified});
-      return noted({kind: 'kept', locationRemoved: true, renamed}, {file: bytes, name: renamed?.name});
+      return noted({kind: 'kept', locationRemoved: true, ...(renamed && {renamed})}, {file: bytes, name: renamed?.name});
     }
-    return noted({kind: 'kept', locationRemoved: false, renamed}, {name: renamed?.name});
+    return noted({kind: 'kept', locationRemoved: false, ...(renamed && {renamed})}, {name: renamed?.name});
   }
   const result = new File([out], outName, {type: mime, lastModified: file.lastModified});
   const moved = {from: file.size, to: result.size};
