@@ -5,6 +5,7 @@ import {engineOf} from './scripts/browsers.mjs';
 import {browserLauncher} from './scripts/wtr-browsers.mjs';
 import {strictCspMiddleware} from './test/browser/hash/csp-middleware.mjs';
 import {reactEsm} from './test/browser/react/react-esm.mjs';
+import {cdnMiddleware} from './test/browser/image/cdn-middleware.mjs';
 
 const require = createRequire(import.meta.url);
 const FETCH_LISTENER = "addEventListener('fetch', function (event) {";
@@ -46,7 +47,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: {config: {timeout: 20_000}},
-  middleware: [mswWorkerMiddleware, strictCspMiddleware],
+  middleware: [mswWorkerMiddleware, strictCspMiddleware, cdnMiddleware],
   plugins: [sparkMd5AsModule, reactEsm, esbuildPlugin({ts: true, target: 'es2022', tsconfig: 'tsconfig.json'})],
   // One engine per run (scripts/test-browsers.mjs runs them one after another): PAN_BROWSER, default chromium.
   browsers: [browserLauncher(engineOf(process.env.PAN_BROWSER ?? 'chromium'))],

@@ -23,7 +23,21 @@ export interface BenchPage {
   goto(url: string, readyFunction: string): Promise<void>;
   setFiles(selector: string, paths: string[]): Promise<void>;
   call<T>(name: string, arg: unknown): Promise<T>;
+  /** Chromium only: a Chrome trace (devtools.timeline, user timing) of what `during` makes the page do. */
+  trace?(during: () => Promise<unknown>): Promise<TraceEvent[]>;
   close(): Promise<void>;
+}
+
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time of a complete event, µs. */
+  tdur?: number;
+  args?: {name?: string};
 }
 
 /** The engine named by --browser (default chromium); exits with the missing package's line if it is not installed. */
@@ -58,6 +72,17 @@ async function openPuppeteer(engine: Engine, timeoutMs: number): Promise<BenchPa
       await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
     },
     call: (name, arg) => page.evaluate((n, a) => (window as unknown as Record<string, (a: unknown) => Promise<never>>)[n]!(a), name, arg),
+    async trace(during) {
+      await page.tracing.start({categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel']});
+      let bytes: Uint8Array | undefined;
+      try {
+        await during();
+      } finally {
+        bytes = await page.tracing.stop();
+      }
+      const parsed = JSON.parse(Buffer.from(bytes!).toString('utf8')) as {traceEvents: TraceEvent[]} | TraceEvent[];
+      return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+    },
     close: () => browser.close(),
   };
 }

@@ -1,13 +1,16 @@
 // npm run bench:image [-- --browser chromium|firefox|webkit] — the image step on a 24 MP JPEG and a 12 MP HEIC,
 // scaled to 2560 px (the image host's default), in the browser: time per image (median of IMAGE_BENCH_RUNS,
 // default 3), bytes before and after, the longest main-thread task while processing (Chromium reports long
-// tasks; others print null), the browser's memory growth, and the load average. The last line is one JSON object.
+// tasks; others print null), the browser's memory growth, and the load average. In Chromium one more run per
+// image is traced: the longest main-thread task inside the step, its wall and its CPU time (a wall time far
+// above the CPU time is a task that waited for a core). The last line is one JSON object.
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import {loadavg} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {createServer} from 'vite';
 import {engineFromArgs, openBenchPage} from './engine.ts';
+import type {TraceEvent} from './engine.ts';
 import type {ImageResult} from './image/page.ts';
 
 const engine = engineFromArgs();
@@ -41,6 +44,22 @@ function treeRss(rootPid: number): number {
   return total;
 }
 
+/**
+ * The longest main-thread task inside the image step (between the page's marks) in a Chrome trace: its wall
+ * time and its thread (CPU) time. A task whose wall time is far above its CPU time waited for a core: the
+ * machine's load, not the step's work.
+ */
+function longestTraced(events: TraceEvent[]): {wallMs: number; cpuMs: number; tasks: number} {
+  const mark = (name: string) => events.find((e) => e.name === name && e.ph !== 'M');
+  const start = mark('image-step-start');
+  const end = mark('image-step-end');
+  if (!start || !end) throw new Error('the trace holds no image-step marks');
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === start.pid);
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.pid === start.pid && e.tid === (main?.tid ?? start.tid) && e.ts >= start.ts && e.ts <= end.ts);
+  const longest = tasks.reduce<TraceEvent | undefined>((a, b) => ((b.dur ?? 0) > (a?.dur ?? 0) ? b : a), undefined);
+  return {wallMs: (longest?.dur ?? 0) / 1000, cpuMs: Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000)), tasks: tasks.length};
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const round = (n: number) => Math.round(n);
 const MB = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
@@ -57,6 +76,7 @@ try {
   await page.goto(`${origin}/bench/image/index.html`, 'runImage');
   const results: Record<'jpeg' | 'heic', ImageResult[]> = {jpeg: [], heic: []};
   let growth = 0;
+  const traced: Partial<Record<'jpeg' | 'heic', ReturnType<typeof longestTraced>>> = {};
   for (const kind of ['jpeg', 'heic'] as const) {
     await page.call('runImage', {kind}); // warm-up (and, for the JPEG, making it), not counted
     for (let i = 0; i < runs; i++) {
@@ -64,6 +84,8 @@ try {
       const sampler = setInterval(() => (growth = Math.max(growth, treeRss(page.pid) - before)), 50);
       results[kind].push(await page.call<ImageResult>('runImage', {kind}).finally(() => clearInterval(sampler)));
     }
+    // One more run, traced (not timed: tracing slows it): what the main thread did during the step.
+    if (page.trace) traced[kind] = longestTraced(await page.trace(() => page.call('runImage', {kind})));
   }
   const summary = (kind: 'jpeg' | 'heic') => {
     const r = results[kind];
@@ -74,6 +96,10 @@ try {
   };
   const jpeg = summary('jpeg');
   const heic = summary('heic');
+  for (const kind of ['jpeg', 'heic'] as const) {
+    const t = traced[kind];
+    if (t) console.log(`${kind.padEnd(5)} traced run: ${t.tasks} main-thread tasks during the step; longest ${t.wallMs.toFixed(1)} ms wall; most CPU in one task ${t.cpuMs.toFixed(1)} ms`);
+  }
   console.log(`browser memory growth (peak, RssAnon+RssShmem of its process tree): ${MB(growth)}`);
   const longTasksSeen = engine === 'chromium';
   console.log(
@@ -86,6 +112,8 @@ try {
       heic_bytes_in: heic.last.bytesIn,
       heic_bytes_out: heic.last.bytesOut,
       longest_task_ms: longTasksSeen ? round(Math.max(jpeg.longest, heic.longest)) : null,
+      traced_longest_task_ms: traced.jpeg && traced.heic ? Math.round(Math.max(traced.jpeg.wallMs, traced.heic.wallMs) * 10) / 10 : null,
+      traced_longest_task_cpu_ms: traced.jpeg && traced.heic ? Math.round(Math.max(traced.jpeg.cpuMs, traced.heic.cpuMs) * 10) / 10 : null,
       memory_growth_bytes: growth,
       load_average: load,
       cpus: Number(execFileSync('nproc', {encoding: 'utf8'}).trim()),

@@ -1,10 +1,17 @@
 // The single-file build for CMS pages: dist/pan-uploader.bundle.js, Lit bundled and the hashing
-// worker inlined, so ONE <script type="module"> works with no other file beside it.
+// worker inlined, so ONE <script type="module"> uploads with no other file beside it (image transforms
+// need dist/assets/ beside it, see below).
 //
 // The worker is built first, then its code replaces `new URL('./md5.worker.ts', import.meta.url)` in
 // src/hash/pool.ts with a blob: URL made once from that code. A page whose CSP lacks `blob:` in
 // worker-src cannot start it: hashing then fails with a HashError (there is no main-thread fallback),
 // so such a page must use the package build with its worker file instead.
+//
+// The image worker and libheif are not inlined (libheif alone is 2 MB, loaded only for a HEIC): the bundle
+// starts the package build's own worker, dist/assets/image.worker-*.js, by a URL relative to the bundle's
+// own (import.meta.url), so one copy ships and it resolves wherever dist/ is served. The package build
+// (`vite build`) must run first.
+import {readdirSync} from 'node:fs';
 import {build} from 'vite';
 import {minifyLitCSS} from './build-css.mjs';
 
@@ -29,32 +36,75 @@ async function buildWorker() {
   return chunks[0].code;
 }
 
-/** Swaps the worker's file URL for a blob: URL built from its inlined code. */
-function inlineWorker(code) {
+/**
+ * A plugin that replaces `pattern` in one source file (`file`, from the repository root) with `replacement`
+ * and appends `helper`; the build fails when the file no longer holds the pattern or is never bundled.
+ */
+function rewrite({name, file, pattern, shape, replacement, helper}) {
   let replaced = false;
   return {
-    name: 'pan-inline-md5-worker',
+    name,
     enforce: 'pre',
     transform(source, id) {
-      if (!id.endsWith('/src/hash/pool.ts')) return undefined;
-      if (!workerPattern.test(source)) {
-        throw new Error(`${id}: the worker is no longer created as new URL('./md5.worker.ts', import.meta.url); update scripts/build-cms.mjs`);
-      }
+      if (!id.endsWith(`/${file}`)) return undefined;
+      if (!pattern.test(source)) throw new Error(`${id}: no longer holds ${shape}; update scripts/build-cms.mjs`);
       replaced = true;
-      const helper = `\nlet panMD5WorkerURL;\nfunction panInlineMD5WorkerURL() {\n  panMD5WorkerURL ??= URL.createObjectURL(new Blob([${JSON.stringify(code)}], {type: 'text/javascript'}));\n  return panMD5WorkerURL;\n}\n`;
-      return {code: source.replace(workerPattern, 'panInlineMD5WorkerURL()') + helper, map: null};
+      return {code: source.replace(pattern, replacement) + helper, map: null};
     },
     buildEnd() {
-      if (!replaced) this.error('src/hash/pool.ts was never bundled: the worker was not inlined');
+      if (!replaced) this.error(`${file} was never bundled: ${name} did nothing`);
     },
   };
 }
+
+/** Swaps the worker's file URL for a blob: URL built from its inlined code. */
+const inlineWorker = (code) =>
+  rewrite({
+    name: 'pan-inline-md5-worker',
+    file: 'src/hash/pool.ts',
+    pattern: workerPattern,
+    shape: "new URL('./md5.worker.ts', import.meta.url)",
+    replacement: 'panInlineMD5WorkerURL()',
+    helper: `\nlet panMD5WorkerURL;\nfunction panInlineMD5WorkerURL() {\n  panMD5WorkerURL ??= URL.createObjectURL(new Blob([${JSON.stringify(code)}], {type: 'text/javascript'}));\n  return panMD5WorkerURL;\n}\n`,
+  });
+
+const imageWorkerPattern = /new Worker\(\s*new URL\(\s*['"]\.\/image\.worker\.ts['"]\s*,\s*import\.meta\.url\s*\)\s*,\s*\{\s*type:\s*['"]module['"]\s*\}\s*\)/;
+
+/** The package build's image worker, in dist/assets/ (it loads libheif's chunk beside itself). */
+function packageImageWorker() {
+  const files = readdirSync('dist/assets').filter((f) => /^image\.worker-[\w-]+\.js$/.test(f));
+  if (files.length !== 1) throw new Error(`dist/assets should hold one image worker from \`vite build\`, holds ${files.length}: run the package build first`);
+  return files[0];
+}
+
+/**
+ * Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. A module
+ * worker must come from the page's origin: from another one (a CDN, served with CORS), a blob: module of the
+ * page's origin imports the worker, whose own import() of libheif then resolves against the worker's real URL.
+ */
+const imageWorkerBesideBundle = (file) =>
+  rewrite({
+    name: 'pan-image-worker-beside-bundle',
+    file: 'src/image/prepare-image.ts',
+    pattern: imageWorkerPattern,
+    shape: "new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'})",
+    replacement: 'panImageWorker()',
+    helper: `
+let panImageWorkerShim;
+function panImageWorker() {
+  const url = new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, {type: 'module'});
+  panImageWorkerShim ??= URL.createObjectURL(new Blob(['import ' + JSON.stringify(url.href) + ';'], {type: 'text/javascript'}));
+  return new Worker(panImageWorkerShim, {type: 'module'});
+}
+`,
+  });
 
 const workerCode = await buildWorker();
 await build({
   configFile: false,
   logLevel: 'warn',
-  plugins: [inlineWorker(workerCode), minifyLitCSS()],
+  plugins: [inlineWorker(workerCode), imageWorkerBesideBundle(packageImageWorker()), minifyLitCSS()],
   build: {
     target: 'es2022',
     outDir: 'dist',

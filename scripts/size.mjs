@@ -1,7 +1,7 @@
 // Size budget of the element entry: src/index.ts (what dist/index.js ships) bundled the way a site
 // would ship it, Lit included and minified. What a page pays up front is the entry chunk and every
 // chunk it imports statically; chunks behind a dynamic import() (the image-host client used by URL
-// import, the zh-CN strings) and the hashing worker load later and are listed apart. Prints min+gzip
+// import, the zh-CN strings), the hashing worker, and the image worker with libheif load later and are listed apart. Prints min+gzip
 // per module and in total, and exits 1 when the up-front total is over the budget.
 import {gzipSync} from 'node:zlib';
 import {build, minifySync} from 'vite';
@@ -45,6 +45,17 @@ const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.out
 const chunks = new Map(outputs.filter((o) => o.type === 'chunk').map((o) => [o.fileName, o]));
 const main = [...chunks.values()].find((o) => o.isEntry);
 const worker = outputs.find((o) => /md5\.worker/.test(o.fileName));
+// The image worker and the chunks it imports (libheif, for a HEIC) are emitted as files of their own.
+const workerFile = (pattern) => {
+  const found = outputs.find((o) => pattern.test(o.fileName));
+  if (!found) throw new Error(`the size build emitted no file matching ${pattern}: the image worker's files changed; update scripts/size.mjs`);
+  return found;
+};
+const imageFiles = [
+  ['image worker', workerFile(/image\.worker[-\w]*\.js$/)],
+  ['HEIC decoding (loads libheif)', workerFile(/heif-decode[-\w]*\.js$/)],
+  ['libheif (first HEIC only)', workerFile(/libheif[-\w]*\.js$/)],
+];
 if (!main) throw new Error('the size build produced no entry chunk');
 if (!worker) throw new Error('the hashing worker was not emitted as its own file: it would count against the entry');
 
@@ -96,6 +107,15 @@ line(`element entry (${upfront.length} file${upfront.length === 1 ? '' : 's'}, t
 console.log(`\n${'loaded later (dynamic import)'.padEnd(width)}  ${'min'.padStart(9)}  ${'gzip'.padStart(10)}`);
 for (const r of lazyRows) console.log(`${r.name}\n${''.padEnd(width)}  ${kb(r.min).padStart(9)}  ${kb(r.gzip).padStart(10)}`);
 line('hashing worker (separate)', workerCode.length, gz(workerCode));
+console.log(`\n${'images (loaded on first image)'.padEnd(width)}  ${'min'.padStart(9)}  ${'gzip'.padStart(10)}`);
+const imageCode = lazy.find((c) => Object.keys(c.modules).some((id) => id.endsWith('/src/image/prepare-image.ts')));
+if (!imageCode) throw new Error('the image code (src/image/prepare-image.ts) is not a lazy chunk of its own');
+line('image code (main thread)', imageCode.code.length, gz(imageCode.code));
+const imageRows = imageFiles.map(([name, file]) => {
+  const code = file.code ?? file.source;
+  line(name, code.length, gz(code));
+  return {name, file: file.fileName, gzipBytes: gz(code)};
+});
 const over = total.gzip > BUDGET;
 console.log(`\nbudget ${kb(BUDGET)} min+gzip up front (target ${kb(TARGET)}): ${over ? 'EXCEEDED' : 'ok'}`);
 console.log(
@@ -106,6 +126,8 @@ console.log(
     targetBytes: TARGET,
     lazyChunks: lazyRows.map((r) => ({modules: r.name, gzipBytes: r.gzip})),
     workerGzipBytes: gz(workerCode),
+    imageCodeGzipBytes: gz(imageCode.code),
+    imageWorker: imageRows,
     ok: !over,
   }),
 );

@@ -10,6 +10,9 @@ export function toErrorInfo(error: unknown): UploadErrorInfo {
   }
   const info: UploadErrorInfo = {code: error.code, key: error.key, message: error.message || String(error), retryable: error.retryable};
   if (error.traceID) info.traceID = error.traceID;
+  // The image step's refusal (image/prepare-image.ts ImageRefusedError), read by shape: the engine does not load the image code.
+  const {note} = error as {note?: UploadErrorInfo['note']};
+  if (note) info.note = note;
   return info;
 }
 

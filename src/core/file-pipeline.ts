@@ -165,7 +165,7 @@ export class FilePipeline {
   }
 
   /** Takes a prepare step's changes, checked by the same rules as a file added by the user. */
-  private apply({file, name, note}: PrepareOutcome): void {
+  private apply({file, name, note, imageNote}: PrepareOutcome): void {
     const {task} = this;
     const nextName = name ?? task.name;
     if (file || name !== undefined) {
@@ -180,7 +180,10 @@ export class FilePipeline {
       task.flow = undefined; // chosen again for the new size
     }
     task.name = nextName;
-    if (note !== undefined) task.note = note;
+    if (note !== undefined) {
+      task.note = note;
+      task.imageNote = imageNote;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@
  * the page's beforeUpload hook, image transforms. They run in order while the task shows 'preparing';
  * a task none of them applies to never shows that status.
  */
+import type {ImageNote} from '../image/note.ts';
 import type {UploadTask} from './types.ts';
 
 /** What a step changed; anything left out stays as it was. */
@@ -13,6 +14,8 @@ export interface PrepareOutcome {
   name?: string;
   /** A line the row shows about what was done ("optimized · 4.2 MB → 680 KB", "sent as is: …"). */
   note?: string;
+  /** The image step's note as data, for the element's languages. */
+  imageNote?: ImageNote;
 }
 
 export interface PrepareStep {

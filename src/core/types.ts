@@ -9,6 +9,7 @@ export {UploadStatus} from './status.ts';
 import type {BeforeUploadHook} from './hooks.ts';
 import type {ImageOptions} from '../image/options.ts';
 import type {UploadStatus} from './status.ts';
+import type {ImageNote} from '../image/note.ts';
 
 export type {ErrorKey, RejectKey, UploadFlow, UploadTarget} from '../shared/words.ts';
 
@@ -32,6 +33,8 @@ export interface UploadErrorInfo {
   message: string;
   traceID?: string;
   retryable: boolean;
+  /** An image the image host cannot take ('image-refused'): why, as data, without the file's name. */
+  note?: ImageNote;
 }
 
 export interface UploadTask {
@@ -64,8 +67,10 @@ export interface UploadTask {
   flow?: UploadFlow;
   /** Why no downloadURL could be had, when there is none after success. */
   downloadURLError?: string;
-  /** What preparing did to the file, when it did something the user should see. */
+  /** What preparing did to the file, when it did something the user should see (English, or the page hook's words). */
   note?: string;
+  /** The same for an image, as data the element words in its language. */
+  imageNote?: ImageNote;
   /** A file the record already had (set through the element's value): shown as done, never uploaded. */
   existing?: boolean;
   /** An existing file 123pan does not know (its detail call answered "not found"); it stays in the value. */

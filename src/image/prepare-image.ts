@@ -4,9 +4,9 @@
  * to send (with a note the row shows) or a refusal naming the file.
  */
 import {PanError} from '../shared/errors.ts';
-import {formatBytes} from '../shared/format-bytes.ts';
 import {extensionOf, IMAGE_MAX_SIZE} from '../shared/rules.ts';
 import {clearOrientation, findExif, hasGps, readOrientation, stripGps} from './exif.ts';
+import {englishNote, type AsIsReason, type ImageNote, type Renamed} from './note.ts';
 import {MAX_PIXELS, type ResolvedImageOptions} from './resolve.ts';
 import {EXTENSIONS, MIME, sniff, type ImageFacts, type ImageFormat} from './sniff.ts';
 import type {TransformJob, TransformReply} from './worker-messages.ts';
@@ -20,8 +20,22 @@ export interface ImageInput {
 export interface ImageOutcome {
   file?: File;
   name?: string;
+  /** In English; `imageNote` is the same as data, for the element's languages. */
   note?: string;
+  imageNote?: ImageNote;
 }
+
+/** An image the image host cannot take: the message names the file once; `note` says why without the name. */
+export class ImageRefusedError extends PanError {
+  constructor(
+    name: string,
+    readonly note: Extract<ImageNote, {kind: 'refused'}>,
+  ) {
+    super('image-refused', `"${name}": ${englishNote(note)}`, {code: note.why ? 'image-not-converted' : 'target-too-large'});
+  }
+}
+
+const noted = (imageNote: ImageNote, outcome: Omit<ImageOutcome, 'note' | 'imageNote'> = {}): ImageOutcome => ({...outcome, note: englishNote(imageNote), imageNote});
 
 /** Enough for the headers read here (EXIF sits in the first 64 KB; SOF may follow a large thumbnail). */
 const HEAD_BYTES = 512 * 1024;
@@ -58,7 +72,13 @@ export const runInWorker: RunJob = (job, signal) =>
   new Promise<TransformReply>((resolve, reject) => {
     signal.throwIfAborted();
     if (typeof Worker === 'undefined') return resolve({ok: false, reason: 'unsupported', message: 'this browser cannot process images in the background (no Worker)'});
-    const worker = takeWorker();
+    let worker: Worker;
+    try {
+      worker = takeWorker();
+    } catch (error) {
+      // A policy that refuses the worker's URL may throw at once rather than fire `error`.
+      return resolve({ok: false, reason: 'unsupported', message: `the image worker did not start (${(error as Error).message || 'no detail'})`});
+    }
     const onAbort = () => {
       worker.terminate();
       reject(signal.reason);
@@ -81,39 +101,32 @@ export async function prepareImage(input: ImageInput, o: ResolvedImageOptions, s
   const outcome = await decide(input, o, signal, run);
   // A file let in over the image host's limit because it might shrink, that did not: refused, by name.
   const size = (outcome.file ?? input.file).size;
-  if (input.target === 'image' && size > IMAGE_MAX_SIZE) {
-    throw new PanError('image-refused', `"${input.name}": ${formatBytes(size)} is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)} even after compression`, {code: 'target-too-large'});
-  }
+  if (input.target === 'image' && size > IMAGE_MAX_SIZE) throw new ImageRefusedError(input.name, {kind: 'refused', problem: 'too-big', size, limit: IMAGE_MAX_SIZE});
   return outcome;
 }
 
 async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortSignal, run: RunJob): Promise<ImageOutcome> {
   const {file, target} = input;
-  const label = `"${input.name}"`;
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
   signal.throwIfAborted();
   const facts = sniff(head);
   const host = target === 'image';
-  const refuse = (reason: string): never => {
-    throw new PanError('image-refused', `${label}: ${reason}`, {code: 'image-not-converted'});
-  };
   /** The original goes, with a note why; on the image host only if it takes the format and the size. */
-  const asIs = (why: string, bytes: File = file, name = input.name): ImageOutcome => {
-    if (host && facts?.format === 'heif') refuse(`${why}, and the image host does not take HEIC`);
-    if (host && bytes.size > IMAGE_MAX_SIZE) refuse(`${why}, and at ${formatBytes(bytes.size)} it is above the image host's limit of ${formatBytes(IMAGE_MAX_SIZE)}`);
-    return {file: bytes === file ? undefined : bytes, name: name === input.name ? undefined : name, note: `sent as is: ${why}`};
+  const asIs = (why: AsIsReason, renamed?: Renamed): ImageOutcome => {
+    const problem = host && facts?.format === 'heif' ? 'heic' : host && file.size > IMAGE_MAX_SIZE ? 'too-big' : undefined;
+    if (problem) throw new ImageRefusedError(input.name, {kind: 'refused', problem, size: file.size, limit: IMAGE_MAX_SIZE, why, ...(renamed && {renamed})});
+    return noted({kind: 'as-is', why, ...(renamed && {renamed})}, {name: renamed?.name});
   };
 
-  if (!facts) return asIs('its bytes are not an image this uploader can read');
+  if (!facts) return asIs({key: 'not-image'});
   if (facts.format === 'svg' || facts.animated) return {};
   if (facts.format === 'gif') return {}; // a still GIF is small and palette-based: re-encoding rarely helps
   if (facts.format === 'heif' && !o.convertHeif) return {};
   // A name that says one format over bytes of another: the name follows the bytes.
   const named = nameFor(input.name, facts.format);
-  const renamed = named !== input.name ? ` (its bytes are ${facts.format.toUpperCase()}, so it goes as ${named})` : '';
-  if (facts.width && facts.height && facts.width * facts.height > MAX_PIXELS) {
-    return asIs(`${facts.width}×${facts.height} is more than the ${MAX_PIXELS / 1e6} megapixels this browser is asked to decode${renamed}`, file, named);
-  }
+  const renamed: Renamed | undefined = named !== input.name ? {format: facts.format.toUpperCase(), name: named} : undefined;
+  const tooManyPixels = (size: string): AsIsReason => ({key: 'too-many-pixels', size, megapixels: MAX_PIXELS / 1e6});
+  if (facts.width && facts.height && facts.width * facts.height > MAX_PIXELS) return asIs(tooManyPixels(`${facts.width}×${facts.height}`), renamed);
 
   const exif = facts.format === 'jpeg' ? findExif(head) : null;
   const orientation = exif ? readOrientation(head, exif) : 1;
@@ -130,9 +143,8 @@ async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortS
   signal.throwIfAborted();
 
   if (!reply.ok) {
-    if (reply.reason === 'too-large') return asIs(`${reply.message} is more than the ${MAX_PIXELS / 1e6} megapixels this browser is asked to decode${renamed}`, file, named);
-    if (reply.reason === 'undecodable') return asIs(`it could not be read as an image: ${reply.message}${renamed}`, file, named);
-    return asIs(`${reply.message}${renamed}`, file, named);
+    if (reply.reason === 'too-large') return asIs(tooManyPixels(reply.message), renamed);
+    return asIs({key: reply.reason, detail: reply.message}, renamed);
   }
   const outName = nameFor(input.name, format);
   let out: Blob = reply.blob;
@@ -145,13 +157,13 @@ async function decide(input: ImageInput, o: ResolvedImageOptions, signal: AbortS
       const cleaned = head.slice(0, exif.segmentEnd);
       stripGps(cleaned, exif);
       const bytes = new File([cleaned, file.slice(exif.segmentEnd)], named, {type: file.type, lastModified: file.lastModified});
-      return {file: bytes, name: named === input.name ? undefined : named, note: `kept as is (re-encoding would not make it smaller), location removed${renamed}`};
+      return noted({kind: 'kept', locationRemoved: true, ...(renamed && {renamed})}, {file: bytes, name: renamed?.name});
     }
-    return {name: named === input.name ? undefined : named, note: `kept as is: re-encoding would not make it smaller${renamed}`};
+    return noted({kind: 'kept', locationRemoved: false, ...(renamed && {renamed})}, {name: renamed?.name});
   }
   const result = new File([out], outName, {type: mime, lastModified: file.lastModified});
-  const what = facts.format === 'heif' ? `converted to ${format.toUpperCase()}` : 'optimized';
-  return {file: result, name: outName === input.name ? undefined : outName, note: `${what} · ${formatBytes(file.size)} → ${formatBytes(result.size)}`};
+  const moved = {from: file.size, to: result.size};
+  return noted(facts.format === 'heif' ? {kind: 'converted', format: format.toUpperCase(), ...moved} : {kind: 'optimized', ...moved}, {file: result, name: outName === input.name ? undefined : outName});
 }
 
 function outputFormat(o: ResolvedImageOptions, source: ImageFormat): 'jpeg' | 'png' | 'webp' {

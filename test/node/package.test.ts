@@ -102,6 +102,15 @@ describe('the built package', () => {
     assert.match(code, /createObjectURL\(new Blob\(/, 'the worker is not inlined as a blob: URL');
   });
 
+  it("starts the package build's one image worker beside the CMS bundle, by a URL relative to the bundle", () => {
+    const code = readFileSync(join(root, 'dist/pan-uploader.bundle.js'), 'utf8');
+    const named = [...code.matchAll(/["'`]([^"'`]*image\.worker[-\w]*\.js)["'`]/g)].map((m) => m[1]);
+    const workers = readdirSync(join(root, 'dist/assets')).filter((f) => /^image\.worker[-\w]*\.js$/.test(f));
+    assert.equal(workers.length, 1, `dist/assets ships ${workers.length} image workers`);
+    assert.deepEqual(named, [`./assets/${workers[0]}`], 'the bundle names the worker relative to itself');
+    assert.match(code, /new URL\([^)]*\.\/assets\/image\.worker[-\w]*\.js["'`],\s*import\.meta\.url\s*\)/);
+  });
+
   it('loads the upload machinery on first use: the element entry does not import it statically', () => {
     // The files reached from `starts` by import/export … from, and those they only name in import().
     const walk = (starts: string[]) => {

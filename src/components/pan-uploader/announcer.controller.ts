@@ -3,8 +3,8 @@
  * failed, the batch's 25/50/75 % milestones and its summary. A big batch is not read file by file.
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
-import type {ErrorKey, QueueTotals, RejectKey} from '../../core/types.ts';
-import type {Strings} from './i18n.ts';
+import type {QueueTotals, RejectKey, UploadErrorInfo} from '../../core/types.ts';
+import {errorText, type Strings} from './i18n.ts';
 
 const MILESTONES = [25, 50, 75];
 /** Per-file "done" announcements only for small batches; a big batch gets milestones and a summary. */
@@ -50,9 +50,9 @@ export class AnnouncerController implements ReactiveController {
     if (this.batchSize <= ANNOUNCE_EACH_UP_TO) this.say(this.strings().announceDone(name));
   }
 
-  failed(name: string, key: ErrorKey, message: string): void {
+  failed(name: string, error: UploadErrorInfo): void {
     const t = this.strings();
-    this.say(t.announceError(name, (t.error as Partial<Record<string, string>>)[key] ?? message));
+    this.say(t.announceError(name, errorText(t, error)));
   }
 
   completed(succeeded: number, failed: number): void {

@@ -165,7 +165,7 @@ export class EngineBridgeController implements ReactiveController {
     });
     on('upload-error', ({detail: {task, error}}) => {
       this.touch(task);
-      announcer.failed(task.name, error.key, error.message);
+      announcer.failed(task.name, error);
       this.emit('pan-upload-error', {
         id: task.id,
         name: task.name,

@@ -1,5 +1,10 @@
-/** The English error texts: shown only once a file has failed, so they load with the first file queued, not up front. */
+/**
+ * The English error texts and image notes: shown only once a file has failed or been prepared, so they load
+ * with the first file queued, not up front. The image notes are the engine's own English wording.
+ */
 import type {Strings} from './i18n.ts';
+
+export {englishNote as enImageNote} from '../../image/note.ts';
 
 export const enErrors: Strings['error'] = {
   network: 'The network connection failed.',

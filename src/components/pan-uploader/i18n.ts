@@ -3,7 +3,8 @@
  * i18n.zh-CN.ts and i18n.zh-TW.ts (loaded on use), and whatever a page registers.
  * The engine hands over keys (RejectKey, ErrorKey, UploadStatus); this file turns them into words.
  */
-import type {ErrorKey, RejectKey, UploadStatus} from '../../core/types.ts';
+import type {ErrorKey, RejectKey, UploadErrorInfo, UploadStatus} from '../../core/types.ts';
+import type {ImageNote} from '../../image/note.ts';
 
 /** A language tag: the three shipped, or one a page registered (`PanUploader.registerLocale`). */
 export type Locale = 'en' | 'zh-CN' | 'zh-TW' | (string & {});
@@ -47,6 +48,8 @@ export interface Strings {
   reject: Record<RejectKey, string>;
   /** 'image-refused' has none: its message, naming the file and the reason, is shown as it is. */
   error: Record<Exclude<ErrorKey, 'image-refused'>, string>;
+  /** What preparing did to an image (the row's note), and why the image host cannot take one ('image-refused', the file not named). */
+  imageNote: (note: ImageNote) => string;
   traceID: string;
   valueMissing: string;
   uploadsRunning: string;
@@ -81,7 +84,8 @@ export interface Strings {
 /** A page's overrides: any string, and any entry of the keyed tables. */
 export type StringOverrides = {[K in keyof Strings]?: Strings[K] extends (...args: never[]) => string ? Strings[K] : Strings[K] extends string ? string : Partial<Strings[K]>};
 
-const en: Strings = {
+// imageNote loads with the error texts (until then the engine's English note is shown).
+const en = {
   dropTitle: 'Drop files here',
   dropHint: 'or paste them, or choose from your device',
   dropHintImage: 'Images only: PNG, JPEG, GIF, WebP, SVG, BMP, TIFF, up to 100 MB each',
@@ -170,11 +174,11 @@ const en: Strings = {
   moveHint: 'Arrow keys move the file up or down the list.',
   announceMoved: (name, position, total) => `${name} moved to position ${position} of ${total}.`,
   announceResumed: (n) => (n === 1 ? '1 file continues where it left off.' : `${n} files continue where they left off.`),
-};
+} satisfies Omit<Strings, 'imageNote'>;
 
 
 // English ships with the element; other languages load on first use (a page in English does not pay for them).
-const tables: Record<string, Strings> = {en};
+const tables: Record<string, Strings> = {en: en as Strings};
 const loading = new Map<Locale, Promise<void>>();
 const shipped: Record<string, () => Promise<Strings>> = {
   'zh-CN': () => import('./i18n.zh-CN.ts').then((m) => m.zhCN),
@@ -216,8 +220,8 @@ let errorsLoad: Promise<void> | undefined;
 export function loadErrorStrings(): Promise<void> | undefined {
   if (tables.en !== en) return undefined;
   errorsLoad ??= import('./i18n.errors.ts').then(
-    ({enErrors}) => {
-      if (tables.en === en) tables.en = {...en, error: enErrors};
+    ({enErrors, enImageNote}) => {
+      if (tables.en === en) tables.en = {...en, error: enErrors, imageNote: enImageNote};
     },
     (error: unknown) => {
       errorsLoad = undefined;
@@ -225,6 +229,12 @@ export function loadErrorStrings(): Promise<void> | undefined {
     },
   );
   return errorsLoad;
+}
+
+/** A failed file's reason in the table's words (an image refusal without the name its row already shows). */
+export function errorText(t: Strings, error: UploadErrorInfo): string {
+  if (error.note && t.imageNote) return t.imageNote(error.note);
+  return (t.error as Partial<Record<string, string>>)[error.key] ?? error.message;
 }
 
 /** The page's overrides over a table (the keyed tables merged entry by entry). */

@@ -1,4 +1,5 @@
 /** The element's Simplified Chinese strings: their own chunk, loaded only when an element speaks Chinese. */
+import {imageNoteIn} from './image-note-words.ts';
 import type {Strings} from './i18n.ts';
 
 export const zhCN: Strings = {
@@ -81,6 +82,22 @@ export const zhCN: Strings = {
     'content-review': '此文件未通过 123云盘的内容审核：文件已存储，但无法分享或下载。',
     unknown: '出现了未知错误。',
   },
+  imageNote: imageNoteIn({
+    optimized: '已优化',
+    converted: (format) => `已转换为 ${format}`,
+    kept: '保留原图：重新编码不会更小',
+    keptLocationRemoved: '保留原图（重新编码不会更小），已移除位置信息',
+    asIs: '按原样发送：',
+    notImage: '其内容不是本上传组件能读取的图片',
+    tooManyPixels: (size, megapixels) => `${size} 超过了此浏览器可解码的 ${megapixels} 百万像素`,
+    undecodable: '无法作为图片读取：',
+    unsupported: (detail) => `此浏览器无法处理图片（${detail}）`,
+    renamed: (r) => `（其内容为 ${r.format}，因此以 ${r.name} 发送）`,
+    over: (size, limit) => `${size} 超过图床 ${limit} 的上限`,
+    evenAfterCompression: '，压缩后仍是如此',
+    heic: '，而图床不接受 HEIC',
+    also: '，且 ',
+  }),
   traceID: '追踪 ID',
   valueMissing: '请至少上传一个文件。',
   uploadsRunning: '请等待上传完成。',

@@ -1,4 +1,5 @@
 /** The element's Traditional Chinese strings (Taiwan usage): their own chunk, loaded only when an element speaks it. */
+import {imageNoteIn} from './image-note-words.ts';
 import type {Strings} from './i18n.ts';
 
 export const zhTW: Strings = {
@@ -81,6 +82,22 @@ export const zhTW: Strings = {
     'content-review': '此檔案未通過 123雲盤的內容審查：檔案已儲存，但無法分享或下載。',
     unknown: '發生未知錯誤。',
   },
+  imageNote: imageNoteIn({
+    optimized: '已最佳化',
+    converted: (format) => `已轉換為 ${format}`,
+    kept: '保留原圖：重新編碼不會更小',
+    keptLocationRemoved: '保留原圖（重新編碼不會更小），已移除位置資訊',
+    asIs: '按原樣傳送：',
+    notImage: '其內容不是本上傳元件能讀取的圖片',
+    tooManyPixels: (size, megapixels) => `${size} 超過了此瀏覽器可解碼的 ${megapixels} 百萬像素`,
+    undecodable: '無法作為圖片讀取：',
+    unsupported: (detail) => `此瀏覽器無法處理圖片（${detail}）`,
+    renamed: (r) => `（其內容為 ${r.format}，因此以 ${r.name} 傳送）`,
+    over: (size, limit) => `${size} 超過圖床 ${limit} 的上限`,
+    evenAfterCompression: '，壓縮後仍是如此',
+    heic: '，而圖床不接受 HEIC',
+    also: '，且 ',
+  }),
   traceID: '追蹤 ID',
   valueMissing: '請至少上傳一個檔案。',
   uploadsRunning: '請等待上傳完成。',

@@ -5,7 +5,7 @@
 import {html, nothing, type TemplateResult} from 'lit';
 import {UploadStatus, type RejectedFile, type UploadTask} from '../../core/types.ts';
 import {formatBytes} from '../../shared/format-bytes.ts';
-import {formatDuration, type Strings} from './i18n.ts';
+import {errorText, formatDuration, type Strings} from './i18n.ts';
 import {icons} from './icons.ts';
 import {scaleX} from './scale-x.ts';
 import {isFailed, isPending} from './status.ts';
@@ -88,7 +88,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
           : nothing}
         ${done && task.reused ? html`<span part="note">${t.instant}</span>` : nothing}
         ${task.resumed && !done ? html`<span part="note">${t.resumed}</span>` : nothing}
-        ${task.note ? html`<span part="note prepared">${task.note}</span>` : nothing}
+        ${task.note ? html`<span part="note prepared">${task.imageNote && t.imageNote ? t.imageNote(task.imageNote) : task.note}</span>` : nothing}
         ${done && task.downloadURL
           ? html`<a part="link" href=${task.downloadURL} target="_blank" rel="noopener noreferrer"
               aria-label=${t.actionOn(t.openLink, task.name)}>${t.openLink}</a>`
@@ -96,7 +96,7 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
       </div>
       ${error
         ? html`<div part="error">
-            ${error.key === 'hook' ? error.message : ((t.error as Partial<Record<string, string>>)[error.key] ?? error.message)}
+            ${error.key === 'hook' ? error.message : errorText(t, error)}
             ${error.key === 'server' && serverSays(error.message) ? html`<span part="server-message">${serverSays(error.message)}</span>` : nothing}
             ${error.traceID ? html`<span part="trace-id">${t.traceID}: ${error.traceID}</span>` : nothing}
           </div>`

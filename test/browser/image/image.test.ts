@@ -110,6 +110,7 @@ describe('images before hashing', function () {
     expect(readExif(bytes)).to.equal(null);
     expect(contains(bytes, GPS_MARK)).to.equal(false);
     expect(task!.note).to.match(/^optimized · .+ → .+$/);
+    expect(task!.imageNote).to.deep.equal({kind: 'optimized', from: original.size, to: task!.file.size});
     expect(bytes.length).to.be.below(original.size);
   });
 
@@ -218,6 +219,9 @@ describe('images before hashing', function () {
     expect(task.status).to.equal('error');
     expect(task.error!.key).to.equal('image-refused');
     expect(task.error!.message).to.match(/^"bad\.heic": it could not be read as an image: .*the image host does not take HEIC$/);
+    // The same reason as data, without the name, for the element to word in its language.
+    expect(task.error!.note).to.deep.include({kind: 'refused', problem: 'heic'});
+    expect(task.error!.note!.kind === 'refused' && task.error!.note!.why?.key).to.equal('undecodable');
     expect(emulator.files()).to.deep.equal([]);
   });
 

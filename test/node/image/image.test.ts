@@ -100,7 +100,7 @@ describe('prepareImage: the outcome from the worker reply', () => {
   it('a result that is not smaller keeps the original; a smaller one is taken with its note', async () => {
     const input = {file: file(jpegHeader(3000, 2000), 'a.jpg'), name: 'a.jpg', target: 'image' as const};
     const big = await prepareImage(input, host, signal, reply({ok: true, blob: new Blob([new Uint8Array(5000)], {type: 'image/jpeg'}), width: 2560, height: 1707, sourceWidth: 3000, sourceHeight: 2000, decoder: 'browser'}));
-    assert.deepEqual(big, {name: undefined, note: 'kept as is: re-encoding would not make it smaller'});
+    assert.deepEqual(big, {name: undefined, note: 'kept as is: re-encoding would not make it smaller', imageNote: {kind: 'kept', locationRemoved: false}});
     const small = await prepareImage(input, host, signal, reply({ok: true, blob: new Blob([new Uint8Array(5)], {type: 'image/jpeg'}), width: 2560, height: 1707, sourceWidth: 3000, sourceHeight: 2000, decoder: 'browser'}));
     assert.equal(small.file!.size, 5);
     assert.equal(small.note, 'optimized · 17 B → 5 B');
@@ -114,6 +114,10 @@ describe('prepareImage: the outcome from the worker reply', () => {
       name: 'PanError',
       message: '"c.heic": it could not be read as an image: HEIC could not be decoded (no HEVC), and the image host does not take HEIC',
     });
+    // The reason as data too, without the name (the element's row and announcement name the file themselves).
+    const refused = (await prepareImage(heic, host, signal, reply({ok: false, reason: 'undecodable', message: 'no HEVC'})).catch((e: unknown) => e)) as {note: unknown; message: string};
+    assert.deepEqual(refused.note, {kind: 'refused', problem: 'heic', size: 16, limit: 100 * MB, why: {key: 'undecodable', detail: 'no HEVC'}});
+    assert.equal(refused.message.split('c.heic').length - 1, 1);
   });
   it('names follow the bytes', () => {
     assert.equal(nameFor('IMG_1.HEIC', 'jpeg'), 'IMG_1.jpg');
