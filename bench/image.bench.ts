@@ -1,9 +1,10 @@
 // npm run bench:image [-- --browser chromium|firefox|webkit] — the image step on a 24 MP JPEG and a 12 MP HEIC,
 // scaled to 2560 px (the image host's default), in the browser: time per image (median of IMAGE_BENCH_RUNS,
 // default 3), bytes before and after, the longest main-thread task while processing (Chromium reports long
-// tasks; others print null), the browser's memory growth, and the load average. In Chromium one more run per
-// image is traced: the longest main-thread task inside the step, its wall and its CPU time (a wall time far
-// above the CPU time is a task that waited for a core). The last line is one JSON object.
+// tasks; others print null), the browser's memory growth, and the load average. In Chromium IMAGE_BENCH_TRACED_RUNS
+// more runs per image (default 3) are traced: the longest main-thread task while watched, its wall and CPU time
+// and what took most of it (a wall time far above the CPU time is a task that waited for a core). The last line
+// is one JSON object.
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import {loadavg} from 'node:os';
@@ -15,6 +16,7 @@ import type {ImageResult} from './image/page.ts';
 
 const engine = engineFromArgs();
 const runs = Number(process.env.IMAGE_BENCH_RUNS ?? 3);
+const tracedRuns = Number(process.env.IMAGE_BENCH_TRACED_RUNS ?? 3);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Anonymous + shared resident memory of a process tree (bytes), from /proc. */
@@ -44,20 +46,32 @@ function treeRss(rootPid: number): number {
   return total;
 }
 
+/** The longest main-thread task in a traced run, and what took most of it. */
+interface Traced {
+  wallMs: number;
+  cpuMs: number;
+  inside: string;
+}
+
 /**
- * The longest main-thread task inside the image step (between the page's marks) in a Chrome trace: its wall
- * time and its thread (CPU) time. A task whose wall time is far above its CPU time waited for a core: the
- * machine's load, not the step's work.
+ * The longest main-thread task in a Chrome trace while the page watched for long tasks (between its marks):
+ * its wall time, its thread (CPU) time, and its longest inner event (a GC, a script function, a message). A
+ * wall time far above the CPU time is a task that waited for a core: the machine's load, not the work.
  */
-function longestTraced(events: TraceEvent[]): {wallMs: number; cpuMs: number; tasks: number} {
-  const mark = (name: string) => events.find((e) => e.name === name && e.ph !== 'M');
-  const start = mark('image-step-start');
-  const end = mark('image-step-end');
-  if (!start || !end) throw new Error('the trace holds no image-step marks');
+function longestTraced(events: TraceEvent[]): Traced {
+  const mark = (name: string) => events.filter((e) => e.name === name && e.ph !== 'M').at(-1);
+  const start = mark('image-watch-start');
+  const end = mark('image-watch-end');
+  if (!start || !end) throw new Error('the trace holds no image-watch marks');
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === start.pid);
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.pid === start.pid && e.tid === (main?.tid ?? start.tid) && e.ts >= start.ts && e.ts <= end.ts);
+  const onMain = events.filter((e) => e.ph === 'X' && e.pid === start.pid && e.tid === (main?.tid ?? start.tid));
+  const tasks = onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ts >= start.ts && e.ts <= end.ts);
   const longest = tasks.reduce<TraceEvent | undefined>((a, b) => ((b.dur ?? 0) > (a?.dur ?? 0) ? b : a), undefined);
-  return {wallMs: (longest?.dur ?? 0) / 1000, cpuMs: Math.max(0, ...tasks.map((t) => (t.tdur ?? 0) / 1000)), tasks: tasks.length};
+  if (!longest) return {wallMs: 0, cpuMs: 0, inside: 'no task'};
+  const within = onMain.filter((e) => e !== longest && e.ts >= longest.ts && e.ts + (e.dur ?? 0) <= longest.ts + longest.dur! && !/RunTask|mojo|Scheduler/.test(e.name));
+  const top = within.reduce<TraceEvent | undefined>((a, b) => ((b.dur ?? 0) > (a?.dur ?? 0) ? b : a), undefined);
+  const detail = (top as {args?: {data?: {functionName?: string}}} | undefined)?.args?.data?.functionName;
+  return {wallMs: longest.dur! / 1000, cpuMs: (longest.tdur ?? 0) / 1000, inside: top ? `${top.name}${detail ? ` (${detail})` : ''} ${((top.dur ?? 0) / 1000).toFixed(1)} ms` : 'nothing traced inside'};
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
@@ -76,7 +90,7 @@ try {
   await page.goto(`${origin}/bench/image/index.html`, 'runImage');
   const results: Record<'jpeg' | 'heic', ImageResult[]> = {jpeg: [], heic: []};
   let growth = 0;
-  const traced: Partial<Record<'jpeg' | 'heic', ReturnType<typeof longestTraced>>> = {};
+  const traced: Record<'jpeg' | 'heic', Traced[]> = {jpeg: [], heic: []};
   for (const kind of ['jpeg', 'heic'] as const) {
     await page.call('runImage', {kind}); // warm-up (and, for the JPEG, making it), not counted
     for (let i = 0; i < runs; i++) {
@@ -84,8 +98,8 @@ try {
       const sampler = setInterval(() => (growth = Math.max(growth, treeRss(page.pid) - before)), 50);
       results[kind].push(await page.call<ImageResult>('runImage', {kind}).finally(() => clearInterval(sampler)));
     }
-    // One more run, traced (not timed: tracing slows it): what the main thread did during the step.
-    if (page.trace) traced[kind] = longestTraced(await page.trace(() => page.call('runImage', {kind})));
+    // More runs, traced (not timed: tracing slows them): the main thread's longest task while watched.
+    for (let i = 0; page.trace && i < tracedRuns; i++) traced[kind].push(longestTraced(await page.trace(() => page.call('runImage', {kind}))));
   }
   const summary = (kind: 'jpeg' | 'heic') => {
     const r = results[kind];
@@ -96,10 +110,12 @@ try {
   };
   const jpeg = summary('jpeg');
   const heic = summary('heic');
+  const worst = (list: Traced[]) => list.reduce<Traced | undefined>((a, b) => (b.wallMs > (a?.wallMs ?? -1) ? b : a), undefined);
   for (const kind of ['jpeg', 'heic'] as const) {
-    const t = traced[kind];
-    if (t) console.log(`${kind.padEnd(5)} traced run: ${t.tasks} main-thread tasks during the step; longest ${t.wallMs.toFixed(1)} ms wall; most CPU in one task ${t.cpuMs.toFixed(1)} ms`);
+    const t = worst(traced[kind]);
+    if (t) console.log(`${kind.padEnd(5)} ${traced[kind].length} traced runs: longest main-thread task ${t.wallMs.toFixed(1)} ms wall, ${t.cpuMs.toFixed(1)} ms CPU; inside: ${t.inside}`);
   }
+  const tracedWorst = worst([...traced.jpeg, ...traced.heic]);
   console.log(`browser memory growth (peak, RssAnon+RssShmem of its process tree): ${MB(growth)}`);
   const longTasksSeen = engine === 'chromium';
   console.log(
@@ -112,8 +128,9 @@ try {
       heic_bytes_in: heic.last.bytesIn,
       heic_bytes_out: heic.last.bytesOut,
       longest_task_ms: longTasksSeen ? round(Math.max(jpeg.longest, heic.longest)) : null,
-      traced_longest_task_ms: traced.jpeg && traced.heic ? Math.round(Math.max(traced.jpeg.wallMs, traced.heic.wallMs) * 10) / 10 : null,
-      traced_longest_task_cpu_ms: traced.jpeg && traced.heic ? Math.round(Math.max(traced.jpeg.cpuMs, traced.heic.cpuMs) * 10) / 10 : null,
+      traced_longest_task_ms: tracedWorst ? Math.round(tracedWorst.wallMs * 10) / 10 : null,
+      traced_longest_task_cpu_ms: tracedWorst ? Math.round(tracedWorst.cpuMs * 10) / 10 : null,
+      traced_longest_task_inside: tracedWorst?.inside ?? null,
       memory_growth_bytes: growth,
       load_average: load,
       cpus: Number(execFileSync('nproc', {encoding: 'utf8'}).trim()),

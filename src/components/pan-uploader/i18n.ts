@@ -46,7 +46,7 @@ export interface Strings {
   importFrom: (host: string) => string;
   status: Record<UploadStatus, string>;
   reject: Record<RejectKey, string>;
-  /** 'image-refused' has none: its message, naming the file and the reason, is shown as it is. */
+  /** 'image-refused' has none: its reason is the error's image note (`imageNote` below), or else its message. */
   error: Record<Exclude<ErrorKey, 'image-refused'>, string>;
   /** What preparing did to an image (the row's note), and why the image host cannot take one ('image-refused', the file not named). */
   imageNote: (note: ImageNote) => string;
