@@ -171,10 +171,22 @@ describe('offline migration (URL import)', () => {
 
   it('a flaky URL shows status 3 (retrying) before it downloads', async () => {
     server.emulator.addRemote('https://example.com/flaky.gif', {bytes: bytes(50), retries: 1});
-    const {taskID} = await ok('/api/v1/oss/offline/download', {url: 'https://example.com/flaky.gif', type: 1});
-    const states = await waitFor(() => ok(`/api/v1/oss/offline/download/process?taskID=${taskID}`), (d) => d.status === 2 || d.status === 1);
-    const statuses = [...new Set(states.map((s) => s.status))];
-    assert.deepEqual(statuses, [3, 0, 2]);
+    // The clock is moved by hand, so a slow poll on a loaded machine cannot skip a state.
+    mock.timers.enable({apis: ['Date'], now: Date.now()});
+    try {
+      const {taskID} = await ok('/api/v1/oss/offline/download', {url: 'https://example.com/flaky.gif', type: 1});
+      const status = async () => (await ok(`/api/v1/oss/offline/download/process?taskID=${taskID}`)).status;
+      const statuses = [await status()];
+      mock.timers.tick(TASK_MS - 1);
+      statuses.push(await status());
+      mock.timers.tick(1);
+      statuses.push(await status());
+      mock.timers.tick(TASK_MS);
+      statuses.push(await status());
+      assert.deepEqual(statuses, [3, 3, 0, 2]);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('polls of one task closer than minPollIntervalMs are refused with 429', async () => {
