@@ -147,11 +147,11 @@ export async function fetchDetails(
   let nextStart = 0;
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const now = Date.now();
-      const wait = nextStart - now;
-      nextStart = Math.max(now, nextStart) + SPACING_MS;
-      if (wait > 0) await sleep(wait, signal);
+      // The spacing counts from when a look-up really starts: a timer that fires late must not
+      // bring the next start closer.
+      for (let wait = nextStart - Date.now(); wait > 0; wait = nextStart - Date.now()) await sleep(wait, signal);
       signal.throwIfAborted();
+      nextStart = Date.now() + SPACING_MS;
       try {
         const data = await client.call<Record<string, unknown>>(path, {method: 'GET', query: {fileID: String(id)}, signal});
         const size = Number(data.size ?? 0);
