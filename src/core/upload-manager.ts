@@ -195,12 +195,16 @@ export class UploadManager extends EventTarget {
     const added: UploadTask[] = [];
     const rejected: RejectedFile[] = [];
     const o = this.options;
+    // Counted and looked up once per call, not once per file: a dropped folder of 10,000 files stays linear.
+    const live = this.live();
+    let count = live.length;
+    const queued = new Set(live.filter((u) => u.task.status !== UploadStatus.DONE).map((u) => u.identity));
     for (const entry of files) {
       const file = entry instanceof Blob ? entry : entry.file;
       const relativePath = cleanPath(entry instanceof Blob ? folderOf(entry) : entry.relativePath);
       const identity = JSON.stringify([relativePath, file.name, file.size, file.lastModified]);
-      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: imagesOn(o.image, o.target)}, this.live().length);
-      if (!refusal && this.isQueued(identity)) {
+      let refusal = validateFile(file, relativePath, {target: o.target, accept: o.accept, maxSize: o.maxSize, maxFiles: o.maxFiles, imagesShrink: imagesOn(o.image, o.target)}, count);
+      if (!refusal && queued.has(identity)) {
         const shown = relativePath ? `${relativePath}/${file.name}` : file.name;
         refusal = {name: file.name, relativePath, size: file.size, key: 'already-queued', reason: `"${shown}" is already in the queue`};
       }
@@ -212,6 +216,8 @@ export class UploadManager extends EventTarget {
       const task = newTask(file, file.name, relativePath, o.target, 'hashing', file.size);
       const parentID = o.target === 'drive' ? Number(o.parentID) : o.parentID === 0 ? '' : String(o.parentID);
       this.uploads.push(new FileUpload({task, identity, parentID, duplicate: o.duplicate === 'overwrite' ? 2 : 1}, this.context));
+      queued.add(identity);
+      count++;
       added.push(task);
     }
     this.taskList = this.uploads.map((u) => u.task);

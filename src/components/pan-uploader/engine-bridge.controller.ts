@@ -210,7 +210,8 @@ export class EngineBridgeController implements ReactiveController {
 
   /** Lists a refused file (the engine's refusal, or the page's `beforeAdd`) and tells the page. */
   refuse(detail: RejectedFile): void {
-    this.refused = [...this.refused, {...detail, id: `rejected-${++this.refusedSeq}`}];
+    // Pushed, not copied: a drop of thousands refused stays linear.
+    this.refused.push({...detail, id: `rejected-${++this.refusedSeq}`});
     this.host.requestUpdate();
     this.options.announcer.rejected(detail.name, detail.key, detail.reason);
     this.emit('pan-file-rejected', {
