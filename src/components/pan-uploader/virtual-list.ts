@@ -1,6 +1,6 @@
 /**
- * A window over a long list: only the rows in view, and a few lines either side, are in the DOM; padding above
- * and below stands for the others, so the scroll bar, the page's scrolling and Tab from row to row behave as in
+ * A window over a long list: only the rows in view, and a few lines either side, are in the DOM; an empty item
+ * above and one below (hidden from assistive technology) stand for the others, so the scroll bar, the page's scrolling and Tab from row to row behave as in
  * the full list. Rows are taken to be one height (the mean of those rendered) in as many columns as the layout
  * shows (the grid's columns follow the element's width). Loaded with the first list long enough to need it, as is
  * the adding of a big drop in slices.
@@ -8,7 +8,7 @@
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
 import type {FileWithPath, UploadTask} from '../../core/types.ts';
 
-/** Lines rendered beyond those in view, on each side: Tab and arrow keys always find the next row there. */
+/** Rows rendered beyond those in view, on each side (whole lines, at least one): Tab always finds the next row there. */
 const OVERSCAN = 4;
 /** A focused row stays rendered while it is at most this many lines out of view (beyond, it goes, as would any). */
 const KEEP_FOCUSED = 60;
@@ -40,7 +40,17 @@ export class VirtualList implements ReactiveController {
   private frame = 0;
   private list?: HTMLElement;
   private adding: Promise<unknown> = Promise.resolve();
-  private readonly resize = new ResizeObserver(() => this.schedule());
+  private readonly spacers = [spacer(), spacer()] as const;
+  private gap = 0;
+  /** A new list, width or layout: the rows are measured again. */
+  private stale = true;
+  private layout: string | null = null;
+  /** The list's width when last measured: a new width (or layout) may change the rows' height and the columns. */
+  private width = -1;
+  private readonly resize = new ResizeObserver(() => {
+    if (this.list && this.list.clientWidth !== this.width) this.stale = true;
+    this.schedule();
+  });
   private readonly onScroll = () => this.schedule();
   private readonly onFocus = (event: FocusEvent) => {
     const row = (event.target as Element).closest?.('[data-id]');
@@ -69,7 +79,7 @@ export class VirtualList implements ReactiveController {
     this.active = false;
     const list = this.list;
     if (!list) return;
-    list.style.paddingBlock = '';
+    for (const spacer of this.spacers) spacer.remove();
     for (const row of this.rows()) row.removeAttribute('aria-posinset'), row.removeAttribute('aria-setsize');
   }
 
@@ -116,18 +126,36 @@ export class VirtualList implements ReactiveController {
     const list = this.host.shadowRoot?.querySelector<HTMLElement>('[part~="list"]') ?? undefined;
     if (list !== this.list) {
       this.list?.removeEventListener('focusin', this.onFocus);
+      this.list?.removeEventListener('scroll', this.onScroll);
       if (this.list) this.resize.unobserve(this.list);
       this.list = list;
       if (list) {
         list.addEventListener('focusin', this.onFocus);
+        // Its own scrolling: a scroll event inside the shadow root does not reach the window.
+        list.addEventListener('scroll', this.onScroll, {passive: true});
         this.resize.observe(list);
         // The window keeps its own place; the browser's scroll anchoring would fight it.
         list.style.overflowAnchor = 'none';
+        this.stale = true;
       }
     }
     if (!list || !this.active) return;
     const {start, before, after} = this.shown;
-    list.style.paddingBlock = `${before}px ${after}px`;
+    // Items, not the list's padding: padding would add to the list's max-height. Lit leaves nodes outside its
+    // own markers alone, so they stay first and last.
+    const [head, tail] = this.spacers;
+    if (head.parentNode !== list) list.prepend(head);
+    if (tail.parentNode !== list || list.lastElementChild !== tail) list.append(tail);
+    // The gap between lines, which the spacers leave out: read once per list, size and layout (a style read costs a recalc).
+    const layout = this.host.getAttribute('layout');
+    if (layout !== this.layout) this.stale = true;
+    if (this.stale) this.gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+    this.layout = layout;
+    const gap = this.gap;
+    head.hidden = before === 0;
+    head.style.height = `${Math.max(0, before - gap)}px`;
+    tail.hidden = after === 0;
+    tail.style.height = `${Math.max(0, after - gap)}px`;
     const rows = this.rows();
     rows.forEach((row, i) => {
       row.setAttribute('aria-posinset', String(start + i + 1));
@@ -148,7 +176,7 @@ export class VirtualList implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Capturing: the list's own scrolling, the page's, or any scrolling box around the element.
+    // Capturing: the page's scrolling, or any scrolling box of the page around the element.
     addEventListener('scroll', this.onScroll, {capture: true, passive: true});
     addEventListener('resize', this.onScroll, {passive: true});
   }
@@ -165,16 +193,32 @@ export class VirtualList implements ReactiveController {
     });
   }
 
-  /** Lines and columns from the rows rendered: the grid's columns are the rows sharing the first one's top. */
+  /**
+   * Lines and columns from the rows rendered: the grid's columns are the rows sharing the first one's top. Taken
+   * once per width and layout, and again only when the rows drift far from it: a row that finishes loses its
+   * progress bar, and re-measuring for each would move every row below by a little, a far one by a screenful.
+   */
   private measure(rows: HTMLElement[]): void {
-    if (rows.length < 2) return;
+    if (rows.length < 2 || !this.list) return;
     const tops = rows.map((row) => row.getBoundingClientRect().top);
     let columns = 1;
     while (columns < tops.length && Math.abs(tops[columns]! - tops[0]!) < 1) columns++;
     const lines = Math.floor((rows.length - 1) / columns);
     if (columns === rows.length || lines < 1) return;
+    const stride = (tops[lines * columns]! - tops[0]!) / lines;
+    const width = this.list.clientWidth;
+    const fresh = !this.stride || this.stale;
+    this.stale = false;
+    if (!fresh && columns === this.columns && Math.abs(stride - this.stride) <= this.stride / 4) return;
+    // The row at the top of the view stays there.
+    const list = this.list;
+    if (this.stride && list.scrollHeight > list.clientHeight) {
+      const index = (list.scrollTop / this.stride) * this.columns;
+      list.scrollTop = (index / columns) * stride;
+    }
+    this.width = width;
     this.columns = columns;
-    this.stride = (tops[lines * columns]! - tops[0]!) / lines;
+    this.stride = stride;
   }
 
   /** The window for the list's scroll position and the part of it the viewport shows. */
@@ -192,8 +236,9 @@ export class VirtualList implements ReactiveController {
       // Off screen (or not laid out): render what its own scroll position shows.
       if (bottom <= top) bottom = top + Math.min(list.clientHeight || innerHeight, innerHeight);
     }
-    let first = Math.max(0, Math.floor(top / stride) - OVERSCAN);
-    let last = Math.min(lines, Math.ceil(bottom / stride) + OVERSCAN);
+    const overscan = Math.ceil(OVERSCAN / columns);
+    let first = Math.max(0, Math.floor(top / stride) - overscan);
+    let last = Math.min(lines, Math.ceil(bottom / stride) + overscan);
     if (this.keptIndex >= 0) {
       const line = Math.floor(this.keptIndex / columns);
       if (line < first && first - line <= KEEP_FOCUSED) first = line;
@@ -213,4 +258,13 @@ export class VirtualList implements ReactiveController {
   private rows(): HTMLElement[] {
     return this.list ? [...this.list.querySelectorAll<HTMLElement>(':scope > [part~="item"]')] : [];
   }
+}
+
+function spacer(): HTMLElement {
+  const item = document.createElement('li');
+  item.setAttribute('aria-hidden', 'true');
+  // A whole line of the grid layout; in the list's column, a flex item would shrink to nothing.
+  item.style.gridColumn = '1 / -1';
+  item.style.flexShrink = '0';
+  return item;
 }
