@@ -38,6 +38,8 @@ export class VirtualList implements ReactiveController {
   private kept?: string;
   private keptIndex = -1;
   private frame = 0;
+  /** The list's scroll position the window was computed for. */
+  private scrolledTo?: number;
   private list?: HTMLElement;
   private adding: Promise<unknown> = Promise.resolve();
   private readonly spacers = [spacer(), spacer()] as const;
@@ -70,6 +72,9 @@ export class VirtualList implements ReactiveController {
     this.count = tasks.length;
     this.keptIndex = this.kept === undefined ? -1 : tasks.findIndex((task) => task.id === this.kept);
     this.shown = this.compute();
+    // Sized now, in the same task as the rows that Lit is about to swap: were the list laid out in between with the
+    // old spacers and fewer rows, WebKit would clamp its scroll position to the shorter list.
+    this.place();
     return {start: this.shown.start, end: this.shown.end};
   }
 
@@ -140,7 +145,6 @@ export class VirtualList implements ReactiveController {
       }
     }
     if (!list || !this.active) return;
-    const {start, before, after} = this.shown;
     // Items, not the list's padding: padding would add to the list's max-height. Lit leaves nodes outside its
     // own markers alone, so they stay first and last.
     const [head, tail] = this.spacers;
@@ -151,11 +155,11 @@ export class VirtualList implements ReactiveController {
     if (layout !== this.layout) this.stale = true;
     if (this.stale) this.gap = parseFloat(getComputedStyle(list).rowGap) || 0;
     this.layout = layout;
-    const gap = this.gap;
-    head.hidden = before === 0;
-    head.style.height = `${Math.max(0, before - gap)}px`;
-    tail.hidden = after === 0;
-    tail.style.height = `${Math.max(0, after - gap)}px`;
+    this.place();
+    // Where the window was computed for: WebKit's scroll anchoring (which overflow-anchor does not turn off there)
+    // moves the list as rows are swapped; the place the user scrolled to is kept.
+    if (this.scrolledTo !== undefined && Math.abs(list.scrollTop - this.scrolledTo) >= 1) list.scrollTop = this.scrolledTo;
+    const start = this.shown.start;
     const rows = this.rows();
     rows.forEach((row, i) => {
       row.setAttribute('aria-posinset', String(start + i + 1));
@@ -179,6 +183,17 @@ export class VirtualList implements ReactiveController {
     // Capturing: the page's scrolling, or any scrolling box of the page around the element.
     addEventListener('scroll', this.onScroll, {capture: true, passive: true});
     addEventListener('resize', this.onScroll, {passive: true});
+  }
+
+  /** The spacers' heights for the window. */
+  private place(): void {
+    const [head, tail] = this.spacers;
+    if (!head.parentNode) return;
+    const {before, after} = this.shown;
+    head.hidden = before === 0;
+    head.style.height = `${Math.max(0, before - this.gap)}px`;
+    tail.hidden = after === 0;
+    tail.style.height = `${Math.max(0, after - this.gap)}px`;
   }
 
   /** Once a frame at most: renders again when the rows in view are no longer those rendered. */
@@ -224,6 +239,7 @@ export class VirtualList implements ReactiveController {
   /** The window for the list's scroll position and the part of it the viewport shows. */
   private compute(): ListWindow & {before: number; after: number} {
     const list = this.list;
+    this.scrolledTo = list?.scrollTop;
     const stride = this.stride || 64;
     const columns = this.columns;
     const lines = Math.ceil(this.count / columns);
