@@ -312,16 +312,22 @@ export class UploadManager extends EventTarget {
   }
 
   remove(id: string): void {
-    const upload = this.uploads.find((u) => u.task.id === id);
-    if (!upload) return;
-    if (!FINISHED.has(upload.task.status)) {
-      upload.controller?.abort(CANCEL);
-      upload.forget();
+    this.drop(this.uploads.filter((u) => u.task.id === id));
+  }
+
+  /** Takes these off the list, canceling what still runs; the list is rebuilt once, however many go. */
+  private drop(gone: FileUpload[]): void {
+    for (const upload of gone) {
+      if (!FINISHED.has(upload.task.status)) {
+        upload.controller?.abort(CANCEL);
+        upload.forget();
+      }
+      upload.silence();
     }
-    upload.silence();
-    this.uploads = this.uploads.filter((u) => u !== upload);
+    const set = new Set(gone);
+    this.uploads = this.uploads.filter((u) => !set.has(u));
     this.taskList = this.uploads.map((u) => u.task);
-    this.emit('task-removed', {task: upload.task});
+    for (const upload of gone) this.emit('task-removed', {task: upload.task});
     this.checkDrained();
   }
 
@@ -382,10 +388,10 @@ export class UploadManager extends EventTarget {
     this.emit('status-change', {task: upload.task, previous: upload.task.status});
   }
 
-  /** Cancels whatever runs and empties the queue. */
+  /** Cancels whatever runs and empties the queue (at once: 10,000 files one by one would rebuild the list 10,000 times). */
   clear(): void {
     this.detailsLookup?.abort();
-    for (const upload of [...this.uploads]) this.remove(upload.task.id);
+    this.drop(this.uploads);
   }
 
   /**

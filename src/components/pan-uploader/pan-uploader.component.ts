@@ -26,10 +26,8 @@ import {ThumbnailController} from './thumbnails.controller.ts';
 import urlImportStyles from './url-import.styles.ts';
 import type {VirtualList} from './virtual-list.ts';
 
-/** From this many rows on, off-screen rows skip layout and paint (content-visibility). */
-const LONG_LIST = 50;
-/** Beyond this many rows only those in view are rendered (virtual-list.ts, loaded then), and a drop is added in slices. */
-const WINDOWED = 300;
+/** Beyond this many rows only those in view are rendered (virtual-list.ts, loaded then) and a drop joins in slices; up to it, every row. */
+const WINDOWED = 200;
 
 /**
  * @summary Uploads files from the browser to 123pan (123云盘): the cloud drive or the image host (图床).
@@ -581,7 +579,7 @@ export class PanUploader extends LitElement {
         : nothing}
       ${tasks.length
         ? html`${this.reorderable ? html`<p id="move-hint" hidden>${t.moveHint}</p>` : nothing}
-          <ul part="list" class=${tasks.length > LONG_LIST && !long ? 'long' : ''} aria-label=${t.fileList}>
+          <ul part="list" aria-label=${t.fileList}>
             ${repeat(
               shown ? tasks.slice(shown.start, shown.end) : tasks,
               (task) => task.id,

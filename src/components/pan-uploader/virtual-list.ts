@@ -4,6 +4,9 @@
  * the full list. Rows are taken to be one height (the mean of those rendered) in as many columns as the layout
  * shows (the grid's columns follow the element's width). Loaded with the first list long enough to need it, as is
  * the adding of a big drop in slices.
+ *
+ * Our own rather than @lit-labs/virtualizer: this is 1.5 KB gzip against its 8.3 KB (9.8 KB with its grid layout),
+ * and it places rows absolutely, where the three layouts here are CSS flex and grid under container queries.
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
 import type {FileWithPath, UploadTask} from '../../core/types.ts';
