@@ -119,6 +119,28 @@ describe('<pan-uploader> long list', function () {
     });
   }
 
+  it('with --pan-list-max-height: none the page scrolls, and the window follows the page', async () => {
+    const el = await mountReal('style="--pan-list-max-height: none"');
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    expect(box.scrollHeight, 'the list does not scroll itself').to.be.at.most(box.clientHeight + 1);
+    expect(rows(el).length).to.be.within(2, 80);
+    const middle = box.getBoundingClientRect().top + scrollY + box.scrollHeight / 2;
+    scrollTo(0, middle);
+    try {
+      await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > 500, 'rows in the middle');
+      await settle(el);
+      expectRowsMatchPlaces(el);
+      const shown = rows(el);
+      expect(shown[0]!.getBoundingClientRect().top).to.be.at.most(0);
+      expect(shown[shown.length - 1]!.getBoundingClientRect().bottom).to.be.at.least(innerHeight);
+    } finally {
+      scrollTo(0, 0);
+    }
+  });
+
   it('passes axe with the window and its spacers', async () => {
     const el = await mountReal();
     el.addFiles(many(COUNT));
