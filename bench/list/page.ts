@@ -14,7 +14,7 @@ export interface ListRun {
   /** Progress events per second in the uploading run. */
   eventsPerSecond: number;
 }
-export interface ListResult {
+export interface AddResult {
   layout: string;
   files: number;
   listed: number;
@@ -22,6 +22,9 @@ export interface ListResult {
   firstRowsMs: number;
   /** Drop → every file listed (the summary counts them all) and the rows in view painted. */
   firstRenderMs: number;
+  rowsInDom: number;
+}
+export interface ScrollResult {
   longestTaskMs: number | null;
   /** The longest while the files were added and the first rows painted, and while scrolling. */
   longestAddTaskMs: number | null;
@@ -29,13 +32,15 @@ export interface ListResult {
   longTasks: number;
   scrollFps: number;
   scrollFrames: number;
-  rowsInDom: number;
   rowsInDomMax: number;
+}
+export interface ProgressResult {
   progressEvents: number;
   progressFrames: number;
   rendersPerFrameMax: number;
   rendersDuringProgress: number;
 }
+export type ListResult = AddResult & ScrollResult & ProgressResult;
 
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 /** After this frame's paint. */
@@ -64,7 +69,7 @@ async function make({files}: {files: number}): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
-async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise<ListResult> {
+async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise<AddResult> {
   document.querySelector('pan-uploader')?.remove();
   const element = document.createElement('pan-uploader') as PanUploader;
   element.setAttribute('multiple', '');
@@ -102,83 +107,94 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
   await painted();
   const firstRenderMs = performance.now() - started;
   const rowsInDom = rows();
+  const added = {layout, files, listed: element.tasks.length, firstRowsMs, firstRenderMs, rowsInDom};
 
-  // Scroll top to bottom over scrollMs, one step a frame, counting frames.
-  const list = element.shadowRoot!.querySelector<HTMLElement>('[part~="list"]')!;
-  let rowsInDomMax = rowsInDom;
-  let scrollFrames = 0;
-  const scrollStart = await frame();
-  for (;;) {
-    const now = await frame();
-    scrollFrames++;
-    const progress = Math.min(1, (now - scrollStart) / scrollMs);
-    list.scrollTop = progress * (list.scrollHeight - list.clientHeight);
-    rowsInDomMax = Math.max(rowsInDomMax, rows());
-    if (progress >= 1) break;
-  }
-  const scrollSeconds = (performance.now() - scrollStart) / 1000;
-  await painted();
-  // Long tasks are reported after they end: give the observer a moment.
-  await new Promise((r) => setTimeout(r, 100));
-  observer?.disconnect();
-  const longest = (from: number, to: number) => (watched ? Math.max(0, ...longTasks.filter((e) => e.start >= from && e.start < to).map((e) => e.duration)) : null);
-  // The last rows are there at the bottom: the window followed the scroll.
-  const lastName = element.tasks[element.tasks.length - 1]!.name;
-  if (!element.shadowRoot!.querySelector(`[part~="list"] > [part~="item"][data-id="${element.tasks[element.tasks.length - 1]!.id}"]`)) {
-    const ids = [...element.shadowRoot!.querySelectorAll<HTMLElement>('[part~="list"] > [part~="item"]')].map((row) => element.tasks.findIndex((t) => t.id === row.dataset.id));
-    throw new Error(`${layout}: the last file (${lastName}) is not rendered at the bottom of the list: rows ${ids[0]}…${ids[ids.length - 1]} (${ids.length}), scrollTop ${list.scrollTop} of ${list.scrollHeight} (${list.clientHeight} shown), padding ${list.style.paddingBlock}`);
-  }
-
-  // Uploading: 8 files report progress eventsPerSecond times a second (bursts every 4 ms); renders counted per frame.
-  const engine = (element as unknown as {bridge: {engine: UploadEngine}}).bridge.engine;
-  const running = engine.tasks.slice(0, 8);
-  for (const task of running) Object.assign(task, {status: 'uploading', phase: 'uploading'});
-  list.scrollTop = 0;
-  await painted();
-  let progressEvents = 0;
-  let rendersPerFrameMax = 0;
-  let progressFrames = 0;
-  renders = 0;
-  const perBurst = Math.max(1, Math.round((eventsPerSecond * 4) / 1000));
-  const emitter = setInterval(() => {
-    for (let i = 0; i < perBurst; i++) {
-      const task = running[progressEvents % running.length]!;
-      task.loaded = Math.min(task.total, task.loaded + 1);
-      engine.dispatchEvent(new CustomEvent('upload-progress', {detail: {task, loaded: task.loaded, total: task.total, phase: 'uploading'}}));
-      progressEvents++;
+  // The next phases are called one by one, so that the bench can read the browser's CPU time around each.
+  const scroll = async () => {
+    // Scroll top to bottom over scrollMs, one step a frame, counting frames.
+    const list = element.shadowRoot!.querySelector<HTMLElement>('[part~="list"]')!;
+    let rowsInDomMax = rowsInDom;
+    let scrollFrames = 0;
+    const scrollStart = await frame();
+    for (;;) {
+      const now = await frame();
+      scrollFrames++;
+      const progress = Math.min(1, (now - scrollStart) / scrollMs);
+      list.scrollTop = progress * (list.scrollHeight - list.clientHeight);
+      rowsInDomMax = Math.max(rowsInDomMax, rows());
+      if (progress >= 1) break;
     }
-  }, 4);
-  const progressStart = performance.now();
-  let rendersBefore = 0;
-  while (performance.now() - progressStart < 2000) {
-    await frame();
-    progressFrames++;
-    rendersPerFrameMax = Math.max(rendersPerFrameMax, renders - rendersBefore);
-    rendersBefore = renders;
-  }
-  clearInterval(emitter);
-  const rendersDuringProgress = renders;
-  for (const task of running) Object.assign(task, {status: 'queued', phase: 'hashing', loaded: 0});
+    const scrollSeconds = (performance.now() - scrollStart) / 1000;
+    await painted();
+    // Long tasks are reported after they end: give the observer a moment.
+    await new Promise((r) => setTimeout(r, 100));
+    observer?.disconnect();
+    const longest = (from: number, to: number) => (watched ? Math.max(0, ...longTasks.filter((e) => e.start >= from && e.start < to).map((e) => e.duration)) : null);
+    // The last rows are there at the bottom: the window followed the scroll.
+    const lastName = element.tasks[element.tasks.length - 1]!.name;
+    if (!element.shadowRoot!.querySelector(`[part~="list"] > [part~="item"][data-id="${element.tasks[element.tasks.length - 1]!.id}"]`)) {
+      const ids = [...element.shadowRoot!.querySelectorAll<HTMLElement>('[part~="list"] > [part~="item"]')].map((row) => element.tasks.findIndex((t) => t.id === row.dataset.id));
+      throw new Error(`${layout}: the last file (${lastName}) is not rendered at the bottom of the list: rows ${ids[0]}…${ids[ids.length - 1]} (${ids.length}), scrollTop ${list.scrollTop} of ${list.scrollHeight} (${list.clientHeight} shown)`);
+    }
 
-  return {
-    layout,
-    files,
-    listed: element.tasks.length,
-    firstRowsMs,
-    firstRenderMs,
-    longestTaskMs: longest(0, Infinity),
-    longestAddTaskMs: longest(0, scrollStart),
-    longestScrollTaskMs: longest(scrollStart, Infinity),
-    longTasks: longTasks.length,
-    scrollFps: scrollFrames / scrollSeconds,
-    scrollFrames,
-    rowsInDom,
-    rowsInDomMax,
-    progressEvents,
-    progressFrames,
-    rendersPerFrameMax,
-    rendersDuringProgress,
+    return {
+      longestTaskMs: longest(0, Infinity),
+      longestAddTaskMs: longest(0, scrollStart),
+      longestScrollTaskMs: longest(scrollStart, Infinity),
+      longTasks: longTasks.length,
+      scrollFps: scrollFrames / scrollSeconds,
+      scrollFrames,
+      rowsInDomMax,
   };
+  };
+
+  const progress = async () => {
+    const list = element.shadowRoot!.querySelector<HTMLElement>('[part~="list"]')!;
+    // Uploading: 8 files report progress eventsPerSecond times a second (bursts every 4 ms); renders counted per frame.
+    const engine = (element as unknown as {bridge: {engine: UploadEngine}}).bridge.engine;
+    const running = engine.tasks.slice(0, 8);
+    for (const task of running) Object.assign(task, {status: 'uploading', phase: 'uploading'});
+    list.scrollTop = 0;
+    await painted();
+    let progressEvents = 0;
+    let rendersPerFrameMax = 0;
+    let progressFrames = 0;
+    renders = 0;
+    const perBurst = Math.max(1, Math.round((eventsPerSecond * 4) / 1000));
+    const emitter = setInterval(() => {
+      for (let i = 0; i < perBurst; i++) {
+        const task = running[progressEvents % running.length]!;
+        task.loaded = Math.min(task.total, task.loaded + 1);
+        engine.dispatchEvent(new CustomEvent('upload-progress', {detail: {task, loaded: task.loaded, total: task.total, phase: 'uploading'}}));
+        progressEvents++;
+      }
+    }, 4);
+    const progressStart = performance.now();
+    let rendersBefore = 0;
+    while (performance.now() - progressStart < 2000) {
+      await frame();
+      progressFrames++;
+      rendersPerFrameMax = Math.max(rendersPerFrameMax, renders - rendersBefore);
+      rendersBefore = renders;
+    }
+    clearInterval(emitter);
+    const rendersDuringProgress = renders;
+    for (const task of running) Object.assign(task, {status: 'queued', phase: 'hashing', loaded: 0});
+
+    return {progressEvents, progressFrames, rendersPerFrameMax, rendersDuringProgress};
+  };
+  phases = {scroll, progress};
+  return added;
+}
+
+let phases: {scroll(): Promise<ScrollResult>; progress(): Promise<ProgressResult>} | undefined;
+
+async function scrollList(): Promise<ScrollResult> {
+  return phases!.scroll();
+}
+
+async function progressList(): Promise<ProgressResult> {
+  return phases!.progress();
 }
 
 /** Takes the element off the page and lets the browser collect it (memory is measured after). */
@@ -187,4 +203,4 @@ async function reset(): Promise<void> {
   await painted();
 }
 
-Object.assign(window, {runList: run, resetList: reset, makeFolder: make});
+Object.assign(window, {runList: run, scrollList, progressList, resetList: reset, makeFolder: make});

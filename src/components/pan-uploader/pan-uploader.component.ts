@@ -387,8 +387,9 @@ export class PanUploader extends LitElement {
   private addPicked(files: FileWithPath[]): void {
     if (this.beforeAdd || files.length <= WINDOWED) return void this.addFiles(files);
     const {signal} = this.addHooks;
+    // Should the window's code not load, the files still join, at once.
     void this.loadVirtual()
-      .then(() => this.virtual!.add(files, (slice) => this.addChecked(slice, false), signal))
+      .then(() => (this.virtual ? this.virtual.add(files, (slice) => this.addChecked(slice, false), signal) : this.addChecked(files, false).added.length))
       .then((added) => added && this.manual && this.announcer.added(added));
   }
   /**
