@@ -13,7 +13,7 @@ import type {FileWithPath, UploadTask} from '../../core/types.ts';
 
 /** Rows rendered beyond those in view, on each side (whole lines, at least one): Tab always finds the next row there. */
 const OVERSCAN = 4;
-/** A focused row stays rendered while it is at most this many lines out of view (beyond, it goes, as would any). */
+/** A focused row stays rendered while at most this many rows out of view (beyond, it goes, as would any). */
 const KEEP_FOCUSED = 60;
 /** Main-thread time one slice of a big add may take before the page gets a turn. */
 const SLICE_MS = 8;
@@ -33,7 +33,7 @@ export class VirtualList implements ReactiveController {
   /** Pixels from one line of rows to the next (gap included), measured once rows are rendered. */
   private stride = 0;
   private columns = 1;
-  /** The rows rendered, and the padding standing for the lines above and below them. */
+  /** The rows rendered, and the heights standing for the lines above and below them. */
   private shown: ListWindow & {before: number; after: number} = {start: 0, end: 0, before: 0, after: 0};
   private count = 0;
   private active = false;
@@ -60,6 +60,9 @@ export class VirtualList implements ReactiveController {
   private readonly onFocus = (event: FocusEvent) => {
     const row = (event.target as Element).closest?.('[data-id]');
     this.kept = row?.getAttribute('data-id') ?? undefined;
+  };
+  private readonly onBlur = (event: FocusEvent) => {
+    if (!this.list?.contains(event.relatedTarget as Node | null)) this.kept = undefined;
   };
 
   constructor(
@@ -88,7 +91,10 @@ export class VirtualList implements ReactiveController {
     const list = this.list;
     if (!list) return;
     for (const spacer of this.spacers) spacer.remove();
-    for (const row of this.rows()) row.removeAttribute('aria-posinset'), row.removeAttribute('aria-setsize');
+    for (const row of this.rows()) {
+      row.removeAttribute('aria-posinset');
+      row.removeAttribute('aria-setsize');
+    }
   }
 
   /** Scrolls the row of this task into view (a keyboard move to Home or End), rendering it first. */
@@ -134,11 +140,13 @@ export class VirtualList implements ReactiveController {
     const list = this.host.shadowRoot?.querySelector<HTMLElement>('[part~="list"]') ?? undefined;
     if (list !== this.list) {
       this.list?.removeEventListener('focusin', this.onFocus);
+      this.list?.removeEventListener('focusout', this.onBlur);
       this.list?.removeEventListener('scroll', this.onScroll);
       if (this.list) this.resize.unobserve(this.list);
       this.list = list;
       if (list) {
         list.addEventListener('focusin', this.onFocus);
+        list.addEventListener('focusout', this.onBlur);
         // Its own scrolling: a scroll event inside the shadow root does not reach the window.
         list.addEventListener('scroll', this.onScroll, {passive: true});
         this.resize.observe(list);
@@ -260,8 +268,9 @@ export class VirtualList implements ReactiveController {
     let last = Math.min(lines, Math.ceil(bottom / stride) + overscan);
     if (this.keptIndex >= 0) {
       const line = Math.floor(this.keptIndex / columns);
-      if (line < first && first - line <= KEEP_FOCUSED) first = line;
-      if (line >= last && line - last < KEEP_FOCUSED) last = line + 1;
+      const keep = Math.ceil(KEEP_FOCUSED / columns);
+      if (line < first && first - line <= keep) first = line;
+      if (line >= last && line - last < keep) last = line + 1;
     }
     last = Math.max(first + 1, last);
     return {start: Math.min(this.count, first * columns), end: Math.min(this.count, last * columns), before: first * stride, after: Math.max(0, lines - last) * stride};
