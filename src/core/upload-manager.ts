@@ -317,6 +317,7 @@ export class UploadManager extends EventTarget {
 
   /** Takes these off the list, canceling what still runs; the list is rebuilt once, however many go. */
   private drop(gone: FileUpload[]): void {
+    if (!gone.length) return;
     for (const upload of gone) {
       if (!FINISHED.has(upload.task.status)) {
         upload.controller?.abort(CANCEL);

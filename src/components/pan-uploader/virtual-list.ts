@@ -50,6 +50,8 @@ export class VirtualList implements ReactiveController {
   /** A new list, width or layout: the rows are measured again. */
   private stale = true;
   private layout: string | null = null;
+  /** The rows last numbered and measured. */
+  private placed = '';
   /** The list's width when last measured: a new width (or layout) may change the rows' height and the columns. */
   private width = -1;
   private readonly resize = new ResizeObserver(() => {
@@ -172,6 +174,10 @@ export class VirtualList implements ReactiveController {
     if (this.scrolledTo !== undefined && Math.abs(list.scrollTop - this.scrolledTo) >= 1) list.scrollTop = this.scrolledTo;
     const start = this.shown.start;
     const rows = this.rows();
+    // Progress alone (the same rows in the same places) needs no measuring: no layout forced for it.
+    const key = `${this.count}:${start}:${rows.map((row) => row.dataset.id).join()}`;
+    if (key === this.placed && !this.stale) return;
+    this.placed = key;
     rows.forEach((row, i) => {
       row.setAttribute('aria-posinset', String(start + i + 1));
       row.setAttribute('aria-setsize', String(this.count));
