@@ -180,7 +180,7 @@ export class EngineBridgeController implements ReactiveController {
     on('status-change', ({detail: {task}}) => {
       this.touch(task);
       this.noteResumed(task);
-      form.syncValidity();
+      this.validitySoon();
     });
     on('task-removed', ({detail: {task}}) => {
       this.revisions.delete(task.id);
@@ -210,7 +210,8 @@ export class EngineBridgeController implements ReactiveController {
 
   /** Lists a refused file (the engine's refusal, or the page's `beforeAdd`) and tells the page. */
   refuse(detail: RejectedFile): void {
-    this.refused = [...this.refused, {...detail, id: `rejected-${++this.refusedSeq}`}];
+    // Pushed, not copied: a drop of thousands refused stays linear.
+    this.refused.push({...detail, id: `rejected-${++this.refusedSeq}`});
     this.host.requestUpdate();
     this.options.announcer.rejected(detail.name, detail.key, detail.reason);
     this.emit('pan-file-rejected', {
@@ -225,6 +226,20 @@ export class EngineBridgeController implements ReactiveController {
   private emit<K extends keyof PanUploaderEventMap>(type: K, detail: PanUploaderEventMap[K]['detail']): void {
     this.host.dispatchEvent(new CustomEvent(type, {detail, bubbles: true, composed: true}));
   }
+
+  /**
+   * Once after a burst of status changes (pause or cancel all of 10,000 files), not once each: each looks
+   * through the list. Still before anything else runs, so a form checked right after sees it.
+   */
+  private validitySoon(): void {
+    if (this.validityDue) return;
+    this.validityDue = true;
+    queueMicrotask(() => {
+      this.validityDue = false;
+      this.options.form.syncValidity();
+    });
+  }
+  private validityDue = false;
 
   private touch(task: UploadTask): void {
     this.revisions.set(task.id, this.revision(task.id) + 1);

@@ -27,6 +27,8 @@ export interface ListEditOptions {
   announce(text: string): void;
   /** The list's order or a name changed: the form value follows. */
   changed(): void;
+  /** Brings a row into view and into the DOM (a long list renders only the rows in view). */
+  reveal(id: string): Promise<void> | undefined;
 }
 
 const STEP: Record<string, number> = {ArrowUp: -1, ArrowLeft: -1, ArrowDown: 1, ArrowRight: 1};
@@ -136,8 +138,8 @@ export class ListEditController implements ReactiveController, RowEdit {
     this.options.changed();
     this.host.requestUpdate();
     if (announce) this.said(id, to);
-    // Moving a row's element takes the focus from its handle: it goes back.
-    this.host.updateComplete.then(() => this.find(id, 'reorder-handle')?.focus());
+    // Moving a row's element takes the focus from its handle: it goes back (in view, in a long list).
+    this.host.updateComplete.then(() => this.options.reveal(id)).then(() => this.find(id, 'reorder-handle')?.focus());
   }
 
   private said(id: string, at: number): void {
@@ -175,14 +177,16 @@ export class ListEditController implements ReactiveController, RowEdit {
 
   private indexAt(x: number, y: number): number {
     const rows = [...this.host.shadowRoot!.querySelectorAll<HTMLElement>('[part~="list"] > [part~="item"]')];
-    let best = -1;
+    let best: HTMLElement | undefined;
     let bestDistance = Infinity;
-    rows.forEach((row, i) => {
+    for (const row of rows) {
       const r = row.getBoundingClientRect();
       const distance = Math.hypot(x - (r.left + r.width / 2), y - (r.top + r.height / 2));
-      if (distance < bestDistance) [best, bestDistance] = [i, distance];
-    });
-    return best;
+      if (distance < bestDistance) [best, bestDistance] = [row, distance];
+    }
+    // The list's index, not the DOM's: a long list renders only a window of its rows.
+    const id = best?.dataset.id;
+    return id === undefined ? -1 : this.options.engine().tasks.findIndex((task) => task.id === id);
   }
 
   private find<T extends HTMLElement>(id: string, part: string): T | null {

@@ -24,9 +24,10 @@ import {refusedRow, taskRow, type TaskActions} from './rows.ts';
 import {queueSummary, type QueueActions} from './summary.ts';
 import {ThumbnailController} from './thumbnails.controller.ts';
 import urlImportStyles from './url-import.styles.ts';
+import type {VirtualList} from './virtual-list.ts';
 
-/** From this many rows on, off-screen rows skip layout and paint (content-visibility). */
-const LONG_LIST = 50;
+/** Beyond this many rows only those in view are rendered (virtual-list.ts, loaded then) and a drop joins in slices; up to it, every row. */
+const WINDOWED = 200;
 
 /**
  * @summary Uploads files from the browser to 123pan (123云盘): the cloud drive or the image host (图床).
@@ -275,12 +276,15 @@ export class PanUploader extends LitElement {
   private readonly drop = new DropController(this, {
     disabled: () => this.isDisabled,
     folders: () => this.directory,
-    add: (files) => this.addFiles(files),
+    add: (files) => this.addPicked(files),
   });
   private readonly copyLink = new CopyLinkController(this, (ok) => this.announcer.copied(ok));
   /** List editing (rename, reorder, layouts), loaded on first use. */
   private edit?: ListEditController;
   private editLoad?: Promise<void>;
+  /** The window over a long list, loaded when a list first needs it. */
+  private virtual?: VirtualList;
+  private virtualLoad?: Promise<void>;
   /** What `value` or `existing` last set: a form reset returns to it. */
   private defaultEntries: readonly unknown[] | string = [];
   /** Aborts `beforeAdd` hooks still running (clear, leaving the document). */
@@ -371,12 +375,22 @@ export class PanUploader extends LitElement {
     return this.addChecked(list);
   }
 
-  private addChecked(files: (File | FileWithPath)[]): {added: UploadTask[]; rejected: RejectedFile[]} {
+  private addChecked(files: (File | FileWithPath)[], announce = true): {added: UploadTask[]; rejected: RejectedFile[]} {
     const result = this.bridge.engine.addFiles(files);
     if (result.added.length) this.watchLeaving();
     // Uploads that start at once announce themselves; files waiting for `start()` are announced here.
-    if (result.added.length && this.manual) this.announcer.added(result.added.length);
+    if (announce && result.added.length && this.manual) this.announcer.added(result.added.length);
     return result;
+  }
+
+  /** A drop or a pick: a big one joins in slices, so the page keeps painting and answering meanwhile. */
+  private addPicked(files: FileWithPath[]): void {
+    if (this.beforeAdd || files.length <= WINDOWED) return void this.addFiles(files);
+    const {signal} = this.addHooks;
+    // Should the window's code not load, the files still join, at once.
+    void this.loadVirtual()
+      .then(() => (this.virtual ? this.virtual.add(files, (slice) => this.addChecked(slice, false), signal) : this.addChecked(files, false).added.length))
+      .then((added) => added && this.manual && this.announcer.added(added));
   }
   /**
    * Has the image host download an image from a web address (offline migration); checked first, a
@@ -478,8 +492,22 @@ export class PanUploader extends LitElement {
     const tasks = this.bridge.tasks;
     const errorTexts = tasks.length ? loadErrorStrings()?.catch((error: unknown) => console.error(`<pan-uploader>: ${(error as Error).message}`)) : undefined;
     const errors = tasks.some((task) => task.error) ? errorTexts : undefined;
-    if (!locale && !edit && !errors) return super.scheduleUpdate();
-    return Promise.all([locale, edit, errors]).then(() => super.scheduleUpdate());
+    const virtual = tasks.length > WINDOWED && !this.virtual ? this.loadVirtual() : undefined;
+    if (!locale && !edit && !errors && !virtual) return super.scheduleUpdate();
+    return Promise.all([locale, edit, errors, virtual]).then(() => super.scheduleUpdate());
+  }
+
+  private loadVirtual(): Promise<void> {
+    this.virtualLoad ??= import('./virtual-list.ts').then(
+      ({VirtualList}) => {
+        this.virtual ??= new VirtualList(this, {released: ({start, end}) => this.thumbnails.prune(this.bridge.tasks.slice(start, end))});
+      },
+      (error: unknown) => {
+        this.virtualLoad = undefined;
+        console.error(`<pan-uploader>: ${(error as Error).message}`);
+      },
+    );
+    return this.virtualLoad;
   }
 
   /** Loads list editing once; a failed load is tried again on next use. */
@@ -491,6 +519,7 @@ export class PanUploader extends LitElement {
           strings: () => this.localize.t,
           announce: (text) => this.announcer.announce(text),
           changed: () => this.formControl.sync(true),
+          reveal: (id) => this.virtual?.reveal(id, this.bridge.tasks.findIndex((task) => task.id === id)),
         });
         if (this.shadowRoot) adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, editStyles]);
         this.requestUpdate();
@@ -524,6 +553,9 @@ export class PanUploader extends LitElement {
     const refused = this.bridge.refused;
     const disabled = this.isDisabled;
     const image = this.target === 'image';
+    const long = tasks.length > WINDOWED && this.virtual;
+    if (!long) this.virtual?.off();
+    const shown = long ? long.window(tasks) : undefined;
     return html`
       ${dropZone({
         t,
@@ -548,9 +580,9 @@ export class PanUploader extends LitElement {
         : nothing}
       ${tasks.length
         ? html`${this.reorderable ? html`<p id="move-hint" hidden>${t.moveHint}</p>` : nothing}
-          <ul part="list" class=${tasks.length > LONG_LIST ? 'long' : ''} aria-label=${t.fileList}>
+          <ul part="list" aria-label=${t.fileList}>
             ${repeat(
-              tasks,
+              shown ? tasks.slice(shown.start, shown.end) : tasks,
               (task) => task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
@@ -614,7 +646,7 @@ export class PanUploader extends LitElement {
     const files = filesFromInput(input);
     // Clearing lets the same file be picked again after it was removed.
     input.value = '';
-    if (files.length) this.addFiles(files);
+    if (files.length) this.addPicked(files);
   }
 
   private openPicker(kind: 'files' | 'folder' | 'photo' | 'video'): void {

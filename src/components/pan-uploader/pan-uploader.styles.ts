@@ -240,11 +240,6 @@ export default css`
     border-radius: calc(var(--_radius) - 2px);
     background: var(--_bg);
   }
-  /* In a long list, off-screen rows cost no layout or paint: what keeps 1,000 files smooth. */
-  [part~='list'].long > [part~='item'] {
-    content-visibility: auto;
-    contain-intrinsic-size: auto 64px;
-  }
   [part~='item'].rejected {
     border-color: color-mix(in srgb, var(--_danger) 45%, var(--_border));
     grid-template-areas: 'thumb info actions';

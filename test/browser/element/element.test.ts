@@ -136,7 +136,9 @@ describe('<pan-uploader> rendering', () => {
     const files = Array.from({length: 1000}, (_, i) => file(`f${i}.bin`, 10_000));
     el.addFiles(files);
     await settle(el);
-    expect(parts(el, 'item').length).to.equal(1000);
+    // Past a few hundred files only the rows in view are rendered (long-list.test.ts).
+    expect(el.tasks.length).to.equal(1000);
+    expect(parts(el, 'item').length).to.be.within(2, 80);
     const before = el.renders;
     const started = performance.now();
     for (const task of el.fake.tasks) el.fake.begin(task);
@@ -145,7 +147,7 @@ describe('<pan-uploader> rendering', () => {
     await settle(el);
     const renderMs = performance.now() - started - dispatchMs;
     expect(el.renders - before).to.be.at.most(2);
-    expect(parts(el, 'percent')[999].textContent).to.equal('100%');
+    expect(parts(el, 'percent').map((p) => p.textContent)).to.deep.equal(parts(el, 'item').map(() => '100%'));
     // The usual case: a few files move while the other 997 rows stay put.
     const median = await movingRowsRepaint(el);
     // The same 3 rows in a list of their own: what this engine on this machine needs for any repaint (WebKitGTK

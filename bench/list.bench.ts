@@ -1,0 +1,121 @@
+// npm run bench:list [-- --browser chromium|firefox|webkit] — a synthetic dropped folder of LIST_BENCH_FILES
+// (default 10,000) small files added to a <pan-uploader> that is not uploading, in each layout (list, grid,
+// compact): drop → every file listed and the rows in view painted (first_render_ms), the longest main-thread
+// task through the add and the scroll (Chromium reports long tasks; others print null), frames per second while
+// the list is scrolled top to bottom over LIST_BENCH_SCROLL_MS (default 3000) with one step a frame, rows in the
+// DOM, the CPU time of the browser's processes per scrolled frame (a figure the machine's load does not
+// inflate as it does the others), the browser's memory growth (PSS of its process tree, peak, from after the folder's files were made); then element renders per frame while the
+// engine reports progress about 2,000 times a second. Targets: first_render_ms ≤ 1000, longest_task_ms ≤ 50,
+// scroll_fps ≥ 55. The last line is one JSON object: the worst layout's figures at the top, each layout's below.
+import {execFileSync} from 'node:child_process';
+import {loadavg} from 'node:os';
+import {fileURLToPath} from 'node:url';
+import {createServer} from 'vite';
+import {engineFromArgs, openBenchPage} from './engine.ts';
+import type {AddResult, ListResult, ListRun, ProgressResult, ScrollResult} from './list/page.ts';
+import {treeCpuMs, treePssBytes} from './process-memory.ts';
+
+const engine = engineFromArgs();
+const files = Number(process.env.LIST_BENCH_FILES ?? 10_000);
+const scrollMs = Number(process.env.LIST_BENCH_SCROLL_MS ?? 3000);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const layouts = ['list', 'grid', 'compact'] as const;
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+const MiB = (n: number) => n / 1024 / 1024;
+
+// Lit's production build, as a site ships it (its development build checks and warns on every update).
+const server = await createServer({configFile: false, root, logLevel: 'error', resolve: {conditions: ['module', 'browser', 'production']}, server: {port: 0, host: '127.0.0.1', hmr: false, watch: null}, optimizeDeps: {entries: ['bench/list/index.html']}});
+await server.listen();
+const address = server.httpServer!.address();
+const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const page = await openBenchPage(engine, 600_000);
+const load = loadavg().map((n) => round(n, 2));
+console.log(`${page.label}; load average ${load.join(' ')}; ${files} files per layout, scrolled over ${scrollMs} ms`);
+
+try {
+  await page.goto(`${origin}/bench/list/index.html`, 'runList');
+  // Warm-up (module loading, the lazy chunks, the JIT), not counted.
+  await page.call<AddResult>('runList', {layout: 'list', files: 1000, scrollMs: 300, eventsPerSecond: 2000} satisfies ListRun);
+  await page.call('scrollList', null);
+  await page.call('progressList', null);
+  await page.call('resetList', null);
+  const results: (ListResult & {memoryGrowthMiB: number; scrollCpuMsPerFrame: number})[] = [];
+  for (const layout of layouts) {
+    await page.call('makeFolder', {files});
+    const before = treePssBytes(page.pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, treePssBytes(page.pid))), 100);
+    let result: ListResult;
+    let scrollCpuMsPerFrame: number;
+    try {
+      const added = await page.call<AddResult>('runList', {layout, files, scrollMs, eventsPerSecond: 2000} satisfies ListRun);
+      // CPU time of all the browser's processes while scrolling, per frame: what a frame costs whatever the load.
+      const cpuBefore = treeCpuMs(page.pid);
+      const scrolled = await page.call<ScrollResult>('scrollList', null);
+      scrollCpuMsPerFrame = (treeCpuMs(page.pid) - cpuBefore) / scrolled.scrollFrames;
+      const progressed = await page.call<ProgressResult>('progressList', null);
+      result = {...added, ...scrolled, ...progressed};
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, treePssBytes(page.pid));
+    await page.call('resetList', null);
+    results.push({...result, memoryGrowthMiB: MiB(peak - before), scrollCpuMsPerFrame});
+    console.log(
+      `${layout.padEnd(8)} listed ${result.listed}: first rows ${round(result.firstRowsMs)} ms, all listed ${round(result.firstRenderMs)} ms; ` +
+        `longest task ${result.longestTaskMs === null ? 'n/a' : `${round(result.longestTaskMs)} ms (adding ${round(result.longestAddTaskMs!)}, scrolling ${round(result.longestScrollTaskMs!)})`} (${result.longTasks} over 50 ms); ` +
+        `scroll ${round(result.scrollFps, 1)} fps (${result.scrollFrames} frames, ${round(scrollCpuMsPerFrame, 1)} ms of the browser's CPU each); rows in the DOM ${result.rowsInDom} (at most ${result.rowsInDomMax} while scrolling); ` +
+        `memory +${round(MiB(peak - before), 1)} MiB; progress: ${result.progressEvents} events in ${result.progressFrames} frames, ` +
+        `${result.rendersDuringProgress} renders, at most ${result.rendersPerFrameMax} in one frame`,
+    );
+  }
+  const worst = {
+    first_render_ms: Math.max(...results.map((r) => r.firstRenderMs)),
+    longest_task_ms: results.some((r) => r.longestTaskMs === null) ? null : Math.max(...results.map((r) => r.longestTaskMs!)),
+    scroll_fps: Math.min(...results.map((r) => r.scrollFps)),
+    scroll_cpu_ms_per_frame: Math.max(...results.map((r) => r.scrollCpuMsPerFrame)),
+    memory_growth_mib: Math.max(...results.map((r) => r.memoryGrowthMiB)),
+    rows_in_dom: Math.max(...results.map((r) => r.rowsInDomMax)),
+    renders_per_frame_max: Math.max(...results.map((r) => r.rendersPerFrameMax)),
+  };
+  console.log(
+    JSON.stringify({
+      engine,
+      files,
+      first_render_ms: round(worst.first_render_ms),
+      longest_task_ms: worst.longest_task_ms === null ? null : round(worst.longest_task_ms),
+      scroll_fps: round(worst.scroll_fps, 1),
+      scroll_cpu_ms_per_frame: round(worst.scroll_cpu_ms_per_frame, 1),
+      memory_growth_mib: round(worst.memory_growth_mib, 1),
+      rows_in_dom: worst.rows_in_dom,
+      renders_per_frame_max: worst.renders_per_frame_max,
+      layouts: Object.fromEntries(
+        results.map((r) => [
+          r.layout,
+          {
+            first_rows_ms: round(r.firstRowsMs),
+            first_render_ms: round(r.firstRenderMs),
+            longest_task_ms: r.longestTaskMs === null ? null : round(r.longestTaskMs),
+            longest_task_add_ms: r.longestAddTaskMs === null ? null : round(r.longestAddTaskMs),
+            longest_task_scroll_ms: r.longestScrollTaskMs === null ? null : round(r.longestScrollTaskMs),
+            long_tasks: r.longTasks,
+            scroll_fps: round(r.scrollFps, 1),
+            scroll_cpu_ms_per_frame: round(r.scrollCpuMsPerFrame, 1),
+            memory_growth_mib: round(r.memoryGrowthMiB, 1),
+            rows_in_dom: r.rowsInDom,
+            rows_in_dom_max: r.rowsInDomMax,
+            progress_events: r.progressEvents,
+            progress_frames: r.progressFrames,
+            renders_per_frame_max: r.rendersPerFrameMax,
+          },
+        ]),
+      ),
+      targets: {first_render_ms: 1000, longest_task_ms: 50, scroll_fps: 55},
+      load_average: load,
+      cpus: Number(execFileSync('nproc', {encoding: 'utf8'}).trim()),
+    }),
+  );
+} finally {
+  await page.close();
+  await server.close();
+}

@@ -1,0 +1,393 @@
+/**
+ * A long list: past a few hundred files only the rows in view (and a few either side) are in the DOM. The rows
+ * shown match their places as the list scrolls, in every layout; Tab walks down through the rows and the list
+ * follows; a row's buttons work once scrolled to; keyboard reordering to the end brings the row into view;
+ * progress repaints at most once a frame; previews are made only for rows rendered, and released far off.
+ */
+import {expect} from 'chai';
+import 'axe-core';
+import {sendKeys} from '@web/test-runner-commands';
+import {PanUploader} from '../../../src/components/pan-uploader/pan-uploader.component.ts';
+import {UploadManager} from '../../../src/core/index.ts';
+import type {UploadManagerOptions} from '../../../src/core/types.ts';
+import {cleanup, file, mount, parts, settle, type FakePanUploader} from './fixture.ts';
+
+const COUNT = 2000;
+
+/** The real engine, not started (manual): nothing is sent. */
+class LongListPanUploader extends PanUploader {
+  protected override createManager(options: Partial<UploadManagerOptions>) {
+    return new UploadManager({...options, resumeDatabase: `long-list-${Math.random()}`});
+  }
+}
+if (!customElements.get('pan-uploader-long')) customElements.define('pan-uploader-long', LongListPanUploader);
+
+async function mountReal(attributes = ''): Promise<LongListPanUploader> {
+  const host = document.createElement('div');
+  host.className = 'fixture';
+  host.innerHTML = `<pan-uploader-long multiple manual ${attributes}></pan-uploader-long>`;
+  document.body.append(host);
+  const el = host.querySelector<LongListPanUploader>('pan-uploader-long')!;
+  await el.updateComplete;
+  return el;
+}
+
+function many(count: number, type = 'text/plain', ext = 'txt'): File[] {
+  return Array.from({length: count}, (_, i) => file(`file-${String(i).padStart(5, '0')}.${ext}`, 10 + (i % 7), type));
+}
+
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+/** Until the window has followed the last scroll (a few frames, more on a loaded machine). */
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const started = performance.now();
+  while (!check()) {
+    if (performance.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await frame();
+  }
+}
+
+function rows(el: PanUploader): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="list"] > [part~="item"]')];
+}
+
+function list(el: PanUploader): HTMLElement {
+  return el.shadowRoot!.querySelector<HTMLElement>('[part~="list"]')!;
+}
+
+/** The rows wholly inside the list's visible box. */
+function inView(el: PanUploader): HTMLElement[] {
+  const box = list(el).getBoundingClientRect();
+  return rows(el).filter((row) => {
+    const at = row.getBoundingClientRect();
+    return at.top >= box.top && at.bottom <= box.bottom;
+  });
+}
+
+/** Every rendered row shows the task at its place, its position is said, and the rows are consecutive. */
+function expectRowsMatchPlaces(el: PanUploader): void {
+  const shown = rows(el);
+  expect(shown.length).to.be.greaterThan(0);
+  const first = Number(shown[0]!.getAttribute('aria-posinset')) - 1;
+  shown.forEach((row, i) => {
+    const task = el.tasks[first + i]!;
+    expect(row.dataset.id, `row ${i} of the window`).to.equal(task.id);
+    expect(row.getAttribute('aria-posinset')).to.equal(String(first + i + 1));
+    expect(row.getAttribute('aria-setsize')).to.equal(String(el.tasks.length));
+    expect(row.querySelector('[part~="name"]')!.textContent).to.contain(task.name);
+  });
+}
+
+/** The rows rendered cover the part of the list that shows. */
+function expectViewCovered(el: PanUploader): void {
+  const box = list(el).getBoundingClientRect();
+  const shown = rows(el);
+  expect(shown[0]!.getBoundingClientRect().top, 'the first row rendered starts at or above the top').to.be.at.most(box.top + 1);
+  expect(shown[shown.length - 1]!.getBoundingClientRect().bottom, 'the last row rendered ends at or below the bottom').to.be.at.least(box.bottom - 1);
+}
+
+describe('<pan-uploader> long list', function () {
+  this.timeout(60_000);
+  afterEach(cleanup);
+
+  for (const layout of ['list', 'grid', 'compact'] as const) {
+    it(`${layout}: holds only a window of ${COUNT} rows, and the rows shown follow the scroll`, async () => {
+      const el = await mountReal(`layout="${layout}"`);
+      el.addFiles(many(COUNT));
+      await el.updateComplete;
+      await until(() => rows(el).length > 0 && Boolean(rows(el)[0]!.getAttribute('aria-posinset')), 'the first window');
+      await settle(el);
+      expect(rows(el).length, 'rows in the DOM').to.be.within(2, 80);
+      expectRowsMatchPlaces(el);
+      expectViewCovered(el);
+      // The summary still counts every file.
+      expect(el.shadowRoot!.querySelector('[part~="summary-text"]')!.textContent).to.contain(String(COUNT));
+
+      for (const fraction of [0.5, 0.137, 1]) {
+        const box = list(el);
+        box.scrollTop = fraction * (box.scrollHeight - box.clientHeight);
+        const target = Math.min(el.tasks.length - 1, Math.floor(fraction * el.tasks.length));
+        // The row at that place is rendered (within a screenful: rows are taken to be one height).
+        await until(() => rows(el).some((row) => Math.abs(Number(row.getAttribute('aria-posinset')) - 1 - target) < 40), `rows near ${target}`);
+        await settle(el);
+        expect(rows(el).length, 'rows in the DOM').to.be.within(2, 80);
+        expectRowsMatchPlaces(el);
+        expectViewCovered(el);
+      }
+      // At the bottom, the last file is there.
+      expect(rows(el).some((row) => row.dataset.id === el.tasks[COUNT - 1]!.id)).to.equal(true);
+    });
+  }
+
+  it('with --pan-list-max-height: none the page scrolls, and the window follows the page', async () => {
+    const el = await mountReal('style="--pan-list-max-height: none"');
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    expect(box.scrollHeight, 'the list does not scroll itself').to.be.at.most(box.clientHeight + 1);
+    expect(rows(el).length).to.be.within(2, 80);
+    const middle = box.getBoundingClientRect().top + scrollY + box.scrollHeight / 2;
+    scrollTo(0, middle);
+    try {
+      await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > 500, 'rows in the middle');
+      await settle(el);
+      expectRowsMatchPlaces(el);
+      const shown = rows(el);
+      expect(shown[0]!.getBoundingClientRect().top).to.be.at.most(0);
+      expect(shown[shown.length - 1]!.getBoundingClientRect().bottom).to.be.at.least(innerHeight);
+    } finally {
+      scrollTo(0, 0);
+    }
+  });
+
+  it('passes axe with the window and its spacers', async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    list(el).scrollTop = 5000;
+    await settle(el);
+    await settle(el);
+    const result = await window.axe.run(el, {resultTypes: ['violations']});
+    expect(result.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+  });
+
+  it('Tab moves down through the rows: the list scrolls and the focus stays on the row it reached', async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    // A queued file offers pause, cancel and rename: three stops a row.
+    const first = rows(el)[0]!;
+    const stops = first.querySelectorAll('button').length;
+    expect(stops).to.equal(3);
+    first.querySelector('button')!.focus();
+    const steps = 40;
+    for (let i = 1; i <= steps * stops; i++) {
+      await sendKeys({press: 'Tab'});
+      if (i % stops === 0) await settle(el);
+    }
+    await settle(el);
+    const focused = el.shadowRoot!.activeElement as HTMLElement;
+    const row = focused.closest<HTMLElement>('[part~="item"]')!;
+    expect(row, 'the focus is in a row').to.exist;
+    expect(row.dataset.id).to.equal(el.tasks[steps]!.id);
+    expect(focused.getAttribute('aria-label')).to.contain(el.tasks[steps]!.name);
+    expect(list(el).scrollTop, 'the list scrolled with the focus').to.be.greaterThan(0);
+    const box = list(el).getBoundingClientRect();
+    const at = row.getBoundingClientRect();
+    expect(at.top >= box.top - 1 && at.bottom <= box.bottom + 1, 'the focused row is in view').to.equal(true);
+    expectRowsMatchPlaces(el);
+  });
+
+  it('a row scrolled into view does what its buttons say', async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    box.scrollTop = 0.75 * (box.scrollHeight - box.clientHeight);
+    await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > 1000, 'rows three quarters down');
+    await settle(el);
+    const row = inView(el)[1]!;
+    const target = el.tasks.find((t) => t.id === row.dataset.id)!;
+    expect(el.tasks.indexOf(target)).to.be.greaterThan(1000);
+    row.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
+    await until(() => target.status === 'canceled', 'the cancel');
+    await settle(el);
+    const again = rows(el).find((r) => r.dataset.id === target.id);
+    if (!again) throw new Error(`row ${el.tasks.indexOf(target)} not rendered: ${rows(el).map((r) => r.getAttribute('aria-posinset')).join(',')} scrollTop ${list(el).scrollTop}`);
+    expect(again.querySelector('[part~="status"]')!.textContent).to.equal('Canceled');
+    again.querySelector<HTMLButtonElement>('[part~="remove-button"]')!.click();
+    await until(() => !el.tasks.includes(target), 'the removal');
+    expect(el.tasks.length).to.equal(COUNT - 1);
+    await settle(el);
+    expectRowsMatchPlaces(el);
+  });
+
+  it('a rename on a row far down the list', async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    box.scrollTop = 0.45 * (box.scrollHeight - box.clientHeight);
+    await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > 800, 'rows halfway down');
+    await settle(el);
+    const target = el.tasks.find((t) => t.id === inView(el)[0]!.dataset.id)!;
+    const index = el.tasks.indexOf(target);
+    rows(el).find((r) => r.dataset.id === target.id)!.querySelector<HTMLButtonElement>('[part~="rename-button"]')!.click();
+    await until(() => Boolean(el.shadowRoot!.querySelector(`[data-id="${target.id}"] [part~="rename-input"]`)), 'the rename field');
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>(`[data-id="${target.id}"] [part~="rename-input"]`)!;
+    await until(() => el.shadowRoot!.activeElement === input, 'the focus in the field');
+    input.value = 'renamed';
+    input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, composed: true}));
+    await until(() => target.name === 'renamed.txt', 'the new name');
+    expect(el.tasks[index]).to.equal(target);
+  });
+
+  it('a reorder handle moved to the end by keyboard brings its row into view, focus on it', async () => {
+    const el = await mountReal('reorderable');
+    el.addFiles(many(COUNT));
+    await until(() => parts(el, 'reorder-handle').length > 0, 'handles');
+    await settle(el);
+    const moved = el.tasks[2]!;
+    el.shadowRoot!.querySelector<HTMLElement>(`[data-id="${moved.id}"] [part~="reorder-handle"]`)!.focus();
+    await sendKeys({press: 'End'});
+    await until(() => el.tasks[COUNT - 1] === moved, 'the move to the end');
+    await until(() => el.shadowRoot!.activeElement?.closest<HTMLElement>('[part~="item"]')?.dataset.id === moved.id, 'the focus on the moved row');
+    const row = el.shadowRoot!.querySelector<HTMLElement>(`[data-id="${moved.id}"]`)!;
+    expect(row.getAttribute('aria-posinset')).to.equal(String(COUNT));
+    const box = list(el).getBoundingClientRect();
+    const at = row.getBoundingClientRect();
+    expect(at.top >= box.top - 1 && at.bottom <= box.bottom + 1, 'the moved row is in view').to.equal(true);
+    // And back up by one with the arrow key.
+    await sendKeys({press: 'ArrowUp'});
+    await until(() => el.tasks[COUNT - 2] === moved, 'the move up');
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain(`moved to position ${COUNT - 1} of ${COUNT}`);
+  });
+
+  it('a pointer drag of a handle lands at the list index, not the index among rendered rows', async () => {
+    const el = await mountReal('reorderable');
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    const box = list(el);
+    box.scrollTop = box.scrollHeight / 2;
+    await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > 500, 'the middle of the list');
+    await settle(el);
+    const shown = inView(el);
+    const from = shown[0]!;
+    const to = shown[2]!;
+    const moved = el.tasks.find((t) => t.id === from.dataset.id)!;
+    const toIndex = el.tasks.findIndex((t) => t.id === to.dataset.id);
+    const handle = from.querySelector<HTMLElement>('[part~="reorder-handle"]')!;
+    const start = handle.getBoundingClientRect();
+    const end = to.getBoundingClientRect();
+    handle.dispatchEvent(new PointerEvent('pointerdown', {button: 0, clientX: start.left + 4, clientY: start.top + 4, bubbles: true, composed: true}));
+    window.dispatchEvent(new PointerEvent('pointermove', {clientX: end.left + end.width / 2, clientY: end.top + end.height / 2}));
+    window.dispatchEvent(new PointerEvent('pointerup', {clientX: end.left + end.width / 2, clientY: end.top + end.height / 2}));
+    await settle(el);
+    expect(el.tasks.indexOf(moved)).to.equal(toIndex);
+  });
+
+  it('progress from many files repaints at most once a frame', async () => {
+    const el: FakePanUploader = await mount('<pan-uploader-fake multiple></pan-uploader-fake>');
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const running = el.fake.tasks.slice(0, 12);
+    for (const task of running) el.fake.begin(task);
+    await settle(el);
+    let events = 0;
+    let frames = 0;
+    let worst = 0;
+    let before = el.renders;
+    let stop = false;
+    // Rendered frames counted alongside: renders since the last frame, never more than one.
+    const count = () => {
+      if (stop) return;
+      frames++;
+      worst = Math.max(worst, el.renders - before);
+      before = el.renders;
+      requestAnimationFrame(count);
+    };
+    requestAnimationFrame(count);
+    const deadline = performance.now() + 600;
+    while (performance.now() < deadline) {
+      for (let i = 0; i < 40; i++) {
+        const task = running[events % running.length]!;
+        el.fake.progress(task, Math.min(task.total, task.loaded + 1));
+        events++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await settle(el);
+    stop = true;
+    expect(events).to.be.greaterThan(frames * 2);
+    expect(worst, `renders in one frame (${events} events, ${frames} frames)`).to.be.at.most(1);
+    expect(el.renders - before).to.be.at.most(2);
+    // The rows show the last progress.
+    const row = rows(el).find((r) => r.dataset.id === running[0]!.id)!;
+    expect(row.querySelector('[part~="progress"]')!.getAttribute('aria-valuenow')).to.equal(
+      String(Math.floor((running[0]!.loaded / running[0]!.total) * 100)),
+    );
+  });
+
+  it('makes previews only for rows rendered, and releases those far off screen', async () => {
+    const made = new Set<string>();
+    const revoked = new Set<string>();
+    const create = URL.createObjectURL;
+    const revoke = URL.revokeObjectURL;
+    URL.createObjectURL = (object: Blob | MediaSource) => {
+      const url = create.call(URL, object);
+      made.add(url);
+      return url;
+    };
+    URL.revokeObjectURL = (url: string) => {
+      revoked.add(url);
+      revoke.call(URL, url);
+    };
+    try {
+      const el = await mountReal('layout="grid"');
+      el.addFiles(many(COUNT, 'image/png', 'png'));
+      await until(() => rows(el).length > 0, 'rows');
+      await settle(el);
+      const firstWindow = rows(el).length;
+      // The first render guesses the rows' height before measuring them: a few more may have been rendered once.
+      expect(made.size, 'previews made for the first window').to.be.within(1, 2 * firstWindow);
+      expect(parts(el, 'thumbnail').every((img) => img.tagName === 'IMG')).to.equal(true);
+      const firstURLs = new Set(made);
+      const box = list(el);
+      box.scrollTop = box.scrollHeight - box.clientHeight;
+      await until(() => rows(el).some((row) => row.dataset.id === el.tasks[COUNT - 1]!.id), 'the last rows');
+      await settle(el);
+      // Only the rows rendered at the top and at the bottom (and any passed on the way) got one.
+      expect(made.size).to.be.lessThan(4 * firstWindow + 40);
+      // The first window's previews are released now it is far off.
+      for (const url of firstURLs) expect(revoked.has(url), `${url} released`).to.equal(true);
+      // Those shown are live.
+      for (const img of parts(el, 'thumbnail')) expect(revoked.has((img as HTMLImageElement).src)).to.equal(false);
+      // Scrolling back makes them again.
+      box.scrollTop = 0;
+      await until(() => rows(el)[0]?.getAttribute('aria-posinset') === '1', 'the top again');
+      await settle(el);
+      for (const img of parts(el, 'thumbnail')) expect(revoked.has((img as HTMLImageElement).src)).to.equal(false);
+    } finally {
+      URL.createObjectURL = create;
+      URL.revokeObjectURL = revoke;
+    }
+  });
+
+  it('a big pick joins in slices, in order, none dropped; the list is windowed meanwhile', async () => {
+    const el = await mountReal('layout="compact"');
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
+    const data = new DataTransfer();
+    for (const f of many(COUNT)) data.items.add(f);
+    input.files = data.files;
+    const added: string[] = [];
+    el.addEventListener('pan-file-added', (event) => added.push((event as CustomEvent).detail.name));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    // Not all at once: the page gets turns while they join.
+    expect(el.tasks.length).to.be.lessThan(COUNT);
+    await until(() => el.tasks.length === COUNT, 'every file', 20_000);
+    expect(added).to.deep.equal(many(COUNT).map((f) => f.name));
+    expect(el.tasks.map((t) => t.name)).to.deep.equal(added);
+    await settle(el);
+    expect(rows(el).length).to.be.within(2, 80);
+  });
+
+  it('clearing the list stops a big pick still joining', async () => {
+    const el = await mountReal();
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
+    const data = new DataTransfer();
+    for (const f of many(6000)) data.items.add(f);
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    await until(() => el.tasks.length > 0, 'the first slice', 10_000);
+    el.clear();
+    const after = el.tasks.length;
+    expect(after).to.equal(0);
+    for (let i = 0; i < 10; i++) await frame();
+    expect(el.tasks.length).to.equal(0);
+  });
+});
