@@ -118,6 +118,11 @@ export interface Fault {
   /** Probability (0..1) that a matching request fails. */
   rate?: number;
   delayMs?: number;
+  /**
+   * reset and cut only: fault only a request that succeeded (code 0), counted then; one refused is answered.
+   * So "the answer to the send that stored the file was lost" holds whatever the client sent before it.
+   */
+  whenOk?: true;
   /** code1 only: the message the envelope carries (default 'internal error'), e.g. 'preuploadID must not be empty'. */
   message?: string;
 }
