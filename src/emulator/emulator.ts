@@ -30,6 +30,7 @@ const DEFAULTS: Settings = {
   ossTaskMs: 2000,
   cors: {api: 'none', upload: 'none', storage: 'none'},
   singleDomain: '',
+  serverHost: '',
   retiredHosts: [],
   reviewRejects: [],
 };
@@ -272,7 +273,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const time = Date.now();
     const finish = (response: Response, code?: number) => {
       const status = response.type === 'error' ? 0 : response.status;
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code});
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code, token: request.headers.has('authorization')});
       return response;
     };
     // A retired domain no longer resolves: the request goes unanswered, preflight included.
@@ -373,7 +374,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         },
       });
       const cut = withCors(new Response(body, {status: response.status, headers: response.headers}), request);
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code});
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code, token: request.headers.has('authorization')});
       return cut;
     }
     return finish(withCors(response, request), code);

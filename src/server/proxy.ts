@@ -10,7 +10,7 @@ import {ReadableFiles, newVisitor, visitorFromCookie} from './readable-files.ts'
 import type {AccountLimiter} from './account-limiter.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
 import {UploadHosts, UploadTickets} from './upload-hosts.ts';
-import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamTimeouts} from './upstream.ts';
+import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamAgents, type UpstreamTimeouts} from './upstream.ts';
 
 /**
  * Decides whether this visitor may use the proxy (or the token endpoint). Receives the host's own
@@ -54,6 +54,8 @@ export interface ProxyOptions {
   maxJsonBytes?: number;
   /** Connect and idle limits of upstream calls (default 10 s and 120 s); not used with `fetch`. */
   upstreamTimeouts?: UpstreamTimeouts;
+  /** Connection pools of upstream calls per scheme (an https agent trusting a private CA, say); not used with `fetch`. */
+  upstreamAgents?: UpstreamAgents;
   /**
    * Spaces the calls this proxy makes per account and endpoint (123pan counts its limits per account,
    * across every visitor): `createAccountLimiter({redis})`, one Redis shared by every instance. Default none.
@@ -179,7 +181,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const readable = options.readableFileIDs ?? 'uploaded';
   const maxJsonBytes = options.maxJsonBytes ?? 64 * 1024;
   const crossSiteOrigins = options.crossSiteOrigins ?? [];
-  const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts);
+  const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts, options.upstreamAgents);
   const readableFiles = new ReadableFiles();
 
   const pinRefusal = (kind: FolderKind, field: string, value: unknown): string | undefined => {

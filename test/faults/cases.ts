@@ -285,6 +285,21 @@ export const cases: Case[] = [
       return {files, checks: [['both ended', firstDone && settled], [`the domain was asked again after the failure (${domains} times)`, domains >= 2]]};
     },
   },
+  {
+    // 123pan's own create example names "http://openapi-upload.123242.com": the proxy must upgrade it.
+    name: 'server: upload servers named over plain http, v2 slices (proxy)',
+    expected: 'success over https, no token on plain http',
+    uploadTls: true,
+    emulator: {serverScheme: 'http'},
+    run: (ctx) => plainHttpServer(ctx, 'v2', spec('plain-http.bin', V2)),
+  },
+  {
+    name: 'server: single-step domain named over plain http (proxy)',
+    expected: 'success over https, no token on plain http',
+    uploadTls: true,
+    emulator: {serverScheme: 'http'},
+    run: (ctx) => plainHttpServer(ctx, 'single', spec('plain-http.txt', 40_000)),
+  },
   sliceFaultCase('server: 429 burst on slices', '429', [{path: SLICE, kind: '429', times: 4}]),
   {
     name: 'server: 429 burst on create',
@@ -705,5 +720,22 @@ async function resetAfterSingle(ctx: CaseContext, mode: 'token' | 'proxy') {
   const result = await upload(ctx, {mode, place: INBOX, attrs: {'drive-flow': 'single'}, specs: [spec(`reset-single-${mode}.txt`, 40_000)], faults: [{path: SINGLE, kind: 'reset', times: 1, whenOk: true}]});
   const sends = (await ctx.requests()).filter((r) => r.path === SINGLE && r.method === 'POST');
   result.checks!.push([`the send that stored the file went unanswered (${sends.length} sends: ${sends.map((r) => r.status).join(', ')})`, sends.some((r) => r.status === 0)]);
+  return result;
+}
+
+/**
+ * Proxy mode against upload servers 123pan names over plain http: checked on the wire, at the emulator's
+ * upload port, which answers both schemes. No request with a token may come over plain http, and the
+ * file's bytes must have gone over https.
+ */
+async function plainHttpServer(ctx: CaseContext, flow: 'v2' | 'single', file: ReturnType<typeof spec>) {
+  const result = await upload(ctx, {mode: 'proxy', place: INBOX, attrs: {'drive-flow': flow}, specs: [file]});
+  const uploadHost = new URL(ctx.emu.uploadOrigin).host;
+  const onUpload = (await ctx.requests()).filter((r) => new URL(r.url).host === uploadHost);
+  const plain = onUpload.filter((r) => r.url.startsWith('http:') && r.token);
+  const bytes = flow === 'v2' ? SLICE : SINGLE;
+  const secure = onUpload.filter((r) => r.url.startsWith('https:') && r.token && r.path === bytes && r.code === 0);
+  result.checks!.push([`no request with a token over plain http (${plain.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`, plain.length === 0]);
+  result.checks!.push([`the bytes went over https (${secure.length} ${bytes} requests)`, secure.length > 0]);
   return result;
 }

@@ -8,11 +8,12 @@ import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core'
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
 import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
 import {createClient} from 'redis';
-import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
+import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler, type UpstreamAgents} from '../../src/server/index.ts';
 import {fileBytes, type FileSpec} from './bytes.ts';
 import type {FileOutcome, Given, Target} from './judge.ts';
 import {md5Of, PanApi} from './pan-api.ts';
 import type {FaultHarness, RecordedEvent, RenderedRow, TaskSummary} from './page.ts';
+import {TEST_UPLOAD_HOST, testCertificate, toUploadServer} from './upload-tls.ts';
 
 export type Mode = 'token' | 'proxy';
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -46,6 +47,8 @@ export class CaseContext {
   readonly failedRequests: string[] = [];
   readonly jsonBodies: {url: string; body: string}[] = [];
   mode: Mode = 'token';
+  /** How the case's proxies reach upstream (uploadTls cases: 123pan's upload host to the emulator, over the test certificate). */
+  upstreamAgents?: UpstreamAgents;
   /** Where the case uploads to, and what was on the server when the step under test began. */
   place: Place & {parentID?: number | string} = {target: 'drive'};
   before: StoredFile[] = [];
@@ -63,11 +66,13 @@ export class CaseContext {
     private readonly browser: Browser,
   ) {}
 
-  static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}): Promise<CaseContext> {
+  static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}, uploadTls = false): Promise<CaseContext> {
     // 1 MiB slices: a 17 MiB file (just above the single-step size) becomes 17 slices to fault.
     // CORS open on every origin unless the case says otherwise: token mode's page calls the API itself.
-    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options});
+    const tls = uploadTls ? await testCertificate() : undefined;
+    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options, ...(tls && {tls, serverHost: TEST_UPLOAD_HOST})});
     const ctx = new CaseContext(id, emu, origin, browser);
+    if (tls) ctx.upstreamAgents = toUploadServer(Number(new URL(emu.uploadOrigin).port), tls.cert);
     ctx.remount();
     return ctx;
   }
@@ -84,7 +89,7 @@ export class CaseContext {
     };
     const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: this.emu.apiOrigin, fetch: record as typeof fetch});
     const tokens = createTokenHandler(broker);
-    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`});
+    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`, upstreamAgents: this.upstreamAgents});
     const entry = {
       tokenRequests: mounts.get(this.id)?.tokenRequests ?? 0,
       token: ((req, res, next) => {
