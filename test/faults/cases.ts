@@ -300,6 +300,60 @@ export const cases: Case[] = [
     emulator: {serverScheme: 'http'},
     run: (ctx) => plainHttpServer(ctx, 'single', spec('plain-http.txt', 40_000)),
   },
+  {
+    name: 'server: image folder named by the files\' path already exists',
+    expected: 'both land in the existing folder, no second one',
+    async run(ctx) {
+      const specs = [{...spec('a.png', 3000, 'image/png'), folder: 'album'}, {...spec('b.png', 3100, 'image/png'), folder: 'album'}];
+      const result = await upload(ctx, {place: {...GALLERY, subfolders: ['album']}, specs, apart: true});
+      result.checks!.push(...(await oneAlbum(ctx)));
+      return result;
+    },
+  },
+  {
+    // The image host has no containDir: each tab lists the folder, finds no "album" and makes it. The first
+    // mkdir is held 1.5 s, so the other tab looks before it lands and makes it too: 123pan refuses that one.
+    name: 'server: image folder made by another tab between list and mkdir',
+    expected: 'both land in one folder: the refused mkdir lists and reuses it',
+    async run(ctx) {
+      const a = {...spec('tab-a.png', 3000, 'image/png'), folder: 'album'};
+      const b = {...spec('tab-b.png', 3100, 'image/png'), folder: 'album'};
+      await prepare(ctx, GALLERY);
+      const first = await ctx.openPage();
+      const second = await ctx.openPage({context: ctx.context});
+      await ctx.mount('token', {}, first);
+      await ctx.mount('token', {}, second);
+      await ctx.fault({path: '/upload/v1/oss/file/mkdir', kind: 'slow', delayMs: 1500, times: 1});
+      await Promise.all([ctx.add([a], first), ctx.add([b], second)]);
+      const settled = (await ctx.settle(1, 60_000, first)) && (await ctx.settle(1, 60_000, second));
+      const files = [...(await ctx.outcomes([ctx.given(a)], first)), ...(await ctx.outcomes([ctx.given(b)], second))];
+      const mkdirs = (await ctx.requests()).filter((r) => r.path === '/upload/v1/oss/file/mkdir').map((r) => r.code);
+      return {
+        files,
+        pages: [first, second],
+        checks: [['both tabs ended', settled], [`one mkdir made the folder and the other was refused as existing (codes ${mkdirs.join(', ')})`, mkdirs.includes(0) && mkdirs.includes(5060)], ...(await oneAlbum(ctx))],
+      };
+    },
+  },
+  {
+    name: 'server: content review rejects an image (stored, never served)',
+    expected: 'a clear content-review error; the file kept by 123pan, neither lost nor copied',
+    async run(ctx) {
+      const file = spec('flagged.png', 3300, 'image/png');
+      await prepare(ctx, GALLERY);
+      const g = ctx.given(file, 'error', /content review/);
+      // 123pan keeps the file where it was sent; only serving it is refused.
+      g.lands = {target: 'image', path: ctx.pathOf(file.name)};
+      await ctx.configure({reviewRejects: [g.md5]});
+      await ctx.openPage();
+      await ctx.mount('token');
+      await ctx.add([file]);
+      const settled = await ctx.settle(1, 30_000);
+      const files = await ctx.outcomes([g]);
+      const {rows} = await ctx.rendered();
+      return {files, checks: [['ended', settled], ['the row shows why it failed', rows.some((r) => r.title === file.name && /content review/.test(r.error))]]};
+    },
+  },
   sliceFaultCase('server: 429 burst on slices', '429', [{path: SLICE, kind: '429', times: 4}]),
   {
     name: 'server: 429 burst on create',
@@ -738,4 +792,10 @@ async function plainHttpServer(ctx: CaseContext, flow: 'v2' | 'single', file: Re
   result.checks!.push([`no request with a token over plain http (${plain.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`, plain.length === 0]);
   result.checks!.push([`the bytes went over https (${secure.length} ${bytes} requests)`, secure.length > 0]);
   return result;
+}
+
+/** Exactly one "album" in the case's gallery folder. */
+async function oneAlbum(ctx: CaseContext): Promise<[string, boolean][]> {
+  const albums = (await ctx.folders()).filter((f) => f.name === 'album' && String(f.parentID) === String(ctx.place.parentID));
+  return [[`one "album" folder in the gallery (${albums.length})`, albums.length === 1]];
 }

@@ -6,7 +6,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core';
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
-import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
+import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile, StoredFolder} from '../../src/emulator/types.ts';
 import {createClient} from 'redis';
 import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler, type UpstreamAgents} from '../../src/server/index.ts';
 import {fileBytes, type FileSpec} from './bytes.ts';
@@ -29,6 +29,8 @@ export interface Place {
   target: Target;
   /** The folder's name under the root; none for the root itself. */
   folder?: string;
+  /** Folders already inside it before the case starts (one a file's path names must be reused, not made again). */
+  subfolders?: string[];
 }
 
 /** A file on the server before the case starts, which must be there, untouched, afterwards. */
@@ -162,6 +164,9 @@ export class CaseContext {
   async files(): Promise<StoredFile[]> {
     return (await this.control<{files: StoredFile[]}>('files')).files;
   }
+  async folders(): Promise<StoredFolder[]> {
+    return (await this.control<{folders: StoredFolder[]}>('files')).folders;
+  }
   async requests(): Promise<RequestLogEntry[]> {
     return (await this.control<{requests: RequestLogEntry[]}>('requests')).requests.slice(this.logStart);
   }
@@ -173,6 +178,7 @@ export class CaseContext {
   async seed(place: Place, bystanders: Bystander[]): Promise<void> {
     const api = new PanApi(this.emu);
     const parentID = place.folder ? await api.mkdir(place.target, place.folder) : place.target === 'drive' ? 0 : '';
+    for (const name of place.subfolders ?? []) await api.mkdir(place.target, name, parentID);
     for (const b of bystanders) {
       const bytes = fileBytes(b.size, b.seed);
       if (place.target === 'drive') await api.single(parentID as number, b.name, bytes);
@@ -202,7 +208,7 @@ export class CaseContext {
    */
   given(spec: FileSpec, expect: Given['expect'] = 'success', reason?: RegExp, storedAs = spec.name): Given {
     const g: Given = {name: spec.name, size: spec.size, md5: md5Of(fileBytes(spec.size, spec.seed)), expect, reason};
-    if (expect === 'success') g.lands = {target: this.place.target, path: this.pathOf(storedAs)};
+    if (expect === 'success') g.lands = {target: this.place.target, path: this.pathOf(spec.folder ? `${spec.folder}/${storedAs}` : storedAs)};
     return g;
   }
 
