@@ -126,6 +126,7 @@ describe('options', () => {
       ossTaskMs: 2000,
       cors: {api: 'none', upload: 'none', storage: 'none'},
       singleDomain: '',
+      serverHost: '',
       retiredHosts: [],
       reviewRejects: [],
     });
