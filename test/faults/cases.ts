@@ -133,6 +133,7 @@ export const cases: Case[] = [
     // reused one, so the browser itself may send the request again before page code hears of it.
     name: 'network: reset after a single-step upload was stored',
     expected: 'success, one file',
+    fast: true,
     run: (ctx) => resetAfterSingle(ctx, 'token'),
   },
   {
