@@ -78,11 +78,15 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
         return {kind: 'done', fileID: data.fileID, reused: false};
       } catch (error) {
         if (strict && isNameTaken(error)) {
-          const next = await this.nextName(info, filename, signal);
-          if (next.fileID !== undefined) return {kind: 'done', fileID: next.fileID, reused: false};
-          // A name the listing did not show was taken (a listing that hides other files): let 123pan suffix.
-          if (++clashes > MAX_NAME_CLASHES || next.name === filename) strict = false;
-          filename = strict ? next.name : info.filename;
+          // A listing refused (a proxy that does not forward it) leaves the naming to 123pan, as before.
+          const next = await this.nextName(info, filename, signal).catch((lookup: unknown) => {
+            if (isAbort(lookup, signal)) throw lookup;
+            return undefined;
+          });
+          if (next?.fileID !== undefined) return {kind: 'done', fileID: next.fileID, reused: false};
+          // So does a name taken that the listing did not show (a listing that hides other files).
+          if (!next || ++clashes > MAX_NAME_CLASHES || next.name === filename) strict = false;
+          filename = strict && next ? next.name : info.filename;
           continue;
         }
         const delay = error instanceof PanApiError ? this.deps.client.retryDelay(error, retries++) : null;

@@ -87,6 +87,17 @@ describe('single-step retries', () => {
     assert.equal(again.fileID, first.fileID);
   });
 
+  it('keep-both where the listing is refused (a proxy that does not forward it): 123pan names the copy, as before', async () => {
+    await protocol().create(text('the bystander'), info('the bystander'), {signal: signal()});
+    const noListing: typeof fetch = async (input, init) =>
+      String(input).includes('/api/v2/file/list') ? Response.json({code: 403, message: 'not forwarded', data: null}, {status: 403}) : fetch(input, init);
+    const mine = 'mine, no listing';
+    const done = await protocol(noListing).create(text(mine), info(mine), {signal: signal()});
+    const stored = server.emulator.files().find((f) => f.md5 === info(mine).etag);
+    assert.equal(stored?.name, 'note(1).txt');
+    assert.equal(done.fileID, stored.fileID);
+  });
+
   it('overwrite asked: duplicate 2 sent as before', async () => {
     await protocol().create(text('old'), info('old'), {signal: signal()});
     await protocol(replayingFetch).create(text('new'), {...info('new'), duplicate: 2}, {signal: signal()});
