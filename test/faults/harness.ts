@@ -58,8 +58,8 @@ export class CaseContext {
   readonly handed = new Set<string>();
   /** Log entries before this index belong to the seeding, not to the case. */
   private logStart = 0;
-  private consumedTasks = new Set<string>();
-  private consumedRejections = new Set<number>();
+  /** Tasks and refusals already matched to a given file, per page: two tabs number theirs alike. */
+  private consumed = new WeakMap<Page, {tasks: Set<string>; rejections: Set<number>}>();
 
   private constructor(
     readonly id: string,
@@ -329,10 +329,12 @@ export class CaseContext {
     const [tasks, events] = await Promise.all([this.tasks(page), this.events(page)]);
     const rejections = events.filter((e) => e.type === 'pan-file-rejected').map((e) => e.detail as {name: string; reason: string; size: number});
     const errors = events.filter((e) => e.type === 'pan-upload-error').map((e) => e.detail as {id: string; name: string; message: string});
+    if (!this.consumed.has(page)) this.consumed.set(page, {tasks: new Set(), rejections: new Set()});
+    const consumed = this.consumed.get(page)!;
     return list.map((g) => {
-      const task = tasks.find((t) => !this.consumedTasks.has(t.id) && t.name === g.name && t.size === g.size);
+      const task = tasks.find((t) => !consumed.tasks.has(t.id) && t.name === g.name && t.size === g.size);
       if (task) {
-        this.consumedTasks.add(task.id);
+        consumed.tasks.add(task.id);
         if (task.status === 'done') return {given: g, outcome: 'success', clear: true, text: `fileID ${task.fileID}`, task};
         if (task.status === 'error') {
           const detail = errors.find((e) => e.id === task.id);
@@ -343,9 +345,9 @@ export class CaseContext {
         if (task.status === 'canceled') return {given: g, outcome: 'canceled', clear: true, text: 'canceled', task};
         return {given: g, outcome: 'unfinished', clear: false, text: task.status, task};
       }
-      const index = rejections.findIndex((r, i) => !this.consumedRejections.has(i) && r.name === g.name && r.size === g.size);
+      const index = rejections.findIndex((r, i) => !consumed.rejections.has(i) && r.name === g.name && r.size === g.size);
       if (index >= 0) {
-        this.consumedRejections.add(index);
+        consumed.rejections.add(index);
         const r = rejections[index]!;
         const clear = r.reason.includes(g.name) && (!g.reason || g.reason.test(r.reason));
         return {given: g, outcome: 'rejected', clear, text: r.reason};
