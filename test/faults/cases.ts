@@ -316,7 +316,7 @@ export const cases: Case[] = [
   },
   {
     // The image host has no containDir: each tab lists the folder, finds no "album" and makes it. The first
-    // mkdir is held 1.5 s, so the other tab looks before it lands and makes it too: 123pan refuses that one.
+    // mkdir is held 3 s, so the other tab looks before it lands and makes it too: 123pan refuses that one.
     name: 'server: image folder made by another tab between list and mkdir',
     expected: 'both land in one folder: the refused mkdir lists and reuses it',
     async run(ctx) {
@@ -327,7 +327,7 @@ export const cases: Case[] = [
       const second = await ctx.openPage({context: ctx.context});
       await ctx.mount('token', {}, first);
       await ctx.mount('token', {}, second);
-      await ctx.fault({path: '/upload/v1/oss/file/mkdir', kind: 'slow', delayMs: 1500, times: 1});
+      await ctx.fault({path: '/upload/v1/oss/file/mkdir', kind: 'slow', delayMs: 3000, times: 1});
       await Promise.all([ctx.add([a], first), ctx.add([b], second)]);
       const settled = (await ctx.settle(1, 60_000, first)) && (await ctx.settle(1, 60_000, second));
       const files = [...(await ctx.outcomes([ctx.given(a)], first)), ...(await ctx.outcomes([ctx.given(b)], second))];
