@@ -6,7 +6,7 @@
 import {sleep} from '../shared/abort.ts';
 import {CorsProbe, crossOrigin} from './cors-probe.ts';
 import {PanApiError, abortedError, isAbortError, isAuthError, isRateLimitError, readEnvelope, type RawResponse} from './errors.ts';
-import {DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits} from './rate-limit.ts';
+import {accountLimiter, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimits} from './rate-limit.ts';
 import {DEFAULT_RETRY_DELAYS, shouldRetry} from './retry.ts';
 import {normalizeServer, wasUpgraded} from './server-url.ts';
 import {TokenSource} from './token.ts';
@@ -92,7 +92,7 @@ export class PanClient {
     this.transport = options.transport ?? (options.fetch ? new FetchTransport(options.fetch) : defaultTransport());
     this.pageProtocol = options.pageProtocol ?? (typeof location === 'undefined' ? undefined : location.protocol);
     this.tokens = new TokenSource({tokenProvider: options.tokenProvider, tokenUrl: options.tokenUrl, transport: this.transport});
-    this.limiter = new RateLimiter({...DEFAULT_RATE_LIMITS, ...options.rateLimits});
+    this.limiter = accountLimiter({apiBase: this.apiBase, tokenSource: options.tokenProvider ?? options.tokenUrl}, {...DEFAULT_RATE_LIMITS, ...options.rateLimits});
     const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
     checkRetryDelays(delays);
     this.retryDelays = [...delays];

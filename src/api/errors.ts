@@ -99,6 +99,8 @@ export function isRetryableCode(code: number | string, httpStatus?: number): boo
   if (code === 'network' || code === 'timeout' || code === 'mixed-content') return true;
   if (code === PanCode.INTERNAL || code === PanCode.TOO_MANY_REQUESTS || code === PanCode.VERIFYING) return true;
   if (httpStatus === 429) return true;
+  // A gateway (the proxy) that could not reach or hear 123pan: as passing as a network error, whatever its code.
+  if (httpStatus === 502 || httpStatus === 504) return true;
   if (typeof code === 'string' && code.startsWith('http-')) return httpStatus !== undefined && httpStatus >= 500;
   return false;
 }

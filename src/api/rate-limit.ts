@@ -158,3 +158,26 @@ export class RateLimiter {
     }
   }
 }
+
+/**
+ * 123pan counts its limits per account, and every `<pan-uploader>` on a page has its own client: two
+ * elements pacing themselves apart would send twice the account's rate. So clients of one account, as far
+ * as the page can tell one (the same API base and token source), share one limiter and its cool-downs.
+ */
+const shared = new Map<string, RateLimiter>();
+/** A token function has no name to compare: each one is an account of its own. */
+const providers = new WeakMap<object, number>();
+let nextProvider = 1;
+
+export function accountLimiter(account: {apiBase: string; tokenSource?: string | object}, limits: RateLimits): RateLimiter {
+  const {tokenSource} = account;
+  let source = typeof tokenSource === 'string' ? `url ${tokenSource}` : '';
+  if (tokenSource && typeof tokenSource !== 'string') {
+    if (!providers.has(tokenSource)) providers.set(tokenSource, nextProvider++);
+    source = `provider ${providers.get(tokenSource)}`;
+  }
+  const key = JSON.stringify([account.apiBase, source, Object.entries(limits).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  let limiter = shared.get(key);
+  if (!limiter) shared.set(key, (limiter = new RateLimiter(limits)));
+  return limiter;
+}

@@ -30,6 +30,7 @@ const DEFAULTS: Settings = {
   ossTaskMs: 2000,
   cors: {api: 'none', upload: 'none', storage: 'none'},
   singleDomain: '',
+  serverHost: '',
   retiredHosts: [],
   reviewRejects: [],
 };
@@ -176,9 +177,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return m ? m.slice(1) : undefined;
   }
 
-  function takeFault(path: string): Fault | undefined {
+  /** `whenOk`: the faults kept for a request that succeeded, taken once it has. */
+  function takeFault(path: string, whenOk = false): Fault | undefined {
     for (const entry of faults) {
-      if (!pathMatches(entry.fault.path, path) || entry.remaining <= 0) continue;
+      if (!pathMatches(entry.fault.path, path) || entry.remaining <= 0 || Boolean(entry.fault.whenOk) !== whenOk) continue;
       if (Math.random() >= (entry.fault.rate ?? 1)) continue;
       entry.remaining--;
       return entry.fault;
@@ -271,7 +273,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const time = Date.now();
     const finish = (response: Response, code?: number) => {
       const status = response.type === 'error' ? 0 : response.status;
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code});
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code, token: request.headers.has('authorization')});
       return response;
     };
     // A retired domain no longer resolves: the request goes unanswered, preflight included.
@@ -352,6 +354,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         code = Code.INTERNAL;
       }
     }
+    if (code === Code.OK && !fault) {
+      const late = takeFault(url.pathname, true);
+      resetAfter = late?.kind === 'reset';
+      cutAfter = late?.kind === 'cut';
+    }
     if (resetAfter) return finish(Response.error());
     if (cutAfter) {
       // The status line and headers went out, then the connection broke mid-answer: a browser cannot replay
@@ -367,7 +374,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         },
       });
       const cut = withCors(new Response(body, {status: response.status, headers: response.headers}), request);
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code});
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code, token: request.headers.has('authorization')});
       return cut;
     }
     return finish(withCors(response, request), code);
@@ -400,6 +407,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       if (!kinds.includes(f.kind)) throw new TypeError(`fault.kind must be one of ${kinds.join(', ')}, got "${f.kind}"`);
       if (f.rate !== undefined && !(f.rate >= 0 && f.rate <= 1)) throw new TypeError(`fault.rate must be 0..1, got ${f.rate}`);
       if (f.message !== undefined && (f.kind !== 'code1' || typeof f.message !== 'string')) throw new TypeError('fault.message is a string, for code1 faults only');
+      if (f.whenOk !== undefined && (f.whenOk !== true || (f.kind !== 'reset' && f.kind !== 'cut'))) throw new TypeError('fault.whenOk is true, for reset and cut faults only');
       faults.push({fault: {...f}, remaining: f.times ?? Infinity});
     },
     clearFaults() {

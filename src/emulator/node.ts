@@ -20,7 +20,8 @@
 import {once} from 'node:events';
 import {mkdir, mkdtemp, rm} from 'node:fs/promises';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {createServer as createTlsServer} from 'node:https';
+import {createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {getResponse} from 'msw';
@@ -40,6 +41,12 @@ export interface EmulatorServerOptions extends EmulatorOptions {
   dataDir?: string;
   /** Page origins (besides the API origin) allowed to call the control API, e.g. a demo page's. Default none. */
   controlOrigins?: readonly string[] | ((origin: string) => boolean);
+  /**
+   * A certificate for the upload server: its port then answers https as well as plain http (told apart by
+   * the first byte a connection sends), so a test can see on the wire which scheme a request came by
+   * (`requests[].url`). Default none: plain http only.
+   */
+  tls?: {key: string | Buffer; cert: string | Buffer};
 }
 
 export interface EmulatorServer {
@@ -51,19 +58,21 @@ export interface EmulatorServer {
 }
 
 export async function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
-  const {host = '127.0.0.1', port = 0, dataDir, controlOrigins = [], ...emulatorOptions} = options;
+  const {host = '127.0.0.1', port = 0, dataDir, controlOrigins = [], tls, ...emulatorOptions} = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pan-emulator-')));
   if (dataDir) await mkdir(dataDir, {recursive: true});
   const emulator = createEmulator({...emulatorOptions, store: emulatorOptions.store ?? new DiskBlobStore(dir)});
 
   const servers = [createServer(), createServer(), createServer()];
   const [api, upload, storage] = servers;
+  // With a certificate, one port answers both schemes: a front that hands each connection to one server.
+  const front = tls ? bothSchemes(upload, createTlsServer(tls)) : undefined;
   await listen(api, port, host);
-  await listen(upload, 0, host);
+  await listen(front?.server ?? upload, 0, host);
   await listen(storage, 0, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const originOf = (server: Server) => `http://${urlHost}:${(server.address() as AddressInfo).port}`;
-  const [apiOrigin, uploadOrigin, storageOrigin] = servers.map(originOf);
+  const originOf = (server: NetServer) => `http://${urlHost}:${(server.address() as AddressInfo).port}`;
+  const [apiOrigin, uploadOrigin, storageOrigin] = [api, front?.server ?? upload, storage].map(originOf);
   emulator.configure({apiOrigin, uploadOrigin, storageOrigin});
 
   const controlFrom = (origin: string) =>
@@ -71,6 +80,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   api.on('request', (req, res) => void handle(emulator, req, res, apiOrigin, controlFrom));
   upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin));
   storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin));
+  front?.secure.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin.replace(/^http:/, 'https:')));
 
   return {
     emulator,
@@ -79,18 +89,32 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     storageOrigin,
     async close() {
       await Promise.all(
-        servers.map((server) => {
+        [...servers, ...(front ? [front.secure] : [])].map((server) => {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeAllConnections();
           return closed;
         }),
       );
+      if (front) await new Promise<void>((resolve) => front.server.close(() => resolve()));
       if (!dataDir) await rm(dir, {recursive: true, force: true});
     },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+/** A listener for both schemes: a connection whose first byte starts a TLS handshake (0x16) goes to `secure`. */
+function bothSchemes(plain: Server, secure: ReturnType<typeof createTlsServer>): {server: NetServer; secure: ReturnType<typeof createTlsServer>} {
+  const server = createNetServer((socket: Socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === 0x16 ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  return {server, secure};
+}
+
+function listen(server: NetServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -81,7 +81,7 @@ export function query(ctx: Ctx, known: readonly string[]): Fields {
 }
 
 function serverURL(settings: Settings, origin = settings.uploadOrigin): string {
-  const host = origin.includes('://') ? new URL(origin).host : origin;
+  const host = settings.serverHost && origin === settings.uploadOrigin ? settings.serverHost : origin.includes('://') ? new URL(origin).host : origin;
   return settings.serverScheme === 'none' ? host : `${settings.serverScheme}://${host}`;
 }
 

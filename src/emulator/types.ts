@@ -53,6 +53,12 @@ export interface EmulatorOptions {
    * answers any host name of its address, e.g. 'http://localhost:PORT'). Default '': the upload origin.
    */
   singleDomain?: string;
+  /**
+   * The host `servers` and the single-step domain name instead of the upload server's own, e.g.
+   * 'openapi-upload.123242.com' as 123pan's example names it (written in serverScheme, without a port).
+   * The Node server answers whatever Host a request carries; a client must map the name to it. Default ''.
+   */
+  serverHost?: string;
   /** Hosts ('host:port') of retired upload domains: requests to them fail as a dead host does (no answer). Default []. */
   retiredHosts?: string[];
   /** Etags of files content review rejects: they are stored with `status` 101 and cannot be downloaded. Default []. */
@@ -118,6 +124,11 @@ export interface Fault {
   /** Probability (0..1) that a matching request fails. */
   rate?: number;
   delayMs?: number;
+  /**
+   * reset and cut only: fault only a request that succeeded (code 0), counted then; one refused is answered.
+   * So "the answer to the send that stored the file was lost" holds whatever the client sent before it.
+   */
+  whenOk?: true;
   /** code1 only: the message the envelope carries (default 'internal error'), e.g. 'preuploadID must not be empty'. */
   message?: string;
 }
@@ -158,6 +169,8 @@ export interface RequestLogEntry {
   status: number;
   /** The envelope's code, for JSON answers. */
   code?: number;
+  /** An Authorization header came with it (whether its token was good or not). */
+  token: boolean;
 }
 
 export interface Emulator {

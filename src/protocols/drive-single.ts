@@ -16,6 +16,21 @@ export const DOMAIN_TTL_MS = 10 * 60_000;
 /** How far this clock may run ahead of 123pan's when telling a file made by this upload from an older one. */
 const CLOCK_SLACK_MS = 2 * 60_000;
 
+/** Keep-both names chosen in a row and still refused as taken before leaving the naming to 123pan. */
+const MAX_NAME_CLASHES = 3;
+
+/** 123pan publishes no code for a name taken; its message says so (the emulator's: "already exists"). */
+const NAME_TAKEN = /已存在|重名|同名|already exists/i;
+
+const isNameTaken = (error: unknown) => error instanceof PanApiError && NAME_TAKEN.test(error.message);
+
+type ListEntry = {fileId: number; filename: string; etag: string; size: number; parentFileId: number; type: number; trashed?: number; createAt?: string};
+
+function splitName(filename: string): {base: string; ext: string} {
+  const dot = filename.lastIndexOf('.');
+  return dot > 0 ? {base: filename.slice(0, dot), ext: filename.slice(dot)} : {base: filename, ext: ''};
+}
+
 export class DriveSingleProtocol implements WholeBodyProtocol {
   readonly flow = 'single' as const;
   readonly sends = 'whole' as const;
@@ -44,16 +59,37 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
 
   async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {
     if (info.size > SINGLE_STEP_MAX_SIZE) throw new UploadError('refused', `single-step upload takes at most 1 GiB; "${info.filename}" has ${info.size} bytes`);
-    let data: {fileID: number; completed: boolean} | undefined;
     const firstTry = Date.now();
-    for (let retries = 0; ; retries++) {
+    // Keep-both without duplicate=1: a browser sends a POST again by itself when a reused keep-alive connection
+    // closes before any byte of the answer (Chromium's ShouldResendRequest; Firefox on a reused connection too),
+    // and page code never learns of it. With duplicate=1 that replay is a second copy, "name(1)". So each send
+    // names a name, and leaves duplicate out so that 123pan refuses a clash ("不能重名") rather than suffixing:
+    // a replay then lands on the file its first send stored. The keep-both name is chosen here.
+    let strict = info.duplicate === 1 && !info.containDir;
+    let filename = info.filename;
+    let clashes = 0;
+    for (let retries = 0; ; ) {
       const domain = await this.uploadDomain(signal);
       const asked = this.domain;
       try {
-        data = await this.send(domain, file, info, signal, onProgress);
-        break;
+        const data = await this.send(domain, file, {...info, filename}, strict, signal, onProgress);
+        if (!data?.completed || !data.fileID) throw new UploadError('server', `single/create did not complete the upload of "${info.filename}"`);
+        // The answer does not say whether 123pan already held the file.
+        return {kind: 'done', fileID: data.fileID, reused: false};
       } catch (error) {
-        const delay = error instanceof PanApiError ? this.deps.client.retryDelay(error, retries) : null;
+        if (strict && isNameTaken(error)) {
+          // A listing refused (a proxy that does not forward it) leaves the naming to 123pan, as before.
+          const next = await this.nextName(info, filename, signal).catch((lookup: unknown) => {
+            if (isAbort(lookup, signal)) throw lookup;
+            return undefined;
+          });
+          if (next?.fileID !== undefined) return {kind: 'done', fileID: next.fileID, reused: false};
+          // So does a name taken that the listing did not show (a listing that hides other files).
+          if (!next || ++clashes > MAX_NAME_CLASHES || next.name === filename) strict = false;
+          filename = strict && next ? next.name : info.filename;
+          continue;
+        }
+        const delay = error instanceof PanApiError ? this.deps.client.retryDelay(error, retries++) : null;
         if (delay === null) throw error;
         // The domain may have been retired: the next try asks for it again.
         if (this.domain === asked) this.domain = undefined;
@@ -68,9 +104,23 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
         if (stored !== undefined) return {kind: 'done', fileID: stored, reused: false};
       }
     }
-    if (!data?.completed || !data.fileID) throw new UploadError('server', `single/create did not complete the upload of "${info.filename}"`);
-    // The answer does not say whether 123pan already held the file.
-    return {kind: 'done', fileID: data.fileID, reused: false};
+  }
+
+  /**
+   * After `taken` was refused as taken: the file there when it holds these very bytes (an earlier send of
+   * this upload stored it; or the same bytes were already there under this name, which keep-both has no
+   * reason to copy), else the first "name(k).ext" free in the folder, as 123pan's keep-both names it.
+   */
+  private async nextName(info: FileInfo, taken: string, signal: AbortSignal): Promise<{fileID?: number; name: string}> {
+    const entries = await this.listNamed(info, signal);
+    const there = entries.find((f) => f.filename === taken);
+    if (there && there.type === 0 && there.etag === info.etag && there.size === info.size) return {fileID: there.fileId, name: taken};
+    const names = new Set(entries.map((f) => f.filename));
+    const {base, ext} = splitName(info.filename);
+    for (let k = 1; ; k++) {
+      const name = `${base}(${k})${ext}`;
+      if (!names.has(name)) return {name};
+    }
   }
 
   /**
@@ -81,34 +131,36 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
    */
   private async findStored(info: FileInfo, since: number, signal: AbortSignal): Promise<number | undefined> {
     if (info.containDir) return undefined;
-    type Entry = {fileId: number; filename: string; etag: string; size: number; parentFileId: number; type: number; trashed?: number; createAt?: string};
-    const dot = info.filename.lastIndexOf('.');
-    const base = dot > 0 ? info.filename.slice(0, dot) : info.filename;
-    const ext = dot > 0 ? info.filename.slice(dot) : '';
+    const {base, ext} = splitName(info.filename);
     const named = (name: string) => name === info.filename || (name.startsWith(`${base}(`) && name.endsWith(`)${ext}`) && /^\(\d+\)$/.test(name.slice(base.length, name.length - ext.length)));
     const recent = (createAt?: string) => {
       // 123pan writes 'YYYY-MM-DD HH:mm:ss' in China time.
       const at = createAt ? Date.parse(`${createAt.replace(' ', 'T')}+08:00`) : NaN;
       return Number.isNaN(at) || at >= since - CLOCK_SLACK_MS;
     };
+    const entries = await this.listNamed(info, signal);
+    return entries.find((f) => f.type === 0 && named(f.filename) && f.etag === info.etag && f.size === info.size && recent(f.createAt))?.fileId;
+  }
+
+  /** The folder's entries whose names contain the base name (searchData narrows the listing; a few pages at most). */
+  private async listNamed(info: FileInfo, signal: AbortSignal): Promise<ListEntry[]> {
+    const {base} = splitName(info.filename);
+    const found: ListEntry[] = [];
     let lastFileId: number | undefined;
-    // searchData narrows the listing to names containing the base name; a few pages at most.
     for (let page = 0; page < 5; page++) {
       const query: Record<string, string | number> = {parentFileId: Number(info.parentID), limit: 100, searchData: base};
       if (lastFileId !== undefined) query.lastFileId = lastFileId;
-      const list = await this.deps.client.call<{lastFileId: number; fileList: Entry[]}>('/api/v2/file/list', {method: 'GET', query, signal});
-      const found = list.fileList.find(
-        (f) => f.type === 0 && !f.trashed && named(f.filename) && f.etag === info.etag && f.size === info.size && Number(f.parentFileId) === Number(info.parentID) && recent(f.createAt),
-      );
-      if (found) return found.fileId;
-      if (list.lastFileId === -1 || list.fileList.length === 0) return undefined;
+      const list = await this.deps.client.call<{lastFileId: number; fileList: ListEntry[]}>('/api/v2/file/list', {method: 'GET', query, signal});
+      // searchData may search the whole drive: keep this folder's, not in the trash.
+      found.push(...list.fileList.filter((f) => Number(f.parentFileId) === Number(info.parentID) && !f.trashed));
+      if (list.lastFileId === -1 || list.fileList.length === 0) break;
       lastFileId = list.lastFileId;
     }
-    return undefined;
+    return found;
   }
 
-  /** One try of the single-step upload (retries are create's, which looks for a stored copy first). */
-  private send(domain: string, file: Blob, info: FileInfo, signal: AbortSignal, onProgress: RequestOptions['onProgress']) {
+  /** One try of the single-step upload (retries are create's, which looks for a stored copy first); strict: no `duplicate`, a clash refused. */
+  private send(domain: string, file: Blob, info: FileInfo, strict: boolean, signal: AbortSignal, onProgress: RequestOptions['onProgress']) {
     return this.deps.client.postForm<{fileID: number; completed: boolean}>(
       domain,
       '/upload/v2/file/single/create',
@@ -118,7 +170,7 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
         form.append('filename', info.filename);
         form.append('etag', info.etag);
         form.append('size', String(info.size));
-        form.append('duplicate', String(info.duplicate));
+        if (!strict) form.append('duplicate', String(info.duplicate));
         if (info.containDir) form.append('containDir', 'true');
         form.append('file', file, info.filename.split('/').pop() || 'file');
         return form;

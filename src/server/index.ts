@@ -41,5 +41,5 @@ export type {EndpointRule, FolderKind} from './endpoints.ts';
 export {PanServerError, ProxyCode} from './envelope.ts';
 export type {PanEnvelope} from './envelope.ts';
 export type {NodeHandler} from './node-adapter.ts';
-export type {UpstreamTimeouts} from './upstream.ts';
+export type {UpstreamAgents, UpstreamTimeouts} from './upstream.ts';
 export {PAN_UPLOAD_DOMAINS} from './upload-hosts.ts';

@@ -6,11 +6,11 @@ import {JsonBodyError, checkedJson} from './json-body.ts';
 import {formBoundary, isJsonType} from './media-type.ts';
 import {MultipartFieldError, checkedForm} from './multipart-form.ts';
 import {toNodeHandler, type NodeHandler} from './node-adapter.ts';
-import {ReadableFiles, newVisitor, visitorFromCookie} from './readable-files.ts';
+import {ReadableFiles, newVisitor, visitorsFromCookie} from './readable-files.ts';
 import type {AccountLimiter} from './account-limiter.ts';
 import {DEFAULT_API_BASE, type BrokerToken, type TokenBroker} from './token-broker.ts';
 import {UploadHosts, UploadTickets} from './upload-hosts.ts';
-import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamTimeouts} from './upstream.ts';
+import {UpstreamTimeoutError, createUpstreamFetch, type UpstreamAgents, type UpstreamTimeouts} from './upstream.ts';
 
 /**
  * Decides whether this visitor may use the proxy (or the token endpoint). Receives the host's own
@@ -54,6 +54,8 @@ export interface ProxyOptions {
   maxJsonBytes?: number;
   /** Connect and idle limits of upstream calls (default 10 s and 120 s); not used with `fetch`. */
   upstreamTimeouts?: UpstreamTimeouts;
+  /** Connection pools of upstream calls per scheme (an https agent trusting a private CA, say); not used with `fetch`. */
+  upstreamAgents?: UpstreamAgents;
   /**
    * Spaces the calls this proxy makes per account and endpoint (123pan counts its limits per account,
    * across every visitor): `createAccountLimiter({redis})`, one Redis shared by every instance. Default none.
@@ -179,7 +181,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const readable = options.readableFileIDs ?? 'uploaded';
   const maxJsonBytes = options.maxJsonBytes ?? 64 * 1024;
   const crossSiteOrigins = options.crossSiteOrigins ?? [];
-  const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts);
+  const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts, options.upstreamAgents);
   const readableFiles = new ReadableFiles();
 
   const pinRefusal = (kind: FolderKind, field: string, value: unknown): string | undefined => {
@@ -268,10 +270,10 @@ export function createProxy(options: ProxyOptions): PanProxy {
     if (storage) return relay(request, method, storage[1]!);
     const {rule, target} = await route(method, url.pathname.slice(prefix.length));
 
-    // Who this visitor is, for the fileIDs they may read: authorize's name, else the proxy's cookie.
-    let visitor = typeof allowed === 'string' ? `authorize:${allowed}` : undefined;
-    const cookieVisitor = visitor ? undefined : visitorFromCookie(request.headers.get('cookie'));
-    if (cookieVisitor) visitor = `cookie:${cookieVisitor}`;
+    // Who this visitor is, for the fileIDs they may read: authorize's name, else the proxy's cookies (each
+    // id the page holds; a new upload is recorded under the first).
+    const visitors = typeof allowed === 'string' ? [`authorize:${allowed}`] : visitorsFromCookie(request.headers.get('cookie')).map((id) => `cookie:${id}`);
+    let visitor = visitors[0];
 
     // POST endpoints take no query; GET ones only the keys they name (all of them for `allow` extras).
     let upstreamTarget = target;
@@ -280,7 +282,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
       if (rule.readsFileID && readable === 'uploaded') {
         const fileID = query.get(rule.readsFileID);
         if (fileID === null) throw refuse(`${rule.path}: give ${rule.readsFileID} exactly once`, 400, ProxyCode.BAD_REQUEST);
-        if (!visitor || !readableFiles.has(visitor, fileID)) throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy by this visitor; only those can be read`);
+        if (!visitors.some((v) => readableFiles.has(v, fileID))) throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy by this visitor; only those can be read`);
       }
       if (rule.pin?.body === 'query') {
         const refusal = pinRefusal(rule.pin.kind, rule.pin.field, query.get(rule.pin.field) ?? undefined);

@@ -2,6 +2,11 @@
  * Which fileIDs a visitor may read links of: the ones an upload through this proxy produced for that
  * same visitor. A visitor is named by `authorize` (when it answers a string) or else by a random id in
  * a cookie the proxy sets (HttpOnly, SameSite=Strict, scoped to the proxy's prefix).
+ *
+ * Each id is a cookie of its own name (`pan-uploader-visitor-<id>`): a page whose first uploads are
+ * answered at once, before it holds any cookie, gets one id per answer, and under one shared name the
+ * browser would keep only the last, leaving the other uploads' links unreadable. It keeps them all, and
+ * a request carrying several ids is each of them.
  */
 
 const MAX_ENTRIES = 10_000;
@@ -24,18 +29,25 @@ export class ReadableFiles {
   }
 }
 
-/** The visitor id from the request's cookies, if it carries a well-formed one. */
-export function visitorFromCookie(cookieHeader: string | null): string | undefined {
-  if (!cookieHeader) return undefined;
-  for (const pair of cookieHeader.split(';')) {
-    const [name, value] = pair.trim().split('=', 2);
-    if (name === VISITOR_COOKIE && value && /^[0-9a-f]{32}$/.test(value)) return value;
+/** At most this many visitor ids are read from one request: a page gets one per answer of its first wave. */
+const MAX_VISITOR_IDS = 16;
+
+const ID = /^[0-9a-f]{32}$/;
+
+/** The visitor ids in the request's cookies (also the single `pan-uploader-visitor=<id>` of earlier versions). */
+export function visitorsFromCookie(cookieHeader: string | null): string[] {
+  const ids = new Set<string>();
+  for (const pair of (cookieHeader ?? '').split(';')) {
+    const [name = '', value] = pair.trim().split('=', 2);
+    const id = name === VISITOR_COOKIE ? value : name.startsWith(`${VISITOR_COOKIE}-`) ? name.slice(VISITOR_COOKIE.length + 1) : undefined;
+    if (id && ID.test(id)) ids.add(id);
+    if (ids.size === MAX_VISITOR_IDS) break;
   }
-  return undefined;
+  return [...ids];
 }
 
 /** A new visitor id and the Set-Cookie header that hands it to the browser. */
 export function newVisitor(path: string, secure: boolean): {id: string; cookie: string} {
   const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return {id, cookie: `${VISITOR_COOKIE}=${id}; Path=${path}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`};
+  return {id, cookie: `${VISITOR_COOKIE}-${id}=1; Path=${path}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`};
 }

@@ -27,20 +27,27 @@ export class UpstreamTimeoutError extends Error {
   override readonly name = 'UpstreamTimeoutError';
 }
 
+/** The connection pools upstream calls use, per scheme (e.g. an https agent trusting a private CA). */
+export interface UpstreamAgents {
+  http?: HttpAgent;
+  https?: HttpsAgent;
+}
+
 /** A `fetch` for upstream calls: streams a `ReadableStream` body with backpressure, streams the answer back. */
-export function createUpstreamFetch(timeouts: UpstreamTimeouts = {}): (input: string | URL, init?: RequestInit) => Promise<Response> {
+export function createUpstreamFetch(timeouts: UpstreamTimeouts = {}, pools: UpstreamAgents = {}): (input: string | URL, init?: RequestInit) => Promise<Response> {
   const connectMs = timeouts.connectMs ?? 10_000;
   const idleMs = timeouts.idleMs ?? 120_000;
   for (const [name, value] of [['connectMs', connectMs], ['idleMs', idleMs]] as const) {
     if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`createProxy: upstreamTimeouts.${name} must be a positive number of milliseconds`);
   }
-  return (input, init) => send(input, init, connectMs, idleMs);
+  const chosen = {'http:': pools.http ?? agents['http:'], 'https:': pools.https ?? agents['https:']};
+  return (input, init) => send(input, init, connectMs, idleMs, chosen);
 }
 
 /** With the default timeouts. */
 export const upstreamFetch = createUpstreamFetch();
 
-function send(input: string | URL, init: RequestInit = {}, connectMs: number, idleMs: number): Promise<Response> {
+function send(input: string | URL, init: RequestInit = {}, connectMs: number, idleMs: number, pools: typeof agents): Promise<Response> {
   const url = new URL(String(input));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`upstream: unsupported protocol ${url.protocol}`));
   const headers: Record<string, string> = {};
@@ -53,7 +60,7 @@ function send(input: string | URL, init: RequestInit = {}, connectMs: number, id
 
   return new Promise<Response>((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, {method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: init.signal ?? undefined});
+    const req = send(url, {method: init.method ?? 'GET', headers, agent: pools[url.protocol as 'http:' | 'https:'], signal: init.signal ?? undefined});
     let settled = false;
     const fail = (error: unknown) => {
       if (settled) return;

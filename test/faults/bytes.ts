@@ -22,6 +22,8 @@ export interface FileSpec {
   size: number;
   seed: number;
   type?: string;
+  /** The folder path ('album', 'a/b') it is handed with, as a picked or dropped folder's file: it lands there under the case's place. */
+  folder?: string;
   /** Fixed, so the same file added after a reload is recognised as the same (resume records key on it). */
   lastModified?: number;
 }

@@ -129,10 +129,18 @@ export const cases: Case[] = [
   },
   {
     // The single-step upload stores the file before it answers: when that answer is lost, whatever the
-    // client does next must leave one file, beside the bystander, and no second copy.
+    // client does next must leave one file, beside the bystander, and no second copy. The connection is a
+    // reused one, so the browser itself may send the request again before page code hears of it.
     name: 'network: reset after a single-step upload was stored',
     expected: 'success, one file',
-    run: (ctx) => upload(ctx, {place: INBOX, specs: [spec('reset-single.txt', 40_000)], faults: [{path: SINGLE, kind: 'reset', times: 1}]}),
+    fast: true,
+    run: (ctx) => resetAfterSingle(ctx, 'token'),
+  },
+  {
+    // Through the proxy the page's connection stays whole: the proxy's upstream request is the one reset.
+    name: 'network: reset after a single-step upload was stored (proxy)',
+    expected: 'success, one file',
+    run: (ctx) => resetAfterSingle(ctx, 'proxy'),
   },
   {
     name: 'network: server stalls past the request timeout',
@@ -229,10 +237,13 @@ export const cases: Case[] = [
     expected: 'success, one file',
     fast: true,
     async run(ctx) {
-      const result = await upload(ctx, {place: INBOX, specs: [spec('cut-single.txt', 40_000)], faults: [{path: SINGLE, kind: 'cut', times: 1}]});
+      // whenOk: the send refused for the bystander's name is answered; the one that stores the file is cut.
+      const result = await upload(ctx, {place: INBOX, specs: [spec('cut-single.txt', 40_000)], faults: [{path: SINGLE, kind: 'cut', times: 1, whenOk: true}]});
       const log = await ctx.requests();
+      const sends = log.filter((r) => r.path === SINGLE && r.method === 'POST');
+      const cut = sends.findIndex((r) => r.status === 0);
       result.checks!.push(['the retry looked for the stored file before sending again', log.some((r) => r.path === '/api/v2/file/list' && r.code === 0)]);
-      result.checks!.push(['the file was sent once', log.filter((r) => r.path === SINGLE && r.method === 'POST').length === 1]);
+      result.checks!.push([`nothing was sent after the send whose answer was cut (sends: ${sends.map((r) => r.status).join(', ')})`, cut >= 0 && cut === sends.length - 1]);
       return result;
     },
   },
@@ -276,6 +287,75 @@ export const cases: Case[] = [
       const files = await ctx.outcomes([ctx.given(first, 'success', undefined, storedAs), ctx.given(second)]);
       const domains = (await ctx.requests()).filter((r) => r.path === '/upload/v2/file/domain' && r.method === 'GET').length;
       return {files, checks: [['both ended', firstDone && settled], [`the domain was asked again after the failure (${domains} times)`, domains >= 2]]};
+    },
+  },
+  {
+    // 123pan's own create example names "http://openapi-upload.123242.com": the proxy must upgrade it.
+    name: 'server: upload servers named over plain http, v2 slices (proxy)',
+    expected: 'success over https, no token on plain http',
+    uploadTls: true,
+    emulator: {serverScheme: 'http'},
+    run: (ctx) => plainHttpServer(ctx, 'v2', spec('plain-http.bin', V2)),
+  },
+  {
+    name: 'server: single-step domain named over plain http (proxy)',
+    expected: 'success over https, no token on plain http',
+    uploadTls: true,
+    emulator: {serverScheme: 'http'},
+    run: (ctx) => plainHttpServer(ctx, 'single', spec('plain-http.txt', 40_000)),
+  },
+  {
+    name: 'server: image folder named by the files\' path already exists',
+    expected: 'both land in the existing folder, no second one',
+    async run(ctx) {
+      const specs = [{...spec('a.png', 3000, 'image/png'), folder: 'album'}, {...spec('b.png', 3100, 'image/png'), folder: 'album'}];
+      const result = await upload(ctx, {place: {...GALLERY, subfolders: ['album']}, specs, apart: true});
+      result.checks!.push(...(await oneAlbum(ctx)));
+      return result;
+    },
+  },
+  {
+    // The image host has no containDir: each tab lists the folder, finds no "album" and makes it. The first
+    // mkdir is held 3 s, so the other tab looks before it lands and makes it too: 123pan refuses that one.
+    name: 'server: image folder made by another tab between list and mkdir',
+    expected: 'both land in one folder: the refused mkdir lists and reuses it',
+    async run(ctx) {
+      const a = {...spec('tab-a.png', 3000, 'image/png'), folder: 'album'};
+      const b = {...spec('tab-b.png', 3100, 'image/png'), folder: 'album'};
+      await prepare(ctx, GALLERY);
+      const first = await ctx.openPage();
+      const second = await ctx.openPage({context: ctx.context});
+      await ctx.mount('token', {}, first);
+      await ctx.mount('token', {}, second);
+      await ctx.fault({path: '/upload/v1/oss/file/mkdir', kind: 'slow', delayMs: 3000, times: 1});
+      await Promise.all([ctx.add([a], first), ctx.add([b], second)]);
+      const settled = (await ctx.settle(1, 60_000, first)) && (await ctx.settle(1, 60_000, second));
+      const files = [...(await ctx.outcomes([ctx.given(a)], first)), ...(await ctx.outcomes([ctx.given(b)], second))];
+      const mkdirs = (await ctx.requests()).filter((r) => r.path === '/upload/v1/oss/file/mkdir').map((r) => r.code);
+      return {
+        files,
+        pages: [first, second],
+        checks: [['both tabs ended', settled], [`one mkdir made the folder and the other was refused as existing (codes ${mkdirs.join(', ')})`, mkdirs.includes(0) && mkdirs.includes(5060)], ...(await oneAlbum(ctx))],
+      };
+    },
+  },
+  {
+    name: 'server: content review rejects an image (stored, never served)',
+    expected: 'a clear content-review error; the file kept by 123pan, neither lost nor copied',
+    async run(ctx) {
+      const file = spec('flagged.png', 3300, 'image/png');
+      await prepare(ctx, GALLERY);
+      const g = ctx.given(file, 'error', /content review/);
+      // 123pan keeps the file where it was sent; only serving it is refused.
+      g.lands = {target: 'image', path: ctx.pathOf(file.name)};
+      await ctx.configure({reviewRejects: [g.md5]});
+      await ctx.openPage();
+      await ctx.mount('token');
+      await ctx.add([file]);
+      const settled = await ctx.settle(1, 30_000);
+      const files = await ctx.outcomes([g]);
+      const {rows} = await ctx.rendered();
+      return {files, checks: [['ended', settled], ['the row shows why it failed', rows.some((r) => r.title === file.name && /content review/.test(r.error))]]};
     },
   },
   sliceFaultCase('server: 429 burst on slices', '429', [{path: SLICE, kind: '429', times: 4}]),
@@ -690,4 +770,36 @@ function corsCases(): Case[] {
       },
     },
   ];
+}
+
+/** A single-step upload beside the bystander whose storing send is reset: one file, no copy. */
+async function resetAfterSingle(ctx: CaseContext, mode: 'token' | 'proxy') {
+  // Proxy mode would take v1 by itself (bytes straight to storage): single-step asked for.
+  const result = await upload(ctx, {mode, place: INBOX, attrs: {'drive-flow': 'single'}, specs: [spec(`reset-single-${mode}.txt`, 40_000)], faults: [{path: SINGLE, kind: 'reset', times: 1, whenOk: true}]});
+  const sends = (await ctx.requests()).filter((r) => r.path === SINGLE && r.method === 'POST');
+  result.checks!.push([`the send that stored the file went unanswered (${sends.length} sends: ${sends.map((r) => r.status).join(', ')})`, sends.some((r) => r.status === 0)]);
+  return result;
+}
+
+/**
+ * Proxy mode against upload servers 123pan names over plain http: checked on the wire, at the emulator's
+ * upload port, which answers both schemes. No request with a token may come over plain http, and the
+ * file's bytes must have gone over https.
+ */
+async function plainHttpServer(ctx: CaseContext, flow: 'v2' | 'single', file: ReturnType<typeof spec>) {
+  const result = await upload(ctx, {mode: 'proxy', place: INBOX, attrs: {'drive-flow': flow}, specs: [file]});
+  const uploadHost = new URL(ctx.emu.uploadOrigin).host;
+  const onUpload = (await ctx.requests()).filter((r) => new URL(r.url).host === uploadHost);
+  const plain = onUpload.filter((r) => r.url.startsWith('http:') && r.token);
+  const bytes = flow === 'v2' ? SLICE : SINGLE;
+  const secure = onUpload.filter((r) => r.url.startsWith('https:') && r.token && r.path === bytes && r.code === 0);
+  result.checks!.push([`no request with a token over plain http (${plain.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'})`, plain.length === 0]);
+  result.checks!.push([`the bytes went over https (${secure.length} ${bytes} requests)`, secure.length > 0]);
+  return result;
+}
+
+/** Exactly one "album" in the case's gallery folder. */
+async function oneAlbum(ctx: CaseContext): Promise<[string, boolean][]> {
+  const albums = (await ctx.folders()).filter((f) => f.name === 'album' && String(f.parentID) === String(ctx.place.parentID));
+  return [[`one "album" folder in the gallery (${albums.length})`, albums.length === 1]];
 }

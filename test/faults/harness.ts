@@ -6,13 +6,14 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Browser, BrowserContext, ElementHandle, Page} from 'puppeteer-core';
 import {startEmulatorServer, type EmulatorServer} from '../../src/emulator/node.ts';
-import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile} from '../../src/emulator/types.ts';
+import type {EmulatorOptions, Fault, RequestLogEntry, StoredFile, StoredFolder} from '../../src/emulator/types.ts';
 import {createClient} from 'redis';
-import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler} from '../../src/server/index.ts';
+import {RedisTokenStore, createAccountLimiter, createProxy, createTokenBroker, createTokenHandler, type UpstreamAgents} from '../../src/server/index.ts';
 import {fileBytes, type FileSpec} from './bytes.ts';
 import type {FileOutcome, Given, Target} from './judge.ts';
 import {md5Of, PanApi} from './pan-api.ts';
 import type {FaultHarness, RecordedEvent, RenderedRow, TaskSummary} from './page.ts';
+import {TEST_UPLOAD_HOST, testCertificate, toUploadServer} from './upload-tls.ts';
 
 export type Mode = 'token' | 'proxy';
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -28,6 +29,8 @@ export interface Place {
   target: Target;
   /** The folder's name under the root; none for the root itself. */
   folder?: string;
+  /** Folders already inside it before the case starts (one a file's path names must be reused, not made again). */
+  subfolders?: string[];
 }
 
 /** A file on the server before the case starts, which must be there, untouched, afterwards. */
@@ -46,6 +49,8 @@ export class CaseContext {
   readonly failedRequests: string[] = [];
   readonly jsonBodies: {url: string; body: string}[] = [];
   mode: Mode = 'token';
+  /** How the case's proxies reach upstream (uploadTls cases: 123pan's upload host to the emulator, over the test certificate). */
+  upstreamAgents?: UpstreamAgents;
   /** Where the case uploads to, and what was on the server when the step under test began. */
   place: Place & {parentID?: number | string} = {target: 'drive'};
   before: StoredFile[] = [];
@@ -53,8 +58,8 @@ export class CaseContext {
   readonly handed = new Set<string>();
   /** Log entries before this index belong to the seeding, not to the case. */
   private logStart = 0;
-  private consumedTasks = new Set<string>();
-  private consumedRejections = new Set<number>();
+  /** Tasks and refusals already matched to a given file, per page: two tabs number theirs alike. */
+  private consumed = new WeakMap<Page, {tasks: Set<string>; rejections: Set<number>}>();
 
   private constructor(
     readonly id: string,
@@ -63,11 +68,13 @@ export class CaseContext {
     private readonly browser: Browser,
   ) {}
 
-  static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}): Promise<CaseContext> {
+  static async open(id: string, origin: string, browser: Browser, options: EmulatorOptions = {}, uploadTls = false): Promise<CaseContext> {
     // 1 MiB slices: a 17 MiB file (just above the single-step size) becomes 17 slices to fault.
     // CORS open on every origin unless the case says otherwise: token mode's page calls the API itself.
-    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options});
+    const tls = uploadTls ? await testCertificate() : undefined;
+    const emu = await startEmulatorServer({sliceSize: 1024 * 1024, ossSliceSize: 1024 * 1024, cors: 'all', ...options, ...(tls && {tls, serverHost: TEST_UPLOAD_HOST})});
     const ctx = new CaseContext(id, emu, origin, browser);
+    if (tls) ctx.upstreamAgents = toUploadServer(Number(new URL(emu.uploadOrigin).port), tls.cert);
     ctx.remount();
     return ctx;
   }
@@ -84,7 +91,7 @@ export class CaseContext {
     };
     const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: this.emu.apiOrigin, fetch: record as typeof fetch});
     const tokens = createTokenHandler(broker);
-    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`});
+    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`, upstreamAgents: this.upstreamAgents});
     const entry = {
       tokenRequests: mounts.get(this.id)?.tokenRequests ?? 0,
       token: ((req, res, next) => {
@@ -157,6 +164,9 @@ export class CaseContext {
   async files(): Promise<StoredFile[]> {
     return (await this.control<{files: StoredFile[]}>('files')).files;
   }
+  async folders(): Promise<StoredFolder[]> {
+    return (await this.control<{folders: StoredFolder[]}>('files')).folders;
+  }
   async requests(): Promise<RequestLogEntry[]> {
     return (await this.control<{requests: RequestLogEntry[]}>('requests')).requests.slice(this.logStart);
   }
@@ -168,6 +178,7 @@ export class CaseContext {
   async seed(place: Place, bystanders: Bystander[]): Promise<void> {
     const api = new PanApi(this.emu);
     const parentID = place.folder ? await api.mkdir(place.target, place.folder) : place.target === 'drive' ? 0 : '';
+    for (const name of place.subfolders ?? []) await api.mkdir(place.target, name, parentID);
     for (const b of bystanders) {
       const bytes = fileBytes(b.size, b.seed);
       if (place.target === 'drive') await api.single(parentID as number, b.name, bytes);
@@ -197,7 +208,7 @@ export class CaseContext {
    */
   given(spec: FileSpec, expect: Given['expect'] = 'success', reason?: RegExp, storedAs = spec.name): Given {
     const g: Given = {name: spec.name, size: spec.size, md5: md5Of(fileBytes(spec.size, spec.seed)), expect, reason};
-    if (expect === 'success') g.lands = {target: this.place.target, path: this.pathOf(storedAs)};
+    if (expect === 'success') g.lands = {target: this.place.target, path: this.pathOf(spec.folder ? `${spec.folder}/${storedAs}` : storedAs)};
     return g;
   }
 
@@ -318,10 +329,12 @@ export class CaseContext {
     const [tasks, events] = await Promise.all([this.tasks(page), this.events(page)]);
     const rejections = events.filter((e) => e.type === 'pan-file-rejected').map((e) => e.detail as {name: string; reason: string; size: number});
     const errors = events.filter((e) => e.type === 'pan-upload-error').map((e) => e.detail as {id: string; name: string; message: string});
+    if (!this.consumed.has(page)) this.consumed.set(page, {tasks: new Set(), rejections: new Set()});
+    const consumed = this.consumed.get(page)!;
     return list.map((g) => {
-      const task = tasks.find((t) => !this.consumedTasks.has(t.id) && t.name === g.name && t.size === g.size);
+      const task = tasks.find((t) => !consumed.tasks.has(t.id) && t.name === g.name && t.size === g.size);
       if (task) {
-        this.consumedTasks.add(task.id);
+        consumed.tasks.add(task.id);
         if (task.status === 'done') return {given: g, outcome: 'success', clear: true, text: `fileID ${task.fileID}`, task};
         if (task.status === 'error') {
           const detail = errors.find((e) => e.id === task.id);
@@ -332,9 +345,9 @@ export class CaseContext {
         if (task.status === 'canceled') return {given: g, outcome: 'canceled', clear: true, text: 'canceled', task};
         return {given: g, outcome: 'unfinished', clear: false, text: task.status, task};
       }
-      const index = rejections.findIndex((r, i) => !this.consumedRejections.has(i) && r.name === g.name && r.size === g.size);
+      const index = rejections.findIndex((r, i) => !consumed.rejections.has(i) && r.name === g.name && r.size === g.size);
       if (index >= 0) {
-        this.consumedRejections.add(index);
+        consumed.rejections.add(index);
         const r = rejections[index]!;
         const clear = r.reason.includes(g.name) && (!g.reason || g.reason.test(r.reason));
         return {given: g, outcome: 'rejected', clear, text: r.reason};

@@ -28,7 +28,10 @@ export interface Given {
   expect: 'success' | 'error' | 'rejected' | 'canceled';
   /** For error/rejected: the reason the message must give. */
   reason?: RegExp;
-  /** For success: where it must land. */
+  /**
+   * For success: where it must land. For an error 123pan reports after keeping the file (content review
+   * rejected it: stored, never served): where it is kept; the file is then neither lost nor a copy.
+   */
   lands?: {target: Target; path: string};
 }
 
@@ -104,10 +107,10 @@ const where = (f: {target: string; path: string}) => `${f.target}:${f.path}`;
 const short = (name: string) => (name.length > 40 ? `${name.slice(0, 37)}…` : name);
 const ended = (o: FileOutcome['outcome']) => o === 'error' || o === 'rejected';
 
-/** Where every given file expected to succeed lands: the default expectation. */
+/** Where every given file expected to succeed lands, and every failed one 123pan keeps: the default expectation. */
 export function landing(files: FileOutcome[]): Expected[] {
   return files
-    .filter((f) => f.given.expect === 'success')
+    .filter((f) => f.given.expect === 'success' || (f.given.expect === 'error' && f.given.lands))
     .map((f) => {
       if (!f.given.lands) throw new Error(`${f.given.name}: a file expected to succeed must say where it lands`);
       return {...f.given.lands, md5: f.given.md5, size: f.given.size};

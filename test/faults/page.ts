@@ -81,7 +81,10 @@ const harness = {
 
   /** Files built in the page (small ones: Chromium cannot read in-page Blobs of ~384 MiB or more). */
   add(specs: FileSpec[]): {added: number; rejected: number} {
-    const files = specs.map((s) => new File([fileBytes(s.size, s.seed)], s.name, {type: s.type ?? '', lastModified: s.lastModified ?? 1_700_000_000_000}));
+    const files = specs.map((s) => {
+      const file = new File([fileBytes(s.size, s.seed)], s.name, {type: s.type ?? '', lastModified: s.lastModified ?? 1_700_000_000_000});
+      return s.folder ? {file, relativePath: s.folder} : file;
+    });
     const {added, rejected} = element!.addFiles(files);
     return {added: added.length, rejected: rejected.length};
   },

@@ -50,10 +50,10 @@ export class PanApi {
     return envelope.data;
   }
 
-  /** A folder under the target's root; its id as the element's parent-id wants it. */
-  async mkdir(target: Target, name: string): Promise<number | string> {
-    if (target === 'drive') return (await this.call<{dirID: number}>('/upload/v1/file/mkdir', {name, parentID: 0})).dirID;
-    return (await this.call<{list: {dirID: string}[]}>('/upload/v1/oss/file/mkdir', {name: [name], parentID: '', type: 1})).list[0]!.dirID;
+  /** A folder under `parentID` (default the target's root); its id as the element's parent-id wants it. */
+  async mkdir(target: Target, name: string, parentID: number | string = target === 'drive' ? 0 : ''): Promise<number | string> {
+    if (target === 'drive') return (await this.call<{dirID: number}>('/upload/v1/file/mkdir', {name, parentID})).dirID;
+    return (await this.call<{list: {dirID: string}[]}>('/upload/v1/oss/file/mkdir', {name: [name], parentID, type: 1})).list[0]!.dirID;
   }
 
   /** Drive single-step upload (up to 1 GB): one request. */

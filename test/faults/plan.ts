@@ -15,6 +15,11 @@ export interface Case {
   /** Engines the case cannot run in, each with the reason (the run prints it). */
   notIn?: Partial<Record<'firefox', string>>;
   emulator?: EmulatorOptions;
+  /**
+   * The upload server answers https too (test/fixtures/tls), named by 123pan's own upload host, which the
+   * case's proxies reach it by: what a case needs to see which scheme the token travelled by.
+   */
+  uploadTls?: true;
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<CaseResult>;
 }

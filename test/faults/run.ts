@@ -107,7 +107,7 @@ async function runCase(c: Case, index: number): Promise<Row> {
   let verdict: Verdict;
   const limit = c.timeoutMs ?? 90_000;
   try {
-    ctx = await CaseContext.open(`c${index}`, origin, browser, c.emulator);
+    ctx = await CaseContext.open(`c${index}`, origin, browser, c.emulator, c.uploadTls);
     const run = c.run(ctx);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const result = await Promise.race([

@@ -146,3 +146,24 @@ describe('the fault judge against broken clients', () => {
     assert.deepEqual(caught(counts), {silentDrops: 1, dataLost: 1});
   });
 });
+
+describe('a file 123pan keeps but reports failed (content review)', () => {
+  /** Sent, stored, then failed with the review's clear error, as the element reports it. */
+  const reviewed: Client = async (f) => {
+    await api.single(folderID, f.name, f.bytes);
+    return failure(f, new Error('was rejected by 123pan\'s content review'));
+  };
+  const expectError = (list: Upload[], kept: boolean) =>
+    list.map((f) => ({...f, given: {...f.given, expect: 'error' as const, reason: /content review/, lands: kept ? f.given.lands : undefined}}));
+
+  it('expected as an error kept where it landed: neither lost nor a copy', async () => {
+    const counts = await judged(reviewed, expectError(files(), true));
+    assert.deepEqual(caught(counts), {});
+    assert.equal(counts.clearErrors, 2);
+  });
+
+  it('without saying where it is kept, the stored files are copies: the expectation is what makes it pass', async () => {
+    const counts = await judged(reviewed, expectError(files(), false));
+    assert.deepEqual(caught(counts), {duplicates: 2});
+  });
+});

@@ -43,6 +43,12 @@ describe('shouldRetry', () => {
     assert.equal(shouldRetry(errorFrom(raw(403, 'no')), 0, delays), null);
     assert.equal(shouldRetry(errorFrom(raw(404, 'no')), 0, delays), null);
   });
+  it("retries a gateway's envelope with HTTP 502/504 (the proxy could not reach 123pan), not its other refusals", () => {
+    const unreachable = errorFrom(raw(502, {code: 502, message: 'pan-uploader proxy: /upload/v2/file/single/create: 123pan could not be reached', data: null}));
+    assert.notEqual(shouldRetry(unreachable, 0, delays), null);
+    assert.notEqual(shouldRetry(errorFrom(raw(504, {code: 504, message: 'pan-uploader proxy: 123pan did not answer in time', data: null})), 0, delays), null);
+    assert.equal(shouldRetry(errorFrom(raw(403, {code: 403, message: 'pan-uploader proxy: folder not allowed', data: null})), 0, delays), null);
+  });
   it('retries body code 1 (internal error) at most twice: it is also a final refusal', () => {
     const code1 = errorFrom(raw(200, {code: 1, message: 'Please include the platform field', data: null, 'x-traceID': 't-1'}));
     assert.notEqual(shouldRetry(code1, 0, delays), null);

@@ -126,6 +126,7 @@ describe('options', () => {
       ossTaskMs: 2000,
       cors: {api: 'none', upload: 'none', storage: 'none'},
       singleDomain: '',
+      serverHost: '',
       retiredHosts: [],
       reviewRejects: [],
     });
@@ -733,6 +734,18 @@ describe('faults', () => {
     assert.equal((await ok('/upload/v2/file/upload_complete', {preuploadID})).completed, true, 'the slice was stored');
     const log = server.emulator.requests.filter((r) => r.path === '/upload/v2/file/slice');
     assert.equal(log[0].status, 0);
+  });
+
+  it('reset whenOk: a refused request is answered and leaves the fault armed; the first that succeeds is reset', async () => {
+    const data = bytes(100);
+    const {preuploadID} = await createV2(data);
+    server.emulator.fault({path: '/upload/v2/file/upload_complete', kind: 'reset', times: 1, whenOk: true});
+    await refused('/upload/v2/file/upload_complete', {preuploadID}, Code.SLICES_MISSING);
+    assert.equal((await sendSlice(preuploadID, 1, data)).code, 0);
+    await assert.rejects(call('/upload/v2/file/upload_complete', {preuploadID}));
+    const log = server.emulator.requests.filter((r) => r.path === '/upload/v2/file/upload_complete').map((r) => r.status);
+    assert.deepEqual(log, [200, 0]);
+    assert.throws(() => server.emulator.fault({path: '*', kind: 'drop', whenOk: true}), /whenOk/);
   });
 
   it('http500, code1, 429, 401 answer as their names say; slow answers late; rate 0 never fires', async () => {

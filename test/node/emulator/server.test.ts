@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 import {once} from 'node:events';
-import {readdir} from 'node:fs/promises';
+import {readdir, readFile} from 'node:fs/promises';
 import {type IncomingMessage, request} from 'node:http';
+import {request as httpsRequest} from 'node:https';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -33,6 +34,36 @@ describe('origins', () => {
     for (const origin of origins) assert.match(origin, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(server.emulator.options.apiOrigin, server.apiOrigin);
     assert.equal(server.emulator.options.serverScheme, 'http');
+  });
+});
+
+describe('upload server over both schemes', () => {
+  it('with tls, one port answers http and https; the log tells them apart and notes a token; create names serverHost', async () => {
+    const fixtures = new URL('../../fixtures/tls/', import.meta.url);
+    const [key, cert] = await Promise.all([readFile(new URL('upload.key', fixtures)), readFile(new URL('upload.crt', fixtures))]);
+    const emu = await startEmulatorServer({tls: {key, cert}, serverScheme: 'http', serverHost: 'openapi-upload.123242.com', limits: 'none'});
+    try {
+      const port = Number(new URL(emu.uploadOrigin).port);
+      const {accessToken} = emu.emulator.issueToken();
+      const headers = {authorization: `Bearer ${accessToken}`, platform: 'open_platform'};
+      const secure = await new Promise<number>((resolve, reject) => {
+        const req = httpsRequest({host: '127.0.0.1', port, path: '/upload/v2/file/domain', ca: cert, servername: 'openapi-upload.123242.com', headers}, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject).end();
+      });
+      // Answered by the emulator's route table over TLS (the domain endpoint lives on the API origin).
+      assert.equal(secure, 404);
+      const plain = await fetch(`${emu.uploadOrigin}/upload/v2/file/domain`);
+      await plain.arrayBuffer();
+      const log = emu.emulator.requests.map((r) => [new URL(r.url).protocol, r.token]);
+      assert.deepEqual(log, [['https:', true], ['http:', false]]);
+      const created = await fetch(`${emu.apiOrigin}/upload/v2/file/create`, {method: 'POST', headers: {...headers, 'content-type': 'application/json'}, body: JSON.stringify({parentFileID: 0, filename: 'a.bin', etag: '0123456789abcdef0123456789abcdef', size: 20 * 1024 * 1024})});
+      assert.deepEqual((await created.json()).data.servers, ['http://openapi-upload.123242.com']);
+    } finally {
+      await emu.close();
+    }
   });
 });
 

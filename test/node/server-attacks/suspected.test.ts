@@ -60,6 +60,23 @@ describe('attacks: the suspected ones', () => {
     assert.equal(mine.json().code, 0, mine.text);
   });
 
+  it('two uploads answered at once to a page holding no cookie yet: both stay readable by that page', async () => {
+    const url = await bench.singleCreateURL();
+    const send = (name: string) => fetch(url, {method: 'POST', headers: {'content-type': multipartType()}, body: multipartBody(validParts(bench.pinned, name))});
+    const answers = await Promise.all([send('first.txt'), send('second.txt')]);
+    const fileIDs = await Promise.all(answers.map(async (a) => ((await a.json()) as Envelope).data.fileID as number));
+    // What a browser then holds: each Set-Cookie in the order the answers came, a later one replacing an earlier of the same name.
+    const jar = new Map<string, string>();
+    for (const a of answers) for (const set of a.headers.getSetCookie()) jar.set(set.split('=')[0]!, set.split(';')[0]!);
+    const cookie = [...jar.values()].join('; ');
+    for (const fileID of fileIDs) {
+      const res = await rawRequest(`${bench.origin}/pan-api/api/v1/file/download_info?fileId=${fileID}`, {headers: {cookie}});
+      assert.equal(res.json().code, 0, `fileID ${fileID} with "${cookie}": ${res.text}`);
+    }
+    const other = await rawRequest(`${bench.origin}/pan-api/api/v1/file/download_info?fileId=${fileIDs[0]}`, {headers: {cookie: `pan-uploader-visitor-${'0'.repeat(32)}=1`}});
+    assert.equal(other.status, 403, 'another visitor\'s cookie');
+  });
+
   it('binds it to the name authorize gives, when it gives one', async () => {
     let user = 'alice';
     bench.remount({authorize: () => user});
