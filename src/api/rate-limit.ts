@@ -40,8 +40,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 /**
  * The server counts requests in a sliding one-second window, by when they ARRIVE. Spacing alone (1/QPS
  * apart) is not enough: network jitter can bring N+1 spaced requests inside one second, and a 429 costs
- * a cool-down for the whole client. So each lane also keeps a log of its last N sends, and request N+1
- * waits until the oldest of them is older than the window plus this much (the jitter it absorbs).
+ * a cool-down for the whole client. So each lane also keeps, for its last N sends, the latest moment each
+ * can have arrived, and request N+1 waits until the earliest of those is a window old. Unanswered, a
+ * request is assumed to arrive within this much of leaving (the jitter it absorbs); once its answer is
+ * back, it certainly arrived before that, which is usually sooner and costs no guess.
  */
 const WINDOW_MARGIN_MS = 50;
 
@@ -51,8 +53,11 @@ const WINDOW_MARGIN_MS = 50;
  */
 const LATE_TOLERANCE_MS = 20;
 
+/** Called when the request's answer came back (any answer from the server): it has certainly arrived. */
+export type Answered = () => void;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (answered: Answered) => void;
   reject: (reason: unknown) => void;
   /** Detaches the abort listener. */
   release: () => void;
@@ -67,8 +72,8 @@ interface Lane {
   /** At most `perWindow` sends in any `windowMs` (plus the margin). */
   perWindow: number;
   windowMs: number;
-  /** When the last `perWindow` requests really went, oldest first. */
-  sent: number[];
+  /** For requests possibly still in the server's window: the latest each can have arrived (at most `perWindow`). */
+  sent: {arrivedBy: number}[];
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -84,11 +89,14 @@ export class RateLimiter {
     this.now = now;
   }
 
-  /** Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. */
-  acquire(path: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. Resolves
+   * with a function to call when the request's answer arrives, which lets the next turn come sooner.
+   */
+  acquire(path: string, signal?: AbortSignal): Promise<Answered> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const lane = this.lane(path);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Answered>((resolve, reject) => {
       const onAbort = () => {
         const index = lane.queue.indexOf(waiter);
         if (index >= 0) lane.queue.splice(index, 1);
@@ -136,8 +144,10 @@ export class RateLimiter {
     if (lane.timer !== undefined) return;
     while (lane.queue.length > 0) {
       const now = this.now();
+      // A request that arrived a whole window ago no longer counts at the server.
+      if (lane.sent.length > 0) lane.sent = lane.sent.filter((s) => s.arrivedBy > now - lane.windowMs);
       const windowFull = lane.sent.length >= lane.perWindow;
-      const windowFree = windowFull ? lane.sent[0]! + lane.windowMs + WINDOW_MARGIN_MS : -Infinity;
+      const windowFree = windowFull ? Math.min(...lane.sent.map((s) => s.arrivedBy)) + lane.windowMs : -Infinity;
       const ready = Math.max(lane.lastStart + lane.intervalMs, windowFree, this.coolDownUntil);
       if (ready > now) {
         lane.timer = setTimeout(() => {
@@ -148,13 +158,22 @@ export class RateLimiter {
       }
       const waiter = lane.queue.shift()!;
       lane.lastStart = now - ready <= LATE_TOLERANCE_MS ? ready : now;
-      // The log keeps real send times: the window is what the server counts, late timers or not.
+      // The log counts from real send times: the window is what the server counts, late timers or not.
+      let answered: Answered = () => {};
       if (lane.perWindow !== Infinity) {
-        lane.sent.push(now);
-        if (lane.sent.length > lane.perWindow) lane.sent.shift();
+        const entry = {arrivedBy: now + WINDOW_MARGIN_MS};
+        lane.sent.push(entry);
+        answered = () => {
+          entry.arrivedBy = Math.min(entry.arrivedBy, this.now());
+          if (lane.queue.length > 0 && lane.timer !== undefined) {
+            clearTimeout(lane.timer);
+            lane.timer = undefined;
+            this.pump(lane);
+          }
+        };
       }
       waiter.release();
-      waiter.resolve();
+      waiter.resolve(answered);
     }
   }
 }

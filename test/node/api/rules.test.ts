@@ -230,6 +230,36 @@ describe('RateLimiter', () => {
     // Still close to the allowed rate: the third second's last send goes at 2 × 1050 + 19 × 50 ms.
     assert.ok(starts.at(-1)! < 2 * 1050 + 19 * 50 + 150, `the burst took ${starts.at(-1)!.toFixed(0)} ms`);
   });
+  it('an answered request frees its place in the window a window after its answer, not after the guessed jitter', async () => {
+    let clock = 0;
+    const limiter = new RateLimiter({'/a': 2}, () => clock);
+    const first = await limiter.acquire('/a'); // goes at 0
+    clock = 500;
+    await limiter.acquire('/a'); // goes at 500, never answered: counted as arriving by 550
+    clock = 510;
+    first(); // the server answered the first by 510, so it arrived by then
+    clock = 1000;
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    let third = false;
+    void limiter.acquire('/a').then(() => (third = true));
+    await tick();
+    assert.equal(third, false, 'the first is in the window until 1510');
+    clock = 1509;
+    await tick();
+    assert.equal(third, false);
+    clock = 1510;
+    await new Promise((r) => setTimeout(r, 560)); // the lane's timer, set for 1510 at 1000
+    assert.equal(third, true, 'goes at 1510, not at 1050 + the 50 ms margin guessed for an unanswered request');
+    // The unanswered second still counts until 550 + 1000: a fourth waits for it.
+    clock = 1520;
+    let fourth = false;
+    void limiter.acquire('/a').then(() => (fourth = true));
+    await tick();
+    assert.equal(fourth, false, 'the unanswered second holds its place until 1550');
+    clock = 2100;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(fourth, true);
+  });
   it('a fractional rate allows whole requests per window: 0.5 QPS is one every 2 s', async () => {
     let clock = 0;
     const limiter = new RateLimiter({'/a': 0.5}, () => clock);
