@@ -35,7 +35,7 @@ interface QueuedJob extends HashJob {
  * `HASH_BENCH_TUNE=1 npm run bench:hash`: 4–16 MiB chunks, 1–3 ahead, FileReaderSync, streams and BYOB reads all
  * cost within 10% of each other in CPU per byte; this was among the fastest and divides 16 MiB slices evenly.
  */
-export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
+export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'byob'};
 
 /** From this size a whole-file job is read by one worker and hashed by another. */
 export const PIPELINE_MIN_SIZE = 32 * 1024 * 1024;

@@ -80,7 +80,7 @@ async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffe
       let done = false;
       while (filled < buffer.byteLength) {
         // A BYOB read takes the buffer and hands it back in the result, as a new ArrayBuffer object.
-        const result = await reader.read(new Uint8Array(buffer, filled));
+        const result = await reader.read(new Uint8Array(buffer, filled)).catch(unreadable);
         if (result.value) buffer = result.value.buffer as ArrayBuffer;
         if (result.done) {
           done = true;
@@ -95,6 +95,15 @@ async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffe
   } finally {
     reader.releaseLock();
   }
+}
+
+/**
+ * A blob's stream fails a read of a file changed or deleted since it was picked with a bare TypeError ("network
+ * error" in Chromium): named as the failed read it is, as `arrayBuffer()` names it (NotReadableError).
+ */
+function unreadable(error: unknown): never {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  throw new DOMException(`the stream of the file failed (${detail})`, 'NotReadableError');
 }
 
 /** FileReaderSync: no read-ahead (the worker blocks on each read); kept to measure against. */
