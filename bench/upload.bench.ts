@@ -85,6 +85,23 @@ function ensureSmallFiles(): string[] {
  * summing RSS would count the pages they share once per process.
  */
 function treeRssMB(rootPid: number): number {
+  return treePss(rootPid).total;
+}
+
+/** What kind of process it is: Chromium's --type (renderer, utility = the network service, gpu-process), else its name. */
+function processKind(pid: number): string {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = cmdline.find((a) => a.startsWith('--type='))?.slice(7);
+    const sub = cmdline.find((a) => a.startsWith('--utility-sub-type='))?.slice(19);
+    return type ? (sub ? `${type}:${sub.split('.').at(-2) ?? sub}` : type) : readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return 'gone';
+  }
+}
+
+function treePss(rootPid: number): {total: number; byKind: Record<string, number>} {
+  const byKind: Record<string, number> = {};
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -101,25 +118,37 @@ function treeRssMB(rootPid: number): number {
   while (stack.length) {
     const pid = stack.pop()!;
     try {
-      kB += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      const pss = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      kB += pss;
+      const kind = processKind(pid);
+      byKind[kind] = (byKind[kind] ?? 0) + pss / 1024;
     } catch {
       // ended
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return kB / 1024;
+  return {total: kB / 1024, byKind};
 }
 
-async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{result: T; peakMB: number}> {
-  let peakMB = treeRssMB(pid);
-  const timer = setInterval(() => (peakMB = Math.max(peakMB, treeRssMB(pid))), 200);
+/** The peak of the tree's PSS while `work` runs, and how it was split between the processes at that moment. */
+async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{result: T; peakMB: number; peakByKind: Record<string, number>}> {
+  let peak = treePss(pid);
+  const sample = () => {
+    const now = treePss(pid);
+    if (now.total > peak.total) peak = now;
+  };
+  const timer = setInterval(sample, 200);
   try {
     const result = await work();
-    return {result, peakMB: Math.max(peakMB, treeRssMB(pid))};
+    sample();
+    return {result, peakMB: peak.total, peakByKind: peak.byKind};
   } finally {
     clearInterval(timer);
   }
 }
+
+const byKindNote = (byKind: Record<string, number>) =>
+  Object.entries(byKind).sort((a, b) => b[1] - a[1]).map(([k, mb]) => `${k} ${Math.round(mb)}`).join(', ');
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const seconds = (ms: number) => round(ms / 1000, 2);
@@ -309,17 +338,18 @@ let curlFloorMs: number | undefined;
 
 try {
   await page.goto(`${origin}/bench/upload/index.html`, 'runUpload');
-  const idleMB = treeRssMB(browserPid);
+  const idle = treePss(browserPid);
+  const idleMB = idle.total;
 
-  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; requests: number}> {
+  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; peakByKind: Record<string, number>; requests: number}> {
     emulator.reset();
     await page.setFiles('input#files', paths);
     const {accessToken} = emulator.issueToken();
     await settle(paths.length === 1 ? paths[0] : undefined);
-    const {result, peakMB} = await withPeakRss(browserPid, () =>
+    const {result, peakMB, peakByKind} = await withPeakRss(browserPid, () =>
       page.call<UploadRunResult>('runUpload', {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
     );
-    return {result, peakMB, requests: emulator.requests.length};
+    return {result, peakMB, peakByKind, requests: emulator.requests.length};
   }
 
   function checkStored(result: UploadRunResult, expected: Map<string, string>): number {
@@ -340,7 +370,7 @@ try {
   const bigRow: Row = {
     scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: big.result.ms, requests: big.requests, floorMs: floor.ms, peakMB: big.peakMB,
     failures: checkStored(big.result, new Map([[bigName, bigMd5]])),
-    note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests)`,
+    note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests); PSS MB idle ${byKindNote(idle.byKind)}, at the peak ${byKindNote(big.peakByKind)}`,
   };
   rows.push(bigRow);
   process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
@@ -432,6 +462,7 @@ try {
       idle_rss_mb: round(idleMB, 0),
       peak_rss_mb: round(Math.max(...rows.map((r) => r.peakMB)), 0),
       peak_rss_big_mb: round(bigRow.peakMB, 0),
+      growth_big_mb: bigRow.peakMB === undefined ? null : round(bigRow.peakMB - idleMB, 0),
       peak_rss_image_mb: round(imageRow.peakMB, 0),
       peak_rss_small_mb: round(smallRow.peakMB, 0),
     }),
