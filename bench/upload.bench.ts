@@ -80,14 +80,6 @@ function ensureSmallFiles(): string[] {
   return paths;
 }
 
-/**
- * Memory of a process and all its descendants (Chromium's browser, renderer, GPU, utility processes), as PSS:
- * summing RSS would count the pages they share once per process.
- */
-function treeRssMB(rootPid: number): number {
-  return treePss(rootPid).total;
-}
-
 /** What kind of process it is: Chromium's --type (renderer, utility = the network service, gpu-process), else its name. */
 function processKind(pid: number): string {
   try {
@@ -100,6 +92,11 @@ function processKind(pid: number): string {
   }
 }
 
+/**
+ * Memory of a process and all its descendants (Chromium's browser, renderer, GPU, utility processes), as PSS:
+ * summing RSS would count the pages they share once per process.
+ * Split by kind too, to see which process grew.
+ */
 function treePss(rootPid: number): {total: number; byKind: Record<string, number>} {
   const byKind: Record<string, number> = {};
   const children = new Map<number, number[]>();

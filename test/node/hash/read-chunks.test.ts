@@ -8,7 +8,7 @@ import {readChunks} from '../../../src/hash/read-chunks.ts';
 
 const chunkSize = 64 * 1024;
 
-function bytesOf(size: number): Uint8Array {
+function bytesOf(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 255;
   return bytes;
