@@ -219,11 +219,12 @@ export class PanClient {
           token = await this.tokens.get(signal);
         }
         const response = await attempt.send(token);
-        answered?.();
+        answered?.(true);
         const result = attempt.read(response) as T;
         if (attempt.api) this.rateLimitStreak = 0;
         return result;
       } catch (thrown) {
+        answered?.(false); // no-op once answered
         if (signal?.aborted || isAbortError(thrown)) throw abortedError(endpoint, signal?.reason ?? thrown);
         // Anything else is a bug, not a network condition: surface it as it is, without retrying.
         if (!(thrown instanceof PanApiError)) throw thrown;

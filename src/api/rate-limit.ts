@@ -39,11 +39,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 
 /**
  * The server counts requests in a sliding one-second window, by when they ARRIVE. Spacing alone (1/QPS
- * apart) is not enough: network jitter can bring N+1 spaced requests inside one second, and a 429 costs
- * a cool-down for the whole client. So each lane also keeps, for its last N sends, the latest moment each
- * can have arrived, and request N+1 waits until the earliest of those is a window old. Unanswered, a
- * request is assumed to arrive within this much of leaving (the jitter it absorbs); once its answer is
- * back, it certainly arrived before that, which is usually sooner and costs no guess.
+ * apart) is not enough: network jitter, a busy browser or a busy server can bring N+1 spaced requests
+ * inside one second, and a 429 costs a cool-down for the whole client. So each lane also keeps, for its
+ * last N sends, the latest moment each can have arrived: unknown until its answer is back (then it
+ * certainly had arrived), and request N+1 waits until the earliest of those is a window old. A request
+ * that fails without an answer may have arrived until then, plus this much.
  */
 const WINDOW_MARGIN_MS = 50;
 
@@ -53,8 +53,11 @@ const WINDOW_MARGIN_MS = 50;
  */
 const LATE_TOLERANCE_MS = 20;
 
-/** Called when the request's answer came back (any answer from the server): it has certainly arrived. */
-export type Answered = () => void;
+/**
+ * Called once the request is over: `answered` when the server's answer came back (any answer: it had
+ * certainly arrived), false when it failed without one or never left. Until then its place in the window is held.
+ */
+export type Answered = (answered: boolean) => void;
 
 interface Waiter {
   resolve: (answered: Answered) => void;
@@ -149,6 +152,8 @@ export class RateLimiter {
       const windowFull = lane.sent.length >= lane.perWindow;
       const windowFree = windowFull ? Math.min(...lane.sent.map((s) => s.arrivedBy)) + lane.windowMs : -Infinity;
       const ready = Math.max(lane.lastStart + lane.intervalMs, windowFree, this.coolDownUntil);
+      // Every place held by a request still unanswered: the next answer pumps again.
+      if (ready === Infinity) return;
       if (ready > now) {
         lane.timer = setTimeout(() => {
           lane.timer = undefined;
@@ -161,11 +166,12 @@ export class RateLimiter {
       // The log counts from real send times: the window is what the server counts, late timers or not.
       let answered: Answered = () => {};
       if (lane.perWindow !== Infinity) {
-        const entry = {arrivedBy: now + WINDOW_MARGIN_MS};
+        const entry = {arrivedBy: Infinity};
         lane.sent.push(entry);
-        answered = () => {
-          entry.arrivedBy = Math.min(entry.arrivedBy, this.now());
-          if (lane.queue.length > 0 && lane.timer !== undefined) {
+        answered = (withAnswer) => {
+          if (entry.arrivedBy !== Infinity) return;
+          entry.arrivedBy = this.now() + (withAnswer ? 0 : WINDOW_MARGIN_MS);
+          if (lane.queue.length > 0) {
             clearTimeout(lane.timer);
             lane.timer = undefined;
             this.pump(lane);
