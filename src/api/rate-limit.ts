@@ -72,7 +72,7 @@ interface Lane {
   intervalMs: number;
   queue: Waiter[];
   lastStart: number;
-  /** At most `perWindow` sends in any `windowMs` (plus the margin). */
+  /** At most `perWindow` arrivals in any `windowMs`. */
   perWindow: number;
   windowMs: number;
   /** For requests possibly still in the server's window: the latest each can have arrived (at most `perWindow`). */
@@ -94,7 +94,7 @@ export class RateLimiter {
 
   /**
    * Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. Resolves
-   * with a function to call when the request's answer arrives, which lets the next turn come sooner.
+   * with the function to call once the request is over: until then it holds its place in the window.
    */
   acquire(path: string, signal?: AbortSignal): Promise<Answered> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -163,7 +163,6 @@ export class RateLimiter {
       }
       const waiter = lane.queue.shift()!;
       lane.lastStart = now - ready <= LATE_TOLERANCE_MS ? ready : now;
-      // The log counts from real send times: the window is what the server counts, late timers or not.
       let answered: Answered = () => {};
       if (lane.perWindow !== Infinity) {
         const entry = {arrivedBy: Infinity};
