@@ -97,7 +97,7 @@ function processKind(pid: number): string {
  * summing RSS would count the pages they share once per process.
  * Split by kind too, to see which process grew.
  */
-function treePss(rootPid: number): {total: number; byKind: Record<string, number>} {
+function treePss(rootPid: number): {total: number; byKind: Record<string, number>; privateMB: number} {
   const byKind: Record<string, number> = {};
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
@@ -111,12 +111,17 @@ function treePss(rootPid: number): {total: number; byKind: Record<string, number
     }
   }
   let kB = 0;
+  // Pages no other process maps: unlike PSS, not lowered when other browsers on the machine map the same binary.
+  let privateKB = 0;
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop()!;
     try {
-      const pss = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+      const pss = field('Pss');
       kB += pss;
+      privateKB += field('Private_Clean') + field('Private_Dirty');
       const kind = processKind(pid);
       byKind[kind] = (byKind[kind] ?? 0) + pss / 1024;
     } catch {
@@ -124,21 +129,23 @@ function treePss(rootPid: number): {total: number; byKind: Record<string, number
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return {total: kB / 1024, byKind};
+  return {total: kB / 1024, byKind, privateMB: privateKB / 1024};
 }
 
 /** The peak of the tree's PSS while `work` runs, and how it was split between the processes at that moment. */
-async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{result: T; peakMB: number; peakByKind: Record<string, number>}> {
+async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{result: T; peakMB: number; peakByKind: Record<string, number>; peakPrivateMB: number}> {
   let peak = treePss(pid);
+  let peakPrivateMB = peak.privateMB;
   const sample = () => {
     const now = treePss(pid);
     if (now.total > peak.total) peak = now;
+    peakPrivateMB = Math.max(peakPrivateMB, now.privateMB);
   };
   const timer = setInterval(sample, 200);
   try {
     const result = await work();
     sample();
-    return {result, peakMB: peak.total, peakByKind: peak.byKind};
+    return {result, peakMB: peak.total, peakByKind: peak.byKind, peakPrivateMB};
   } finally {
     clearInterval(timer);
   }
@@ -334,25 +341,27 @@ let md5sumMs: number | undefined;
 let curlFloorMs: number | undefined;
 /** The big upload's growth over the browser's size just before it. */
 let bigGrowthMB: number | undefined;
+let bigPrivateGrowthMB: number | undefined;
 
 try {
   await page.goto(`${origin}/bench/upload/index.html`, 'runUpload');
   const idle = treePss(browserPid);
   const idleMB = idle.total;
 
-  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; peakByKind: Record<string, number>; beforeMB: number; requests: number}> {
+  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; peakByKind: Record<string, number>; beforeMB: number; privateGrowthMB: number; requests: number}> {
     emulator.reset();
     await page.setFiles('input#files', paths);
     const {accessToken} = emulator.issueToken();
     await settle(paths.length === 1 ? paths[0] : undefined);
     // The browser's size just before, as the median of 5 samples: one sample at page load swung by ±80 MB.
-    const samples: number[] = [];
-    for (let i = 0; i < 5; i++, await sleep(200)) samples.push(treePss(browserPid).total);
-    const beforeMB = samples.sort((a, b) => a - b)[2]!;
-    const {result, peakMB, peakByKind} = await withPeakRss(browserPid, () =>
+    const samples: {total: number; privateMB: number}[] = [];
+    for (let i = 0; i < 5; i++, await sleep(200)) samples.push(treePss(browserPid));
+    const beforeMB = samples.map((x) => x.total).sort((a, b) => a - b)[2]!;
+    const beforePrivateMB = samples.map((x) => x.privateMB).sort((a, b) => a - b)[2]!;
+    const {result, peakMB, peakByKind, peakPrivateMB} = await withPeakRss(browserPid, () =>
       page.call<UploadRunResult>('runUpload', {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
     );
-    return {result, peakMB, peakByKind, beforeMB, requests: emulator.requests.length};
+    return {result, peakMB, peakByKind, beforeMB, privateGrowthMB: peakPrivateMB - beforePrivateMB, requests: emulator.requests.length};
   }
 
   function checkStored(result: UploadRunResult, expected: Map<string, string>): number {
@@ -373,10 +382,11 @@ try {
   const bigRow: Row = {
     scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: big.result.ms, requests: big.requests, floorMs: floor.ms, peakMB: big.peakMB,
     failures: checkStored(big.result, new Map([[bigName, bigMd5]])),
-    note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests); PSS MB idle ${byKindNote(idle.byKind)}, at the peak ${byKindNote(big.peakByKind)}; just before ${round(big.beforeMB, 0)} MB, growth ${round(big.peakMB - big.beforeMB, 0)} MB`,
+    note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests); PSS MB idle ${byKindNote(idle.byKind)}, at the peak ${byKindNote(big.peakByKind)}; just before ${round(big.beforeMB, 0)} MB, growth ${round(big.peakMB - big.beforeMB, 0)} MB; private memory growth ${round(big.privateGrowthMB, 0)} MB`,
   };
   rows.push(bigRow);
   bigGrowthMB = big.peakMB - big.beforeMB;
+  bigPrivateGrowthMB = big.privateGrowthMB;
   process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
 
   // The browser's own floor: the same slices by bare XHR from the page (MD5s given), no engine.
@@ -467,6 +477,7 @@ try {
       peak_rss_mb: round(Math.max(...rows.map((r) => r.peakMB)), 0),
       peak_rss_big_mb: round(bigRow.peakMB, 0),
       growth_big_mb: bigGrowthMB === undefined ? null : round(bigGrowthMB, 0),
+      private_growth_big_mb: bigPrivateGrowthMB === undefined ? null : round(bigPrivateGrowthMB, 0),
       peak_rss_image_mb: round(imageRow.peakMB, 0),
       peak_rss_small_mb: round(smallRow.peakMB, 0),
     }),
