@@ -52,4 +52,35 @@ describe('readChunks (byob)', () => {
     assert.equal(spare.length, 1);
     assert.deepEqual(Buffer.concat(held), Buffer.from(bytes));
   });
+
+  it('gives a stalled stream read up and reads the rest by slices, every byte once and in order', async () => {
+    const bytes = bytesOf(6 * chunkSize + 77);
+    const real = new Blob([bytes]);
+    let sent = 0;
+    // A byte stream that answers 2.5 chunks' worth, then never again (as Chromium's blob stream now and then does).
+    const stalling = {
+      size: real.size,
+      slice: (start?: number, end?: number) => real.slice(start, end),
+      stream: () =>
+        new ReadableStream({
+          type: 'bytes',
+          pull(controller) {
+            if (sent >= 2.5 * chunkSize) return new Promise<void>(() => {});
+            const piece = bytes.slice(sent, sent + chunkSize / 4);
+            sent += piece.length;
+            controller.enqueue(piece);
+          },
+        }),
+    } as unknown as Blob;
+    const started = performance.now();
+    const md5 = createHash('md5');
+    let total = 0;
+    for await (const chunk of readChunks(stalling, {chunkSize, readAhead: 2, readMethod: 'byob'}, [], 100)) {
+      md5.update(chunk);
+      total += chunk.length;
+    }
+    assert.equal(total, bytes.length);
+    assert.equal(md5.digest('hex'), createHash('md5').update(bytes).digest('hex'));
+    assert.ok(performance.now() - started < 2000, 'given up after the stall timeout, not hung');
+  });
 });
