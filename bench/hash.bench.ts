@@ -149,6 +149,13 @@ try {
       variants.push({label: `tune sync ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'sync'}}});
     }
     variants.push({label: 'tune stream', run: {engine: 'auto', sliceSize, tuning: {readMethod: 'stream'}}});
+    // The critical path: the whole file alone, one worker reading and the other hashing.
+    for (const [chunkMiB, readAhead] of [[8, 2], [16, 1], [16, 2], [32, 1], [32, 2]] as const) {
+      variants.push({label: `tune whole ${chunkMiB} MiB, ${readAhead} ahead`, run: {engine: 'auto', tuning: {chunkSize: chunkMiB * MiB, readAhead, readMethod: 'slices'}}});
+    }
+    for (const chunkMiB of [8, 16, 32]) {
+      variants.push({label: `tune whole byob ${chunkMiB} MiB`, run: {engine: 'auto', tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
+    }
     for (const chunkMiB of [1, 4, 8]) {
       variants.push({label: `tune byob ${chunkMiB} MiB`, run: {engine: 'auto', sliceSize, tuning: {chunkSize: chunkMiB * MiB, readMethod: 'byob'}}});
     }

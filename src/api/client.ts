@@ -6,7 +6,7 @@
 import {sleep} from '../shared/abort.ts';
 import {CorsProbe, crossOrigin} from './cors-probe.ts';
 import {PanApiError, abortedError, isAbortError, isAuthError, isRateLimitError, readEnvelope, type RawResponse} from './errors.ts';
-import {accountLimiter, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimits} from './rate-limit.ts';
+import {accountLimiter, type Answered, DEFAULT_RATE_LIMITS, type RateLimiter, type RateLimits} from './rate-limit.ts';
 import {DEFAULT_RETRY_DELAYS, shouldRetry} from './retry.ts';
 import {normalizeServer, wasUpgraded} from './server-url.ts';
 import {TokenSource} from './token.ts';
@@ -206,6 +206,7 @@ export class PanClient {
     let refreshed = false;
     for (;;) {
       let token: string | undefined;
+      let answered: Answered | undefined;
       try {
         if (signal?.aborted) throw abortedError(endpoint, signal.reason);
         // A host known to refuse this page is not asked again: one clear error per call, no retry storm.
@@ -214,14 +215,16 @@ export class PanClient {
           // Token first (cached after): a token fetch between the limiter's turn and the send would make the
           // request leave later than the limiter logged, into the next turn's window.
           await this.tokens.get(signal);
-          await this.limiter.acquire(endpoint, signal);
+          answered = await this.limiter.acquire(endpoint, signal);
           token = await this.tokens.get(signal);
         }
         const response = await attempt.send(token);
+        answered?.(true);
         const result = attempt.read(response) as T;
         if (attempt.api) this.rateLimitStreak = 0;
         return result;
       } catch (thrown) {
+        answered?.(false); // no-op once answered
         if (signal?.aborted || isAbortError(thrown)) throw abortedError(endpoint, signal?.reason ?? thrown);
         // Anything else is a bug, not a network condition: surface it as it is, without retrying.
         if (!(thrown instanceof PanApiError)) throw thrown;

@@ -39,9 +39,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 
 /**
  * The server counts requests in a sliding one-second window, by when they ARRIVE. Spacing alone (1/QPS
- * apart) is not enough: network jitter can bring N+1 spaced requests inside one second, and a 429 costs
- * a cool-down for the whole client. So each lane also keeps a log of its last N sends, and request N+1
- * waits until the oldest of them is older than the window plus this much (the jitter it absorbs).
+ * apart) is not enough: network jitter, a busy browser or a busy server can bring N+1 spaced requests
+ * inside one second, and a 429 costs a cool-down for the whole client. So each lane also keeps, for its
+ * last N sends, the latest moment each can have arrived: unknown until its answer is back (then it
+ * certainly had arrived), and request N+1 waits until the earliest of those is a window old. A request
+ * that fails without an answer may have arrived until then, plus this much.
  */
 const WINDOW_MARGIN_MS = 50;
 
@@ -51,8 +53,14 @@ const WINDOW_MARGIN_MS = 50;
  */
 const LATE_TOLERANCE_MS = 20;
 
+/**
+ * Called once the request is over: `answered` when the server's answer came back (any answer: it had
+ * certainly arrived), false when it failed without one or never left. Until then its place in the window is held.
+ */
+export type Answered = (answered: boolean) => void;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (answered: Answered) => void;
   reject: (reason: unknown) => void;
   /** Detaches the abort listener. */
   release: () => void;
@@ -64,11 +72,11 @@ interface Lane {
   intervalMs: number;
   queue: Waiter[];
   lastStart: number;
-  /** At most `perWindow` sends in any `windowMs` (plus the margin). */
+  /** At most `perWindow` arrivals in any `windowMs`. */
   perWindow: number;
   windowMs: number;
-  /** When the last `perWindow` requests really went, oldest first. */
-  sent: number[];
+  /** For requests possibly still in the server's window: the latest each can have arrived (at most `perWindow`). */
+  sent: {arrivedBy: number}[];
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -84,11 +92,14 @@ export class RateLimiter {
     this.now = now;
   }
 
-  /** Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. */
-  acquire(path: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for this endpoint's turn and for any cool-down; rejects at once when the signal aborts. Resolves
+   * with the function to call once the request is over: until then it holds its place in the window.
+   */
+  acquire(path: string, signal?: AbortSignal): Promise<Answered> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const lane = this.lane(path);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Answered>((resolve, reject) => {
       const onAbort = () => {
         const index = lane.queue.indexOf(waiter);
         if (index >= 0) lane.queue.splice(index, 1);
@@ -136,9 +147,13 @@ export class RateLimiter {
     if (lane.timer !== undefined) return;
     while (lane.queue.length > 0) {
       const now = this.now();
+      // A request that arrived a whole window ago no longer counts at the server.
+      if (lane.sent.length > 0) lane.sent = lane.sent.filter((s) => s.arrivedBy > now - lane.windowMs);
       const windowFull = lane.sent.length >= lane.perWindow;
-      const windowFree = windowFull ? lane.sent[0]! + lane.windowMs + WINDOW_MARGIN_MS : -Infinity;
+      const windowFree = windowFull ? Math.min(...lane.sent.map((s) => s.arrivedBy)) + lane.windowMs : -Infinity;
       const ready = Math.max(lane.lastStart + lane.intervalMs, windowFree, this.coolDownUntil);
+      // Every place held by a request still unanswered: the next answer pumps again.
+      if (ready === Infinity) return;
       if (ready > now) {
         lane.timer = setTimeout(() => {
           lane.timer = undefined;
@@ -148,13 +163,22 @@ export class RateLimiter {
       }
       const waiter = lane.queue.shift()!;
       lane.lastStart = now - ready <= LATE_TOLERANCE_MS ? ready : now;
-      // The log keeps real send times: the window is what the server counts, late timers or not.
+      let answered: Answered = () => {};
       if (lane.perWindow !== Infinity) {
-        lane.sent.push(now);
-        if (lane.sent.length > lane.perWindow) lane.sent.shift();
+        const entry = {arrivedBy: Infinity};
+        lane.sent.push(entry);
+        answered = (withAnswer) => {
+          if (entry.arrivedBy !== Infinity) return;
+          entry.arrivedBy = this.now() + (withAnswer ? 0 : WINDOW_MARGIN_MS);
+          if (lane.queue.length > 0) {
+            clearTimeout(lane.timer);
+            lane.timer = undefined;
+            this.pump(lane);
+          }
+        };
       }
       waiter.release();
-      waiter.resolve();
+      waiter.resolve(answered);
     }
   }
 }

@@ -451,13 +451,22 @@ export class UploadManager extends EventTarget {
   /** Starts queued tasks in order, keeping one file hashed ahead of those being sent. */
   private pump(): void {
     if (!this.started) return;
+    // Counted once per pump, not per file: with thousands queued, a pass per file made each pump quadratic.
+    let ahead = 0;
+    let aheadBytes = 0;
+    for (const u of this.uploads) {
+      if (u.stage !== 'ahead') continue;
+      ahead++;
+      aheadBytes += u.task.size;
+    }
     for (const upload of this.uploads) {
       if (upload.task.status !== UploadStatus.QUEUED || upload.run) continue;
-      const ahead = this.uploads.filter((u) => u.stage === 'ahead');
       // One file ahead; more (up to twice the send slots, 8 MiB in all) while they are small, so that a
       // hiccup in hashing does not leave the send slots, and a rate-limited endpoint's turns, unused.
-      if (ahead.length >= 2 * this.options.concurrency || (ahead.length > 0 && ahead.reduce((n, u) => n + u.task.size, 0) + upload.task.size > AHEAD_BYTES)) break;
+      if (ahead >= 2 * this.options.concurrency || (ahead > 0 && aheadBytes + upload.task.size > AHEAD_BYTES)) break;
       this.launch(upload);
+      ahead++;
+      aheadBytes += upload.task.size;
     }
     this.checkDrained();
   }

@@ -16,6 +16,14 @@ const scope = self as unknown as {
 /** Chunks sent to the helper and not yet hashed there; beyond this the reader waits, so memory stays bounded. */
 const maxChunksAtHelper = 2;
 
+/**
+ * Buffers BYOB reads fill, kept from job to job: a read that allocates a fresh ArrayBuffer per chunk leaves
+ * the garbage collector hundreds of MiB behind (measured: the renderer grew by ~400 MB uploading 1.1 GiB).
+ * At most one job's worth is kept (the one being read, and those at the helper).
+ */
+const spare: ArrayBuffer[] = [];
+const maxSpare = maxChunksAtHelper + 1;
+
 /** How engines fail a read of a file changed, moved or deleted since it was picked: Chromium, Firefox, either. */
 const UNREADABLE = new Set(['NotReadableError', 'AbortError', 'NotFoundError']);
 const describeError = (error: unknown) => {
@@ -82,10 +90,11 @@ async function hash(request: HashRequest): Promise<HashReply> {
   const whole = await createMD5Hasher(request.engine);
   // A blob that fits in one slice is its own single slice: no second hash pass.
   const sliced = sliceSize !== undefined && blob.size > sliceSize;
-  // Buffers the reader may fill again, handed back once both hashes are done with them (BYOB reads only).
-  const spare: ArrayBuffer[] = [];
+  // Buffers the reader may fill again, handed back once both hashes are done with them (BYOB reads only); a
+  // buffer of another job's chunk size is let go.
+  for (let i = spare.length - 1; i >= 0; i--) if (spare[i]!.byteLength !== request.chunkSize) spare.splice(i, 1);
   const recycle = (buffer: ArrayBuffer) => {
-    if (request.readMethod === 'byob') spare.push(buffer);
+    if (request.readMethod === 'byob' && buffer.byteLength === request.chunkSize && spare.length < maxSpare) spare.push(buffer);
   };
   const remote = helper ? new RemoteSlices(helper, recycle) : undefined;
   // Whole file only, with a helper: the helper hashes it as one slice, and this worker only reads.

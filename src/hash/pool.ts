@@ -31,11 +31,12 @@ interface QueuedJob extends HashJob {
 }
 
 /**
- * 8 MiB reads with two more in flight (at most 40 MiB per job, counting two chunks at the slice worker). Chosen with
- * `HASH_BENCH_TUNE=1 npm run bench:hash`: 4–16 MiB chunks, 1–3 ahead, FileReaderSync, streams and BYOB reads all
- * cost within 10% of each other in CPU per byte; this was among the fastest and divides 16 MiB slices evenly.
+ * 8 MiB chunks (at most 24 MiB per job: the one being read and two at the hashing worker), read by BYOB into
+ * buffers each worker keeps. Chosen with `HASH_BENCH_TUNE=1 npm run bench:hash`: 8–32 MiB chunks cost about the
+ * same wall time, and BYOB into kept buffers took ~20% less CPU per byte than a fresh `arrayBuffer()` per chunk and
+ * kept the browser ~100 MiB smaller (the collector fell behind on the fresh ones). `readAhead` applies to 'slices'.
  */
-export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'slices'};
+export const defaultTuning: HashTuning = {chunkSize: 8 * 1024 * 1024, readAhead: 2, readMethod: 'byob'};
 
 /** From this size a whole-file job is read by one worker and hashed by another. */
 export const PIPELINE_MIN_SIZE = 32 * 1024 * 1024;

@@ -9,7 +9,7 @@ declare const FileReaderSync: {new (): {readAsArrayBuffer(blob: Blob): ArrayBuff
  * With 'byob', chunks are read into buffers taken from `spare`, and the caller puts each buffer back
  * there when done with it, so no memory is allocated per chunk at all.
  */
-export function readChunks(blob: Blob, tuning: HashTuning, spare: ArrayBuffer[] = []): AsyncGenerator<Uint8Array> | Generator<Uint8Array> {
+export function readChunks(blob: Blob, tuning: HashTuning, spare: ArrayBuffer[] = [], stalledReadMs = STALLED_READ_MS): AsyncGenerator<Uint8Array> | Generator<Uint8Array> {
   switch (tuning.readMethod) {
     case 'slices':
       return readSlices(blob, tuning.chunkSize, tuning.readAhead);
@@ -18,7 +18,9 @@ export function readChunks(blob: Blob, tuning: HashTuning, spare: ArrayBuffer[] 
     case 'sync':
       return readSync(blob, tuning.chunkSize);
     case 'byob':
-      return readIntoBuffers(blob, tuning.chunkSize, spare);
+      // A blob of one chunk is one read either way: `arrayBuffer()` skips a stream per job, and a small file's
+      // garbage is small. (Chromium: one in some hundreds of streams over small files never answered.)
+      return blob.size <= tuning.chunkSize ? readSlices(blob, tuning.chunkSize, 0) : readIntoBuffers(blob, tuning.chunkSize, spare, stalledReadMs);
   }
 }
 
@@ -58,8 +60,21 @@ async function* readStream(blob: Blob): AsyncGenerator<Uint8Array> {
   }
 }
 
+/**
+ * A stream read of a file unanswered this long is given up, and the rest read by `arrayBuffer()`: Chromium's blob
+ * stream now and then never answers a read (seen about once in some hundreds of streams, on a loaded machine).
+ */
+const STALLED_READ_MS = 5000;
+const STALLED = Symbol('stalled');
+
+function orStalled<T>(read: Promise<T>, ms: number): Promise<T | typeof STALLED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(() => resolve(STALLED), ms)));
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
+
 /** The blob's byte stream read straight into recycled buffers (BYOB): the stream itself reads ahead into its pipe. */
-async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array> {
+async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffer[], stalledReadMs: number): AsyncGenerator<Uint8Array> {
   let reader: ReadableStreamBYOBReader;
   try {
     reader = blob.stream().getReader({mode: 'byob'});
@@ -73,6 +88,9 @@ async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffe
     return;
   }
   const size = Math.max(1, Math.min(chunkSize, blob.size));
+  /** Bytes handed to the caller so far. */
+  let position = 0;
+  let stalled = false;
   try {
     for (;;) {
       let buffer = spare.pop() ?? new ArrayBuffer(size);
@@ -80,7 +98,11 @@ async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffe
       let done = false;
       while (filled < buffer.byteLength) {
         // A BYOB read takes the buffer and hands it back in the result, as a new ArrayBuffer object.
-        const result = await reader.read(new Uint8Array(buffer, filled));
+        const result = await orStalled(reader.read(new Uint8Array(buffer, filled)).catch(unreadable), stalledReadMs);
+        if (result === STALLED) {
+          stalled = true; // the buffer went with the read; what it held is read again below
+          break;
+        }
         if (result.value) buffer = result.value.buffer as ArrayBuffer;
         if (result.done) {
           done = true;
@@ -88,13 +110,27 @@ async function* readIntoBuffers(blob: Blob, chunkSize: number, spare: ArrayBuffe
         }
         filled += result.value.byteLength;
       }
-      if (filled > 0) yield new Uint8Array(buffer, 0, filled);
-      else spare.push(buffer);
+      if (stalled) break;
+      if (filled > 0) {
+        position += filled;
+        yield new Uint8Array(buffer, 0, filled);
+      } else spare.push(buffer);
       if (done) return;
     }
   } finally {
+    if (stalled) void reader.cancel().catch(() => {});
     reader.releaseLock();
   }
+  yield* readSlices(blob.slice(position), chunkSize, 2);
+}
+
+/**
+ * A blob's stream fails a read of a file changed or deleted since it was picked with a bare TypeError ("network
+ * error" in Chromium): named as the failed read it is, as `arrayBuffer()` names it (NotReadableError).
+ */
+function unreadable(error: unknown): never {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  throw new DOMException(`the stream of the file failed (${detail})`, 'NotReadableError');
 }
 
 /** FileReaderSync: no read-ahead (the worker blocks on each read); kept to measure against. */

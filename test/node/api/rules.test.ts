@@ -218,34 +218,62 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({'/a': qps});
     const t0 = performance.now();
     const starts: number[] = [];
-    await Promise.all(Array.from({length: 3 * qps}, () => limiter.acquire('/a').then(() => starts.push(performance.now() - t0))));
+    // Each answered 5 ms after it went (the server's answer is back after the request arrived).
+    await Promise.all(Array.from({length: 3 * qps}, () => limiter.acquire('/a').then((answered) => {
+      starts.push(performance.now() - t0);
+      setTimeout(() => answered(true), 5);
+    })));
     starts.sort((a, b) => a - b);
     // Send times: any qps + 1 consecutive sends span more than one second.
     for (let i = 0; i + qps < starts.length; i++) {
       assert.ok(starts[i + qps]! - starts[i]! >= 1000, `sends ${i}..${i + qps} within ${(starts[i + qps]! - starts[i]!).toFixed(1)} ms`);
     }
     // Arrival times: the server's own count (a hit younger than 1000 ms is in the window), each request
-    // delayed by 0–40 ms of network jitter (under the limiter's 50 ms margin).
+    // delayed by 0–5 ms of network jitter (it arrived before its answer).
     let seed = 7;
-    const jitter = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 40;
+    const jitter = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 5;
     const arrivals = starts.map((t) => t + jitter()).sort((a, b) => a - b);
     for (let i = 0; i < arrivals.length; i++) {
       const inWindow = arrivals.filter((t) => t <= arrivals[i]! && arrivals[i]! - t < 1000).length;
       assert.ok(inWindow <= qps, `the server would count ${inWindow} requests in the second before ${arrivals[i]!.toFixed(1)} ms`);
     }
-    // Still close to the allowed rate: the third second's last send goes at 2 × 1050 + 19 × 50 ms.
-    assert.ok(starts.at(-1)! < 2 * 1050 + 19 * 50 + 150, `the burst took ${starts.at(-1)!.toFixed(0)} ms`);
+    // Still close to the allowed rate: the third second's last send goes at about 2 × 1005 + 19 × 50 ms.
+    assert.ok(starts.at(-1)! < 2 * 1005 + 19 * 50 + 250, `the burst took ${starts.at(-1)!.toFixed(0)} ms`);
+  });
+  it('holds a request\'s place in the window until its answer, and frees it a window after the answer', async () => {
+    let clock = 0;
+    const limiter = new RateLimiter({'/a': 2}, () => clock);
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    const first = await limiter.acquire('/a'); // goes at 0
+    clock = 500;
+    const second = await limiter.acquire('/a'); // goes at 500
+    clock = 1600;
+    let third = false;
+    void limiter.acquire('/a').then(() => (third = true));
+    await tick();
+    assert.equal(third, false, 'both unanswered: either may still be on its way to the server');
+    clock = 1610;
+    first(true); // answered at 1610: it had arrived by then, so it leaves the window at 2610
+    await tick();
+    assert.equal(third, false);
+    second(false); // failed without an answer at 1610: it may have arrived until 1660
+    await tick();
+    assert.equal(third, false, 'the window is full until 2610');
+    clock = 2610;
+    await new Promise((r) => setTimeout(r, 1050)); // the lane's timer, set for 2610 at 1610
+    assert.equal(third, true, 'goes once the first answer is a window old');
+    first(false); // settling twice changes nothing
   });
   it('a fractional rate allows whole requests per window: 0.5 QPS is one every 2 s', async () => {
     let clock = 0;
     const limiter = new RateLimiter({'/a': 0.5}, () => clock);
-    await limiter.acquire('/a');
+    (await limiter.acquire('/a'))(true);
     clock = 1100;
     let released = false;
     const second = limiter.acquire('/a').then(() => (released = true));
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(released, false, 'not inside the first 2 s');
-    clock = 2050;
+    clock = 2000;
     await new Promise((r) => setTimeout(r, 1000));
     await second;
   });
