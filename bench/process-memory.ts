@@ -3,7 +3,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 
 /** The process and its descendants. */
-function tree(rootPid: number): number[] {
+export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -27,7 +27,7 @@ function tree(rootPid: number): number[] {
 
 export function treePssBytes(rootPid: number): number {
   let kB = 0;
-  for (const pid of tree(rootPid)) {
+  for (const pid of processTree(rootPid)) {
     try {
       kB += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
     } catch {
@@ -40,7 +40,7 @@ export function treePssBytes(rootPid: number): number {
 /** User and system CPU time of the process tree so far, in ms (clock ticks of 10 ms). */
 export function treeCpuMs(rootPid: number): number {
   let ticks = 0;
-  for (const pid of tree(rootPid)) {
+  for (const pid of processTree(rootPid)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -7,12 +7,13 @@
 // Prints a table; the last line is one JSON object.
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {createServer} from 'vite';
 import {startEmulatorServer} from '../src/emulator/node.ts';
 import {engineFromArgs, openBenchPage} from './engine.ts';
+import {processTree} from './process-memory.ts';
 import type {RawRun, UploadRun, UploadRunResult} from './upload/page.ts';
 
 const engine = engineFromArgs();
@@ -99,23 +100,10 @@ function processKind(pid: number): string {
  */
 function treePss(rootPid: number): {total: number; byKind: Record<string, number>; privateMB: number} {
   const byKind: Record<string, number> = {};
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
   let kB = 0;
   // Pages no other process maps: unlike PSS, not lowered when other browsers on the machine map the same binary.
   let privateKB = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
+  for (const pid of processTree(rootPid)) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
@@ -127,7 +115,6 @@ function treePss(rootPid: number): {total: number; byKind: Record<string, number
     } catch {
       // ended
     }
-    stack.push(...(children.get(pid) ?? []));
   }
   return {total: kB / 1024, byKind, privateMB: privateKB / 1024};
 }
