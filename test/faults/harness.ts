@@ -216,7 +216,7 @@ export class CaseContext {
 
   async openPage(options: {csp?: boolean; context?: BrowserContext} = {}): Promise<Page> {
     this.browserContext ??= options.context ?? (await this.browser.createBrowserContext());
-    const page = await this.browserContext.newPage();
+    const page = await newPage(this.browserContext);
     this.watch(page);
     await page.goto(`${this.origin}/test/faults/${options.csp ? 'csp' : 'page'}.html?case=${this.id}`);
     await page.waitForSelector('html[data-ready]');
@@ -384,5 +384,20 @@ export class CaseContext {
     await this.browserContext?.close().catch(() => undefined);
     mounts.delete(this.id);
     await this.emu.close();
+  }
+}
+
+/**
+ * A new tab. Firefox's WebDriver BiDi now and then refuses to make one ("BrowsingContext does no longer
+ * exist") before the case has done anything: that is the driver, not the element, so ask again (twice at most).
+ */
+async function newPage(context: BrowserContext): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.newPage();
+    } catch (error) {
+      if (attempt >= 3 || !/browsingContext\.create|BrowsingContext does no longer exist/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
