@@ -198,7 +198,7 @@ export class UploadManager extends EventTarget {
     // Counted and looked up once per call, not once per file: a dropped folder of 10,000 files stays linear.
     const live = this.live();
     let count = live.length;
-    const queued = new Set(live.filter((u) => u.task.status !== UploadStatus.DONE).map((u) => u.identity));
+    const queued = this.queuedIdentities(live);
     for (const entry of files) {
       const file = entry instanceof Blob ? entry : entry.file;
       const relativePath = cleanPath(entry instanceof Blob ? folderOf(entry) : entry.relativePath);
@@ -253,7 +253,7 @@ export class UploadManager extends EventTarget {
       source.callBackUrl = callBackUrl;
     }
     const identity = JSON.stringify(['url', checked.url]);
-    if (this.isQueued(identity)) return refuse('already-queued', `"${url}" is already in the queue`);
+    if (this.queuedIdentities().has(identity)) return refuse('already-queued', `"${url}" is already in the queue`);
     // An empty File under the image's name: the list shows it like any other, with no bytes to preview.
     // Its total is percent until 123pan has the image and says its size.
     const task = newTask(new File([], checked.fileName, {type: ''}), checked.fileName, '', 'image', 'uploading', 100, checked.url);
@@ -440,8 +440,9 @@ export class UploadManager extends EventTarget {
   }
 
   /** The same file (or URL) already waits or runs: it may come again only once done or canceled. */
-  private isQueued(identity: string): boolean {
-    return this.live().some((u) => u.identity === identity && u.task.status !== UploadStatus.DONE);
+  /** Files not yet done, by identity: the same file added again while one is is refused as already queued. */
+  private queuedIdentities(live = this.live()): Set<string> {
+    return new Set(live.filter((u) => u.task.status !== UploadStatus.DONE).map((u) => u.identity));
   }
 
   private select(id?: string): FileUpload[] {

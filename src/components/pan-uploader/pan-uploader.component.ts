@@ -491,7 +491,8 @@ export class PanUploader extends LitElement {
     // The English error texts come with the first file; only a failed file's row waits for them.
     const tasks = this.bridge.tasks;
     const errorTexts = tasks.length ? loadErrorStrings()?.catch((error: unknown) => console.error(`<pan-uploader>: ${(error as Error).message}`)) : undefined;
-    const errors = tasks.some((task) => task.error) ? errorTexts : undefined;
+    // Looked through only until the texts are in: this runs before every render, a scrolled long list's too.
+    const errors = errorTexts && tasks.some((task) => task.error) ? errorTexts : undefined;
     const virtual = tasks.length > WINDOWED && !this.virtual ? this.loadVirtual() : undefined;
     if (!locale && !edit && !errors && !virtual) return super.scheduleUpdate();
     return Promise.all([locale, edit, errors, virtual]).then(() => super.scheduleUpdate());
