@@ -233,15 +233,16 @@ export class FilePipeline {
 
   private fileInfo(): FileInfo {
     const {task} = this;
-    const containDir = task.target === 'drive' && task.relativePath !== '';
+    // Folders are found or made by the flow (mkdir), not sent as a containDir path: a retry can then list the
+    // file's folder, and a lost answer leaves no copy.
     return {
-      filename: containDir ? `/${task.relativePath}/${task.name}` : task.name,
-      containDir,
+      filename: task.name,
+      containDir: false,
       parentID: this.parentID,
       etag: this.hashed!.md5,
       size: task.size,
       duplicate: this.duplicate,
-      ...(task.target === 'image' && task.relativePath ? {relativePath: task.relativePath} : {}),
+      ...(task.relativePath ? {relativePath: task.relativePath} : {}),
     };
   }
 

@@ -462,6 +462,9 @@ export const routes: Route[] = [
       const parentID = requireInteger(body, 'parentID');
       checkName(name, 'name');
       ctx.state.requireFolder('drive', parentID, 'parentID');
+      // The drive's mkdir answers a taken name with code 1, as a sync tool of 123pan reports (API-NOTES): not a
+      // code of its own, so a client that retries code 1 as passing meets the same refusal again.
+      if (ctx.state.children('drive', parentID).some((n) => n.name === name)) throw new ApiError(Code.INTERNAL, `该目录下已存在同名文件夹 "${name}" (already exists in this folder)`);
       return {dirID: ctx.state.mkdir('drive', parentID, name).id};
     },
   },

@@ -4,6 +4,7 @@
  * small files take; it cannot resume and 123pan caps it at 1 GB.
  */
 import {SINGLE_STEP_MAX_SIZE} from './choose-flow.ts';
+import {DriveFolders, intoFolder} from './drive-folders.ts';
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError, isAbort} from './errors.ts';
 import {PanApiError} from '../api/index.ts';
@@ -38,8 +39,10 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
   /** The upload domain, asked once per client and shared by every file until it expires or fails an upload. */
   private domain?: Promise<string>;
   private domainAt = 0;
-  constructor(deps: ProtocolDeps) {
+  private readonly folders: DriveFolders;
+  constructor(deps: ProtocolDeps, folders = new DriveFolders(deps.client)) {
     this.deps = deps;
+    this.folders = folders;
   }
 
   private uploadDomain(signal: AbortSignal): Promise<string> {
@@ -57,8 +60,10 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
     return raceAbort(this.domain, signal);
   }
 
-  async create(file: Blob, info: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {
-    if (info.size > SINGLE_STEP_MAX_SIZE) throw new UploadError('refused', `single-step upload takes at most 1 GiB; "${info.filename}" has ${info.size} bytes`);
+  async create(file: Blob, given: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {
+    if (given.size > SINGLE_STEP_MAX_SIZE) throw new UploadError('refused', `single-step upload takes at most 1 GiB; "${given.filename}" has ${given.size} bytes`);
+    // A folder upload's folders are made first, so the file goes into an ID its retries can list.
+    const info = await intoFolder(this.folders, given, signal);
     const firstTry = Date.now();
     // Keep-both without duplicate=1: a browser sends a POST again by itself when a reused keep-alive connection
     // closes before any byte of the answer (Chromium's ShouldResendRequest; Firefox on a reused connection too),

@@ -2,6 +2,7 @@
  * Drive v2, sliced: create → each slice as multipart to an upload server from `servers`
  * (with its sliceMD5) → upload_complete, polled until 123pan has joined and verified the file.
  */
+import {DriveFolders, intoFolder} from './drive-folders.ts';
 import {resolveDriveLink} from './drive-link.ts';
 import {UploadError} from './errors.ts';
 import {pollUntil} from './poll.ts';
@@ -45,11 +46,14 @@ export class DriveV2Protocol implements SlicedProtocol {
   readonly sends = 'slices' as const;
   readonly resumable = true;
   private readonly deps: ProtocolDeps;
-  constructor(deps: ProtocolDeps) {
+  private readonly folders: DriveFolders;
+  constructor(deps: ProtocolDeps, folders = new DriveFolders(deps.client)) {
     this.deps = deps;
+    this.folders = folders;
   }
 
-  async create(_file: Blob, info: FileInfo, {signal}: RequestOptions): Promise<CreateResult> {
+  async create(_file: Blob, given: FileInfo, {signal}: RequestOptions): Promise<CreateResult> {
+    const info = await intoFolder(this.folders, given, signal);
     const data = await this.deps.client.call<CreateData>('/upload/v2/file/create', {method: 'POST', json: driveCreateBody(info), signal});
     const reused = reusedFileID(data);
     if (reused !== undefined) return {kind: 'done', fileID: reused, reused: true};

@@ -2,6 +2,7 @@
 export * from './types.ts';
 export {UploadError, isAbort} from './errors.ts';
 export {ImageFolders} from './image-folders.ts';
+export {DriveFolders} from './drive-folders.ts';
 export {pollUntil, sleep, MIN_POLL_INTERVAL_MS} from './poll.ts';
 export {DriveV2Protocol} from './drive-v2.ts';
 export {DriveSingleProtocol} from './drive-single.ts';

@@ -17,7 +17,7 @@ export interface FileInfo {
   size: number;
   /** 1 = keep both (the new one gets a suffix), 2 = overwrite. */
   duplicate: 1 | 2;
-  /** Image host: folders ("a/b") to find or make under parentID, which has no containDir. */
+  /** Folders ("a/b") to find or make under parentID (mkdir), the file going into the last one. */
   relativePath?: string;
 }
 

@@ -14,6 +14,8 @@ export interface EndpointRule {
    * or a presigned storage URL the proxy also offers to relay (`presigned`: adds `relayURL`).
    */
   rewrite?: 'servers' | 'domain' | 'presigned';
+  /** mkdir: the answer's `dirID` is a folder inside the pinned one. */
+  makesFolder?: boolean;
   /** The answer may carry a new `fileID` the browser may then read links of. */
   yieldsFileID?: boolean;
   /** The query parameter naming the file this read is about. */
@@ -66,7 +68,9 @@ export const UPLOAD_ENDPOINTS: readonly EndpointRule[] = [
   rule('POST /upload/v1/oss/file/list_upload_parts', {fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_complete', {yieldsFileID: true, fields: preupload}),
   rule('POST /upload/v1/oss/file/upload_async_result', {yieldsFileID: true, fields: preupload}),
-  // a single-step upload whose answer was lost: is the file there? (no copy from the retry)
+  // a folder upload's folders, made (or found, below) before their files go in: inside the pinned folder only
+  rule('POST /upload/v1/file/mkdir', {pin: {field: 'parentID', kind: 'drive', body: 'json'}, makesFolder: true, fields: ['name', 'parentID']}),
+  // a single-step upload whose answer was lost, or a folder a lost mkdir answer made: is it there? (no copy from the retry)
   rule('GET /api/v2/file/list', {pin: {field: 'parentFileId', kind: 'drive', body: 'query'}, findsStored: true, fields: ['parentFileId', 'limit', 'searchData', 'lastFileId']}),
   // links of what was just uploaded
   rule('GET /api/v1/oss/file/detail', {readsFileID: 'fileID', fields: ['fileID']}),
@@ -75,7 +79,6 @@ export const UPLOAD_ENDPOINTS: readonly EndpointRule[] = [
 
 /** Folder creation, listing and file management: refused unless a host lists them in `allow`. */
 export const MANAGEMENT_ENDPOINTS: readonly EndpointRule[] = [
-  rule('POST /upload/v1/file/mkdir', {pin: {field: 'parentID', kind: 'drive', body: 'json'}, fields: ['name', 'parentID']}),
   rule('POST /upload/v1/oss/file/mkdir', {pin: {field: 'parentID', kind: 'image', body: 'json'}, fields: ['name', 'parentID', 'type']}),
   rule('POST /api/v1/oss/file/list', {pin: {field: 'parentFileId', kind: 'image', body: 'json'}, fields: ['parentFileId', 'limit', 'startTime', 'endTime', 'lastFileId', 'type']}),
   rule('GET /api/v1/file/detail', {readsFileID: 'fileID', fields: ['fileID']}),

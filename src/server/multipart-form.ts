@@ -37,7 +37,7 @@ export interface FormRule {
   /** The file part's name. */
   file: string;
   /** A field that must come before the file part, once; `check` returns a reason to refuse its value. */
-  pin?: {field: string; check: (value: string) => string | undefined};
+  pin?: {field: string; check: (value: string) => string | undefined | Promise<string | undefined>};
 }
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
@@ -126,6 +126,9 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
   // Until the file part, output is kept here: nothing leaves before the pin has been checked.
   let pending: Uint8Array[] | undefined = [];
   let pinSeen = rule.pin === undefined;
+  // A check that has to ask (the drive pin learning a folder): awaited before anything held is passed on.
+  let pinCheck: Promise<string | undefined> | undefined;
+  let releaseAfterCheck = false;
 
   const emit = (bytes: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) => {
     if (bytes.length === 0) return;
@@ -172,7 +175,8 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
           (part.type === undefined ? '' : `\r\nContent-Type: ${part.type}`) +
           '\r\n\r\n';
         emit(encoder.encode(rebuilt), controller);
-        if (file) release(controller);
+        if (file && pinCheck) releaseAfterCheck = true;
+        else if (file) release(controller);
         pos = end + 4;
         state = file ? 'file' : 'value';
       }
@@ -188,7 +192,8 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
         }
         if (part!.name === rule.pin?.field) {
           const refusal = rule.pin.check(value!);
-          if (refusal !== undefined) refuse(refusal, 403);
+          if (refusal instanceof Promise) pinCheck = refusal;
+          else if (refusal !== undefined) refuse(refusal, 403);
           pinSeen = true;
         }
         emit(data.slice(pos, end), controller);
@@ -231,12 +236,22 @@ export function checkedForm(boundary: string, rule: FormRule): TransformStream<U
     }
   };
 
+  const settlePin = async (controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (!pinCheck) return;
+    const refusal = await pinCheck;
+    pinCheck = undefined;
+    if (refusal !== undefined) refuse(refusal, 403);
+    if (releaseAfterCheck) release(controller);
+  };
+
   return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
+    async transform(chunk, controller) {
       // The carry is copied: it outlives the chunk it came from.
       carry = scan(concat(carry, chunk), controller).slice();
+      await settlePin(controller);
     },
-    flush(controller) {
+    async flush(controller) {
+      await settlePin(controller);
       if (state !== 'closing' || closingBytes === 1) refuse('the body ends before its closing boundary');
       if (!pinSeen) refuse(`field ${rule.pin!.field} is missing`, 403);
       release(controller);

@@ -2,6 +2,7 @@ import type {IncomingMessage} from 'node:http';
 import {crossSiteRefusal} from './cross-site.ts';
 import {PanServerError, ProxyCode, errorResponse, proxyTraceID, toErrorResponse, type PanEnvelope} from './envelope.ts';
 import {buildAllowList, ruleKey, type EndpointRule, type FolderKind} from './endpoints.ts';
+import {DriveFolderPin, type FolderDetail} from './folder-pin.ts';
 import {JsonBodyError, checkedJson} from './json-body.ts';
 import {formBoundary, isJsonType} from './media-type.ts';
 import {MultipartFieldError, checkedForm} from './multipart-form.ts';
@@ -27,7 +28,11 @@ export interface ProxyOptions {
   prefix?: string;
   /** Extra endpoints to forward, as `"POST /upload/v1/file/mkdir"`. Only the upload endpoints are forwarded by default. */
   allow?: readonly string[];
-  /** Uploads may only go into these folders: drive folder id (number, 0 = root) and/or image-host folder id (string, "" = root). */
+  /**
+   * Uploads may only go into these folders: drive folder id (number, 0 = root) and/or image-host folder id (string, "" = root).
+   * On the drive, folders inside the pinned one at any depth too (a folder upload makes them with mkdir; which
+   * folders are inside is asked of 123pan).
+   */
   pinParentID?: {drive?: number; image?: string};
   authorize?: Authorize;
   /**
@@ -93,6 +98,16 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number, 
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One key of a JSON object body as JSON.parse reads it, or undefined. */
+function looseField(text: string, field: string): unknown {
+  try {
+    const json = JSON.parse(text) as unknown;
+    return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>)[field] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function findCause<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
@@ -184,12 +199,50 @@ export function createProxy(options: ProxyOptions): PanProxy {
   const doFetch = options.fetch ?? createUpstreamFetch(options.upstreamTimeouts, options.upstreamAgents);
   const readableFiles = new ReadableFiles();
 
+  /** A drive entry's detail as 123pan gives it to the proxy's own token: how the drive pin learns what a folder is in. */
+  const driveDetail = async (fileID: string, signal: AbortSignal): Promise<FolderDetail | undefined> => {
+    for (let attempt = 0; ; attempt++) {
+      const token = await broker.getToken(signal);
+      await options.limiter?.acquire('/api/v1/file/detail', signal);
+      let text: string;
+      let status: number;
+      try {
+        const answer = await doFetch(`${apiBase}/api/v1/file/detail?fileID=${fileID}`, {headers: {authorization: `Bearer ${token.accessToken}`, platform: 'open_platform'}, redirect: 'manual', signal});
+        status = answer.status;
+        text = await readCapped(answer.body, MAX_JSON_RESPONSE_BYTES, 'the folder detail');
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw refuse(`folder ${fileID}: 123pan could not be reached to check it is inside the pinned folder`, 502, ProxyCode.BAD_GATEWAY);
+      }
+      let envelope: PanEnvelope<FolderDetail | null> | undefined;
+      try {
+        envelope = JSON.parse(text) as typeof envelope;
+      } catch {
+        envelope = undefined;
+      }
+      if ((status === 401 || envelope?.code === 401) && attempt === 0) {
+        await broker.refresh(token.accessToken, signal);
+        continue;
+      }
+      if (envelope?.code === 0 && envelope.data) return envelope.data;
+      // 123pan's "file does not exist": no folder there to upload into.
+      if (envelope?.code === 5066) return undefined;
+      // Anything else tells nothing either way: the page may send again.
+      throw refuse(`folder ${fileID}: 123pan did not say whether it is inside the pinned folder (${envelope ? `code ${envelope.code}: ${envelope.message}` : `HTTP ${status}`})`, 502, ProxyCode.BAD_GATEWAY);
+    }
+  };
+  const drivePin = pins.drive === undefined ? undefined : new DriveFolderPin(pins.drive, driveDetail);
+
   const pinRefusal = (kind: FolderKind, field: string, value: unknown): string | undefined => {
     const pinned = pins[kind];
     if (pinned === undefined) return undefined;
     if (value !== undefined && value !== null && String(value) === String(pinned)) return undefined;
-    return `${field} ${value === undefined ? 'is missing' : JSON.stringify(value)}: this server only uploads into ${kind} folder ${JSON.stringify(pinned)}`;
+    if (kind === 'drive' && drivePin?.holds(value)) return undefined;
+    return `${field} ${value === undefined ? 'is missing' : JSON.stringify(value)}: this server only uploads into ${kind} folder ${JSON.stringify(pinned)}${kind === 'drive' ? ' and the folders inside it' : ''}`;
   };
+  /** The drive pin learns whether the folder a request names is inside it; the synchronous check then decides. */
+  const learnPin = (kind: FolderKind, value: unknown, signal: AbortSignal): Promise<void> =>
+    kind === 'drive' && drivePin ? drivePin.learn(value, signal) : Promise.resolve();
 
   /** Which rule and which upstream URL (no query yet) a request maps to, or a refusal. */
   const route = async (method: string, rest: string): Promise<{rule: EndpointRule; target: string}> => {
@@ -285,6 +338,7 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (!visitors.some((v) => readableFiles.has(v, fileID))) throw refuse(`${rule.readsFileID}=${JSON.stringify(fileID)} was not uploaded through this proxy by this visitor; only those can be read`);
       }
       if (rule.pin?.body === 'query') {
+        await learnPin(rule.pin.kind, query.get(rule.pin.field) ?? undefined, request.signal);
         const refusal = pinRefusal(rule.pin.kind, rule.pin.field, query.get(rule.pin.field) ?? undefined);
         if (refusal) throw refuse(`${rule.path}: ${refusal}`);
       }
@@ -310,6 +364,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
         }
         const text = await readCapped(request.body, maxJsonBytes, `${rule.path}: the request body`);
         const pin = rule.pin;
+        // The field as a plain parse reads it, only for the pin to learn about it: checkedJson decides.
+        if (pin && pins[pin.kind] !== undefined) await learnPin(pin.kind, looseField(text, pin.field), request.signal);
         try {
           body = checkedJson(text, rule, pin && pins[pin.kind] !== undefined ? (value) => pinRefusal(pin.kind, pin.field, value) : undefined);
         } catch (error) {
@@ -326,7 +382,14 @@ export function createProxy(options: ProxyOptions): PanProxy {
         if (body && rule.file) {
           const pin = rule.pin && pins[rule.pin.kind] !== undefined ? rule.pin : undefined;
           const checked = body.pipeThrough(
-            checkedForm(form.boundary, {fields: rule.fields ?? [], file: rule.file, pin: pin && {field: pin.field, check: (value) => pinRefusal(pin.kind, pin.field, value)}}),
+            checkedForm(form.boundary, {
+              fields: rule.fields ?? [],
+              file: rule.file,
+              pin: pin && {
+                field: pin.field,
+                check: (value) => pinRefusal(pin.kind, pin.field, value) && learnPin(pin.kind, value, request.signal).then(() => pinRefusal(pin.kind, pin.field, value)),
+              },
+            }),
           );
           try {
             const started = await startChecked(checked);
@@ -413,6 +476,8 @@ export function createProxy(options: ProxyOptions): PanProxy {
           const relayed = await relayURL(data.presignedURL);
           if (relayed) data.relayURL = relayed;
         }
+        // A folder made under the pin is inside it: files may go there without asking 123pan.
+        if (rule.makesFolder && data.dirID !== undefined) drivePin?.remember(data.dirID);
         if (rule.findsStored && readable === 'uploaded' && Array.isArray(data.fileList)) {
           // Only the names the visitor already knows the start of, not the folder's other files.
           const searched = url.searchParams.get('searchData') ?? '';

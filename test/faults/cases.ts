@@ -143,6 +143,19 @@ export const cases: Case[] = [
     run: (ctx) => resetAfterSingle(ctx, 'proxy'),
   },
   {
+    // A folder upload's files go into folders made with mkdir first, so a retry (or the browser's own re-send)
+    // after a lost answer can list the file's folder and find it: no "name(1)" beside it.
+    name: 'network: folder upload, reset after the file was stored',
+    expected: 'success, one file each in its folder, each folder made once',
+    fast: true,
+    run: (ctx) => resetAfterFolderFile(ctx, 'token'),
+  },
+  {
+    name: 'network: folder upload, reset after the file was stored (proxy, pinned to the inbox)',
+    expected: 'success, one file each in its folder, each folder made once',
+    run: (ctx) => resetAfterFolderFile(ctx, 'proxy'),
+  },
+  {
     name: 'network: server stalls past the request timeout',
     expected: 'success after a timeout',
     timeoutMs: 120_000,
@@ -778,6 +791,21 @@ async function resetAfterSingle(ctx: CaseContext, mode: 'token' | 'proxy') {
   const result = await upload(ctx, {mode, place: INBOX, attrs: {'drive-flow': 'single'}, specs: [spec(`reset-single-${mode}.txt`, 40_000)], faults: [{path: SINGLE, kind: 'reset', times: 1, whenOk: true}]});
   const sends = (await ctx.requests()).filter((r) => r.path === SINGLE && r.method === 'POST');
   result.checks!.push([`the send that stored the file went unanswered (${sends.length} sends: ${sends.map((r) => r.status).join(', ')})`, sends.some((r) => r.status === 0)]);
+  return result;
+}
+
+/** A folder upload (album/2026/…, album/…) whose storing single-step send is reset: one file each, folders made once. */
+async function resetAfterFolderFile(ctx: CaseContext, mode: 'token' | 'proxy') {
+  const specs = [{...spec(`reset-folder-${mode}.txt`, 40_000), folder: 'album/2026'}, {...spec(`beside-${mode}.txt`, 3000), folder: 'album'}];
+  // Through the proxy as deployed: pinned to the inbox, which must let the folders made inside it in.
+  const place = mode === 'proxy' ? {...INBOX, pinned: true} : INBOX;
+  const result = await upload(ctx, {mode, place, apart: true, attrs: {'drive-flow': 'single'}, specs, faults: [{path: SINGLE, kind: 'reset', times: 1, whenOk: true}]});
+  const sends = (await ctx.requests()).filter((r) => r.path === SINGLE && r.method === 'POST');
+  result.checks!.push([`a send that stored a file went unanswered (${sends.length} sends: ${sends.map((r) => r.status).join(', ')})`, sends.some((r) => r.status === 0)]);
+  const folders = await ctx.folders();
+  const albums = folders.filter((f) => f.name === 'album' && String(f.parentID) === String(ctx.place.parentID));
+  const years = folders.filter((f) => f.name === '2026' && albums.some((a) => a.id === f.parentID));
+  result.checks!.push([`one "album" in the inbox and one "2026" in it (${albums.length}, ${years.length})`, albums.length === 1 && years.length === 1]);
   return result;
 }
 

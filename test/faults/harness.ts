@@ -31,6 +31,8 @@ export interface Place {
   folder?: string;
   /** Folders already inside it before the case starts (one a file's path names must be reused, not made again). */
   subfolders?: string[];
+  /** The case's proxy pins drive uploads to this folder (and the folders inside it), as a deployment would. */
+  pinned?: boolean;
 }
 
 /** A file on the server before the case starts, which must be there, untouched, afterwards. */
@@ -51,6 +53,8 @@ export class CaseContext {
   mode: Mode = 'token';
   /** How the case's proxies reach upstream (uploadTls cases: 123pan's upload host to the emulator, over the test certificate). */
   upstreamAgents?: UpstreamAgents;
+  /** The drive folder the case's proxy pins uploads to, when its place asks for it. */
+  private pinDrive?: number;
   /** Where the case uploads to, and what was on the server when the step under test began. */
   place: Place & {parentID?: number | string} = {target: 'drive'};
   before: StoredFile[] = [];
@@ -91,7 +95,8 @@ export class CaseContext {
     };
     const broker = createTokenBroker({clientID: 'test-client', clientSecret: 'test-secret', apiBase: this.emu.apiOrigin, fetch: record as typeof fetch});
     const tokens = createTokenHandler(broker);
-    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`, upstreamAgents: this.upstreamAgents});
+    const pinParentID = this.pinDrive === undefined ? undefined : {drive: this.pinDrive};
+    const proxy = createProxy({broker, apiBase: this.emu.apiOrigin, prefix: `/case/${this.id}/pan-api`, upstreamAgents: this.upstreamAgents, pinParentID});
     const entry = {
       tokenRequests: mounts.get(this.id)?.tokenRequests ?? 0,
       token: ((req, res, next) => {
@@ -185,6 +190,10 @@ export class CaseContext {
       else await api.image(parentID as string, b.name, bytes);
     }
     this.place = {...place, parentID};
+    if (place.pinned && place.target === 'drive') {
+      this.pinDrive = parentID as number;
+      this.remount();
+    }
     this.before = await this.files();
     this.logStart = (await this.control<{requests: RequestLogEntry[]}>('requests')).requests.length;
   }

@@ -337,9 +337,9 @@ describe('proxy', () => {
     assert.equal(((await again.json()) as Envelope).code, 0);
   });
 
-  it('forwards management endpoints only when allowed, still pinned', async () => {
-    assert.equal((await post('/pan-api/upload/v1/file/mkdir', {name: 'x', parentID: 12})).status, 403);
-    proxy = makeProxy({allow: ['POST /upload/v1/file/mkdir', 'GET /api/v1/user/info'], pinParentID: {drive: 12}});
+  it('forwards management endpoints only when allowed; drive mkdir (folder uploads) by default, pinned', async () => {
+    assert.equal((await fetch(`${origin}/pan-api/api/v1/user/info`)).status, 403);
+    proxy = makeProxy({allow: ['GET /api/v1/user/info'], pinParentID: {drive: 12}});
     assert.equal((await post('/pan-api/upload/v1/file/mkdir', {name: 'x', parentID: 12})).status, 200);
     const outside = await post('/pan-api/upload/v1/file/mkdir', {name: 'x', parentID: 3});
     assert.equal(outside.status, 403);

@@ -171,16 +171,22 @@ describe('UploadManager through the emulator', function () {
     const m = manager();
     const a = makeFile('same.txt', 3 * KiB, 6, 'text/plain');
     const b = makeFile('same.txt', 4 * KiB, 7, 'text/plain');
+    const c = makeFile('other.txt', 5 * KiB, 9, 'text/plain');
     const {added, rejected} = m.addFiles([
       {file: a.file, relativePath: 'album/one'},
       {file: b.file, relativePath: 'album/two'},
+      {file: c.file, relativePath: 'album/one'},
     ]);
     expect(rejected).to.deep.equal([]);
     await drained(m);
-    expect(added.map((t) => t.status)).to.deep.equal(['done', 'done']);
+    expect(added.map((t) => t.status)).to.deep.equal(['done', 'done', 'done']);
     const files = emulator.files();
     expect(files.find((f) => f.path === '/album/one/same.txt')?.md5).to.equal(a.md5);
     expect(files.find((f) => f.path === '/album/two/same.txt')?.md5).to.equal(b.md5);
+    expect(files.find((f) => f.path === '/album/one/other.txt')?.md5).to.equal(c.md5);
+    // Folders made with mkdir, once each, before their files go in (not containDir: a retry can list them).
+    expect(emulator.folders().map((f) => f.name).sort()).to.deep.equal(['album', 'one', 'two']);
+    expect(paths('/upload/v1/file/mkdir')).to.have.length(3);
   });
 
   it('a folder upload to the image host makes each folder once and keeps same-named images apart', async () => {

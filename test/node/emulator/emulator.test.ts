@@ -591,7 +591,8 @@ describe('drive folders and details', () => {
   it('mkdir, detail and download_info check their fields', async () => {
     const {dirID} = await ok('/upload/v1/file/mkdir', {name: 'docs', parentID: 0});
     assert.equal(typeof dirID, 'number');
-    await refused('/upload/v1/file/mkdir', {name: 'docs', parentID: 0}, Code.NAME_EXISTS);
+    // A taken name is code 1 on the drive (API-NOTES), the image host's own refusal elsewhere.
+    await refused('/upload/v1/file/mkdir', {name: 'docs', parentID: 0}, Code.INTERNAL, /已存在.*already exists/);
     await refused('/upload/v1/file/mkdir', {name: 'a/b', parentID: 0}, Code.BAD_PARAM, /forbidden/);
     await refused('/upload/v1/file/mkdir', {name: 'x', parentID: '0'}, Code.BAD_PARAM, /parentID must be a number/);
     const data = bytes(10);

@@ -59,6 +59,8 @@ export interface AttackBench {
   upstream(path?: string): {method: string; path: string; url: string; status: number}[];
   /** Requests the proxy started towards the emulator since the test began, headers and JSON bodies included. */
   sent(path?: string): {method: string; url: string; path: string; headers: Headers; body?: string}[];
+  /** As `sent`, less the proxy's own folder detail lookups (how the drive pin learns whether a folder is inside it). */
+  forwarded(): {method: string; url: string; path: string; headers: Headers; body?: string}[];
   /** Drive files stored since the test began. */
   stored(): {fileID: number; parentID: number | string; name: string}[];
   /** Replaces the proxy (the site keeps its address). */
@@ -127,6 +129,7 @@ export function useAttackBench(options: Partial<ProxyOptions> = {}): AttackBench
 
   bench.upstream = (path) => bench.pan.emulator.requests.slice(requestMark).filter((r) => path === undefined || r.path === path);
   bench.sent = (path) => sent.filter((r) => path === undefined || r.path === path);
+  bench.forwarded = () => sent.filter((r) => r.path !== '/api/v1/file/detail');
   bench.stored = () => bench.pan.emulator.files().filter((f) => !fileMark.has(f.fileID as number)) as ReturnType<AttackBench['stored']>;
   bench.remount = (extra = {}) => {
     bench.proxy = makeProxy(extra);

@@ -29,8 +29,9 @@ describe('attacks: the drive listing through the proxy', () => {
       const res = await fetch(`${bench.origin}/pan-api/api/v2/file/list?${query}`);
       assert.ok(res.status === 400 || res.status === 403, `${query}: HTTP ${res.status}`);
     }
-    assert.deepEqual(bench.sent(), []);
-    assert.deepEqual(bench.upstream(), []);
+    assert.deepEqual(bench.forwarded(), []);
+    // The proxy may mint its token and ask where the other folder is; nothing of the listing reaches 123pan.
+    assert.deepEqual(bench.upstream('/api/v2/file/list'), []);
   });
 
   it('drops keys it does not take (searchMode) rather than forwarding them', async () => {
