@@ -15,6 +15,8 @@ import type {FileWithPath, UploadTask} from '../../core/types.ts';
 const OVERSCAN = 4;
 /** A focused row stays rendered while at most this many rows out of view (beyond, it goes, as would any). */
 const KEEP_FOCUSED = 60;
+/** A fast scroll that stopped this long ago has stopped: the rows in view get their previews. */
+const SETTLE_MS = 120;
 /** Main-thread time one slice of a big add may take before the page gets a turn. */
 const SLICE_MS = 8;
 
@@ -24,9 +26,16 @@ export interface ListWindow {
   end: number;
 }
 
-export interface VirtualListOptions {
-  /** The rows outside this window (and a margin) are off screen: their previews may go. */
-  released(window: ListWindow): void;
+/** The window a render shows. */
+export interface ShownWindow extends ListWindow {
+  /** No row of the last window is in this one: a fast scroll, whose rows are not worth a preview yet. */
+  fast: boolean;
+}
+
+/** The previews of the rows: those of files out of view (beyond a margin) are released. */
+export interface Previews {
+  /** Keeps the previews of these files only. */
+  prune(tasks: readonly UploadTask[]): void;
 }
 
 export class VirtualList implements ReactiveController {
@@ -35,12 +44,14 @@ export class VirtualList implements ReactiveController {
   private columns = 1;
   /** The rows rendered, and the heights standing for the lines above and below them. */
   private shown: ListWindow & {before: number; after: number} = {start: 0, end: 0, before: 0, after: 0};
+  private tasks: readonly UploadTask[] = [];
   private count = 0;
   private active = false;
   /** The row holding the focus (or about to): kept in the window while near. */
   private kept?: string;
   private keptIndex = -1;
   private frame = 0;
+  private settle?: ReturnType<typeof setTimeout>;
   /** The list's scroll position the window was computed for. */
   private scrolledTo?: number;
   private list?: HTMLElement;
@@ -69,21 +80,30 @@ export class VirtualList implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: VirtualListOptions,
+    private readonly previews: Previews,
+    /** Renders the list's window again, and nothing else (the rows in view changed: a scroll, a resize). */
+    private readonly moved: () => void,
   ) {
     host.addController(this);
   }
 
   /** The rows to render for this list; called by every render of a list long enough for a window. */
-  window(tasks: readonly UploadTask[]): ListWindow {
+  window(tasks: readonly UploadTask[]): ShownWindow {
     this.active = true;
+    this.tasks = tasks;
     this.count = tasks.length;
     this.keptIndex = this.kept === undefined ? -1 : tasks.findIndex((task) => task.id === this.kept);
+    const last = this.shown;
     this.shown = this.compute();
+    const {start, end} = this.shown;
+    const fast = last.end > last.start && (start >= last.end || end <= last.start);
+    // Once the list stops (or slows) the rows in view get their previews.
+    clearTimeout(this.settle);
+    if (fast) this.settle = setTimeout(() => this.moved(), SETTLE_MS);
     // Sized now, in the same task as the rows that Lit is about to swap: were the list laid out in between with the
     // old spacers and fewer rows, WebKit would clamp its scroll position to the shorter list.
     this.place();
-    return {start: this.shown.start, end: this.shown.end};
+    return {start, end, fast};
   }
 
   /** The list renders every row again (it became short). */
@@ -100,9 +120,10 @@ export class VirtualList implements ReactiveController {
   }
 
   /** Scrolls the row of this task into view (a keyboard move to Home or End), rendering it first. */
-  async reveal(id: string, index: number): Promise<void> {
+  async reveal(id: string): Promise<void> {
     const list = this.list;
     if (!this.active || !list) return;
+    const index = this.tasks.findIndex((task) => task.id === id);
     this.kept = id;
     const find = () => list.querySelector(`[data-id="${CSS.escape(id)}"]`);
     if (!find()) {
@@ -183,12 +204,14 @@ export class VirtualList implements ReactiveController {
       row.setAttribute('aria-setsize', String(this.count));
     });
     this.measure(rows);
-    this.options.released(this.margin());
+    const {start: from, end: to} = this.margin();
+    this.previews.prune(this.tasks.slice(from, to));
     this.schedule();
   }
 
   hostDisconnected(): void {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.settle);
     this.frame = 0;
     removeEventListener('scroll', this.onScroll, true);
     removeEventListener('resize', this.onScroll);
@@ -221,7 +244,7 @@ export class VirtualList implements ReactiveController {
       if (!this.active) return;
       this.measure(this.rows());
       const next = this.compute();
-      if (next.start !== this.shown.start || next.end !== this.shown.end) this.host.requestUpdate();
+      if (next.start !== this.shown.start || next.end !== this.shown.end) this.moved();
     });
   }
 
