@@ -15,8 +15,8 @@ import type {FileWithPath, UploadTask} from '../../core/types.ts';
 const OVERSCAN = 4;
 /** A focused row stays rendered while at most this many rows out of view (beyond, it goes, as would any). */
 const KEEP_FOCUSED = 60;
-/** A fast scroll that stopped this long ago has stopped: the rows in view get their previews. */
-const SETTLE_MS = 120;
+/** A fast scroll whose window stayed put this many frames has stopped: the rows in view get their previews. */
+const STILL_FRAMES = 3;
 /** Main-thread time one slice of a big add may take before the page gets a turn. */
 const SLICE_MS = 8;
 
@@ -51,7 +51,8 @@ export class VirtualList implements ReactiveController {
   private kept?: string;
   private keptIndex = -1;
   private frame = 0;
-  private settle?: ReturnType<typeof setTimeout>;
+  /** Frames left until a fast scroll counts as stopped (0: none is being watched). */
+  private still = 0;
   /** The list's scroll position the window was computed for. */
   private scrolledTo?: number;
   private list?: HTMLElement;
@@ -97,9 +98,7 @@ export class VirtualList implements ReactiveController {
     this.shown = this.compute();
     const {start, end} = this.shown;
     const fast = last.end > last.start && (start >= last.end || end <= last.start);
-    // Once the list stops (or slows) the rows in view get their previews.
-    clearTimeout(this.settle);
-    if (fast) this.settle = setTimeout(() => this.moved(), SETTLE_MS);
+    if (fast) this.watchStill();
     // Sized now, in the same task as the rows that Lit is about to swap: were the list laid out in between with the
     // old spacers and fewer rows, WebKit would clamp its scroll position to the shorter list.
     this.place();
@@ -211,7 +210,7 @@ export class VirtualList implements ReactiveController {
 
   hostDisconnected(): void {
     cancelAnimationFrame(this.frame);
-    clearTimeout(this.settle);
+    this.still = 0;
     this.frame = 0;
     removeEventListener('scroll', this.onScroll, true);
     removeEventListener('resize', this.onScroll);
@@ -234,6 +233,26 @@ export class VirtualList implements ReactiveController {
     head.style.height = `${Math.max(0, before - this.gap)}px`;
     tail.hidden = after === 0;
     tail.style.height = `${Math.max(0, after - this.gap)}px`;
+  }
+
+  /**
+   * Once the window has stayed put a few frames after a fast scroll, renders it again, with previews. Counted in
+   * frames, not time: a slow machine's frames may be far apart while the list still flies.
+   */
+  private watchStill(): void {
+    const watching = this.still > 0;
+    this.still = STILL_FRAMES;
+    if (watching) return;
+    let {start} = this.shown;
+    const tick = () => {
+      if (!this.still || !this.active) return void (this.still = 0);
+      if (this.shown.start !== start) {
+        start = this.shown.start;
+        this.still = STILL_FRAMES;
+      } else if (--this.still === 0) return this.moved();
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
   }
 
   /** Once a frame at most: renders again when the rows in view are no longer those rendered. */
