@@ -596,7 +596,7 @@ export class PanUploader extends LitElement {
           <ul part="list" aria-label=${t.fileList}>
             ${repeat(
               shown ? tasks.slice(shown.start, shown.end) : tasks,
-              (task) => task.id,
+              (task) => shown?.key(task.id) ?? task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
                 // A row renders again only when something it shows changed.
@@ -604,7 +604,7 @@ export class PanUploader extends LitElement {
                 const renaming = edit?.renaming?.id === task.id ? edit.renaming : undefined;
                 // A fast scroll makes no previews: rows fly past; they come once it slows or stops.
                 const thumbnail = this.thumbnails.urlFor(task, this.target, shown?.fast);
-                return guard([this.bridge.revision(task.id), task.status, t, disabled, !!copied, thumbnail, this.reorderable, edit, renaming], () =>
+                return guard([task, this.bridge.revision(task.id), task.status, t, disabled, !!copied, thumbnail, this.reorderable, edit, renaming], () =>
                   taskRow(task, {
                     t,
                     disabled,

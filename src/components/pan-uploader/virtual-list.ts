@@ -30,6 +30,8 @@ export interface ListWindow {
 export interface ShownWindow extends ListWindow {
   /** No row of the last window is in this one: a fast scroll, whose rows are not worth a preview yet. */
   fast: boolean;
+  /** The key of a file's row: Lit's repeat reuses the row of a file that left for one that came (see `assign`). */
+  key(id: string): number;
 }
 
 /** The previews of the rows: those of files out of view (beyond a margin) are released. */
@@ -53,11 +55,17 @@ export class VirtualList implements ReactiveController {
   private frame = 0;
   /** Frames left until a fast scroll counts as stopped (0: none is being watched). */
   private still = 0;
+  /** The last window rendered came with a fast scroll: its rows have no previews yet. */
+  private fast = false;
   /** The list's scroll position the window was computed for. */
   private scrolledTo?: number;
   private list?: HTMLElement;
   private adding: Promise<unknown> = Promise.resolve();
   private readonly spacers = [spacer(), spacer()] as const;
+  /** The files of the rows rendered, in order, and the key of each one's row. */
+  private ids: string[] = [];
+  private slots = new Map<string, number>();
+  private slotCount = 0;
   private gap = 0;
   /** A new list, width or layout: the rows are measured again. */
   private stale = true;
@@ -98,17 +106,51 @@ export class VirtualList implements ReactiveController {
     this.shown = this.compute();
     const {start, end} = this.shown;
     const fast = last.end > last.start && (start >= last.end || end <= last.start);
+    this.fast = fast;
     if (fast) this.watchStill();
+    this.assign(tasks.slice(start, end).map((task) => task.id));
     // Sized now, in the same task as the rows that Lit is about to swap: were the list laid out in between with the
     // old spacers and fewer rows, WebKit would clamp its scroll position to the shorter list.
     this.place();
-    return {start, end, fast};
+    return {start, end, fast, key: (id) => this.slots.get(id)!};
+  }
+
+  /**
+   * Rows that stay keep their key; a file coming in takes the key of one going out, so its row is updated in place
+   * rather than made anew (a fast scroll swaps every row each frame). Paired so that Lit's repeat moves only the
+   * reused rows, never one that stays (a move would take the focus off it): those coming in below take the keys of
+   * those going out above, the lowest the first; those coming in above take those going out below. The focused
+   * file's key is never given to another.
+   */
+  private assign(ids: string[]): void {
+    const {slots, kept} = this;
+    const inside = new Set(ids);
+    const staying = ids.find((id) => slots.has(id));
+    const cut = staying === undefined ? Infinity : this.ids.indexOf(staying);
+    const above: number[] = [];
+    const below: number[] = [];
+    this.ids.forEach((id, i) => {
+      if (!inside.has(id) && id !== kept) (i < cut ? above : below).push(slots.get(id)!);
+    });
+    const next = new Map<string, number>();
+    if (staying === undefined) ids.forEach((id, i) => next.set(id, above[i] ?? this.slotCount++));
+    else {
+      const at = ids.indexOf(staying);
+      for (let i = ids.length; i-- > 0; ) {
+        const id = ids[i]!;
+        next.set(id, slots.get(id) ?? (i < at ? below : above).shift() ?? this.slotCount++);
+      }
+    }
+    this.ids = ids;
+    this.slots = next;
   }
 
   /** The list renders every row again (it became short). */
   off(): void {
     if (!this.active) return;
     this.active = false;
+    this.ids = [];
+    this.slots = new Map();
     const list = this.list;
     if (!list) return;
     for (const spacer of this.spacers) spacer.remove();
@@ -249,7 +291,11 @@ export class VirtualList implements ReactiveController {
       if (this.shown.start !== start) {
         start = this.shown.start;
         this.still = STILL_FRAMES;
-      } else if (--this.still === 0) return this.moved();
+      } else if (--this.still === 0) {
+        // Unless a render since (progress) already brought them.
+        if (this.fast) this.moved();
+        return;
+      }
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);

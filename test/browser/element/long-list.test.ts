@@ -351,6 +351,42 @@ describe('<pan-uploader> long list', function () {
     expect(parts(el, 'retry-all').length, 'retry all, for the canceled files').to.equal(1);
   });
 
+  it('a scroll reuses the rows of files that left for those that came; rows that stay stay put; a picture never shows on another file', async () => {
+    const el = await mountReal('layout="grid"');
+    el.addFiles(many(COUNT, 'image/png', 'png'));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    box.scrollTop = box.scrollHeight / 2;
+    await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > COUNT / 4, 'the middle');
+    await settle(el);
+    await until(() => rows(el).every((row) => row.querySelector('img')), 'previews');
+    for (const lines of [1, 3, -2, 40, -40]) {
+      const before = new Map(rows(el).map((row) => [row, row.dataset.id]));
+      const pictures = new Map([...before.keys()].map((row) => [row.querySelector('img')!, row.querySelector('img')!.src]));
+      const first = Number(rows(el)[0]!.getAttribute('aria-posinset'));
+      const stride = rows(el).find((row) => row.getBoundingClientRect().top > rows(el)[0]!.getBoundingClientRect().top + 1)!.getBoundingClientRect().top - rows(el)[0]!.getBoundingClientRect().top;
+      box.scrollTop += lines * stride;
+      await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) !== first, `a scroll by ${lines} lines`);
+      await settle(el);
+      await until(() => rows(el).every((row) => row.querySelector('img')), 'previews');
+      expectRowsMatchPlaces(el);
+      const now = rows(el);
+      // As many rows as before (give or take a line): none made, all the others reused.
+      const reused = now.filter((row) => before.has(row));
+      expect(reused.length, `rows reused after a scroll by ${lines} lines`).to.be.at.least(Math.min(now.length, before.size) - 8);
+      // A file still in view keeps its row.
+      for (const row of now) {
+        const was = [...before].find(([, id]) => id === row.dataset.id)?.[0];
+        if (was) expect(was, `the row of ${row.dataset.id}`).to.equal(row);
+      }
+      // A picture element shows one file's preview only: a reused row got a new <img>.
+      for (const img of now.map((row) => row.querySelector('img')!)) {
+        if (pictures.has(img)) expect(img.src).to.equal(pictures.get(img));
+      }
+    }
+  });
+
   it('a fast scroll makes no previews for the rows flying past; the rows where it stops get theirs', async () => {
     const made = new Set<string>();
     const create = URL.createObjectURL;
