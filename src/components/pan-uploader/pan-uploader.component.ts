@@ -443,7 +443,7 @@ export class PanUploader extends LitElement {
 
   // ——— lifecycle and form callbacks ———
 
-  // A scrolled long list asks for the rows in view only: the summary, the refused files and the drop zone stay as they are.
+  // Counted for the summary's guard; the window over a long list takes its own request (a scroll) back off.
   override requestUpdate(...args: Parameters<LitElement['requestUpdate']>): void {
     this.changes++;
     super.requestUpdate(...args);

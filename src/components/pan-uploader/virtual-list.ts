@@ -31,7 +31,7 @@ export interface ShownWindow extends ListWindow {
   /** No row of the last window is in this one: a fast scroll, whose rows are not worth a preview yet. */
   fast: boolean;
   /** The key of a file's row: Lit's repeat reuses the row of a file that left for one that came (see `assign`). */
-  key(id: string): number;
+  key(id: string): string | number;
 }
 
 /** The previews of the rows: those of files out of view (beyond a margin) are released. */
@@ -64,7 +64,7 @@ export class VirtualList implements ReactiveController {
   private readonly spacers = [spacer(), spacer()] as const;
   /** The files of the rows rendered, in order, and the key of each one's row. */
   private ids: string[] = [];
-  private slots = new Map<string, number>();
+  private slots = new Map<string, string | number>();
   private slotCount = 0;
   private gap = 0;
   /** A new list, width or layout: the rows are measured again. */
@@ -120,20 +120,21 @@ export class VirtualList implements ReactiveController {
    * rather than made anew (a fast scroll swaps every row each frame). Paired so that Lit's repeat moves only the
    * reused rows, never one that stays (a move would take the focus off it): those coming in below take the keys of
    * those going out above, the lowest the first; those coming in above take those going out below. The focused
-   * file's key is never given to another.
+   * file's key is never given to another. The first window's rows are keyed by their files' ids, as a short list's
+   * are: a list growing long keeps its rows (and the focus in one).
    */
   private assign(ids: string[]): void {
     const {slots, kept} = this;
     const inside = new Set(ids);
     const staying = ids.find((id) => slots.has(id));
     const cut = staying === undefined ? Infinity : this.ids.indexOf(staying);
-    const above: number[] = [];
-    const below: number[] = [];
+    const above: (string | number)[] = [];
+    const below: (string | number)[] = [];
     this.ids.forEach((id, i) => {
       if (!inside.has(id) && id !== kept) (i < cut ? above : below).push(slots.get(id)!);
     });
-    const next = new Map<string, number>();
-    if (staying === undefined) ids.forEach((id, i) => next.set(id, above[i] ?? this.slotCount++));
+    const next = new Map<string, string | number>();
+    if (staying === undefined) ids.forEach((id, i) => next.set(id, above[i] ?? (this.ids.length ? this.slotCount++ : id)));
     else {
       const at = ids.indexOf(staying);
       for (let i = ids.length; i-- > 0; ) {

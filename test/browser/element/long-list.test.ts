@@ -387,6 +387,21 @@ describe('<pan-uploader> long list', function () {
     }
   });
 
+  it('a list growing long keeps its rows: the focus stays on the button it was on', async () => {
+    const el = await mountReal();
+    el.addFiles(many(150));
+    await until(() => rows(el).length === 150, 'the short list');
+    await settle(el);
+    const button = rows(el)[1]!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!;
+    button.focus();
+    el.addFiles(many(300, 'text/markdown', 'md'));
+    await until(() => el.tasks.length === 450 && rows(el).length < 100, 'the window');
+    await settle(el);
+    expect(button.isConnected, 'the same button').to.equal(true);
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+    expectRowsMatchPlaces(el);
+  });
+
   it('a fast scroll makes no previews for the rows flying past; the rows where it stops get theirs', async () => {
     const made = new Set<string>();
     const create = URL.createObjectURL;
