@@ -285,6 +285,8 @@ export class PanUploader extends LitElement {
   /** The window over a long list, loaded when a list first needs it. */
   private virtual?: VirtualList;
   private virtualLoad?: Promise<void>;
+  /** Counts the update requests but the list window's own: what is above the list renders again only when it moves. */
+  private changes = 0;
   /** What `value` or `existing` last set: a form reset returns to it. */
   private defaultEntries: readonly unknown[] | string = [];
   /** Aborts `beforeAdd` hooks still running (clear, leaving the document). */
@@ -441,6 +443,12 @@ export class PanUploader extends LitElement {
 
   // ——— lifecycle and form callbacks ———
 
+  // Counted for the summary's guard; the window over a long list takes its own request (a scroll) back off.
+  override requestUpdate(...args: Parameters<LitElement['requestUpdate']>): void {
+    this.changes++;
+    super.requestUpdate(...args);
+  }
+
   /** @internal Called by the browser when the form resets: back to the value the page set. */
   formResetCallback(): void {
     void this.formControl.reset(() => {
@@ -501,7 +509,11 @@ export class PanUploader extends LitElement {
   private loadVirtual(): Promise<void> {
     this.virtualLoad ??= import('./virtual-list.ts').then(
       ({VirtualList}) => {
-        this.virtual ??= new VirtualList(this, {released: ({start, end}) => this.thumbnails.prune(this.bridge.tasks.slice(start, end))});
+        // The window's own update request (a scroll) leaves `changes` as it was.
+        this.virtual ??= new VirtualList(this, this.thumbnails, () => {
+          this.requestUpdate();
+          this.changes--;
+        });
       },
       (error: unknown) => {
         this.virtualLoad = undefined;
@@ -520,7 +532,7 @@ export class PanUploader extends LitElement {
           strings: () => this.localize.t,
           announce: (text) => this.announcer.announce(text),
           changed: () => this.formControl.sync(true),
-          reveal: (id) => this.virtual?.reveal(id, this.bridge.tasks.findIndex((task) => task.id === id)),
+          reveal: (id) => this.virtual?.reveal(id),
         });
         if (this.shadowRoot) adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, editStyles]);
         this.requestUpdate();
@@ -572,7 +584,7 @@ export class PanUploader extends LitElement {
       })}
       ${image && this.urlImport ? urlImportForm({t, disabled}, (event) => this.onImportSubmit(event)) : nothing}
       ${tasks.length
-        ? queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.actions})
+        ? guard([this.changes], () => queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.actions}))
         : nothing}
       ${refused.length
         ? html`<ul part="rejected-list" aria-label=${t.rejectedList}>
@@ -584,19 +596,20 @@ export class PanUploader extends LitElement {
           <ul part="list" aria-label=${t.fileList}>
             ${repeat(
               shown ? tasks.slice(shown.start, shown.end) : tasks,
-              (task) => task.id,
+              (task) => shown?.key(task.id) ?? task.id,
               (task) => {
                 const copied = this.copyLink.outcomeFor(task.id);
                 // A row renders again only when something it shows changed.
                 const edit = this.edit;
                 const renaming = edit?.renaming?.id === task.id ? edit.renaming : undefined;
-                const shown = [this.bridge.revision(task.id), task.status, t, disabled, !!copied, this.thumbnails.epoch, this.reorderable, edit, renaming];
-                return guard(shown, () =>
+                // A fast scroll makes no previews: rows fly past; they come once it slows or stops.
+                const thumbnail = this.thumbnails.urlFor(task, this.target, shown?.fast);
+                return guard([task, this.bridge.revision(task.id), task.status, t, disabled, !!copied, thumbnail, this.reorderable, edit, renaming], () =>
                   taskRow(task, {
                     t,
                     disabled,
                     copied,
-                    thumbnail: this.thumbnails.urlFor(task, this.target),
+                    thumbnail,
                     actions: this.actions,
                     edit: edit && {field: edit.field.bind(edit), handle: this.reorderable ? edit.handle : undefined},
                   }),

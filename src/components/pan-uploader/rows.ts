@@ -3,6 +3,7 @@
  * allows. They read the task and the context handed in, and call back for every action.
  */
 import {html, nothing, type TemplateResult} from 'lit';
+import {repeat} from 'lit/directives/repeat.js';
 import {UploadStatus, type RejectedFile, type UploadTask} from '../../core/types.ts';
 import {formatBytes} from '../../shared/format-bytes.ts';
 import {errorText, formatDuration, type Strings} from './i18n.ts';
@@ -72,7 +73,11 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
   const field = edit?.field(task, {t, disabled});
   return html`<li part="item" class=${status} data-id=${task.id}>
     ${edit?.handle?.(task, {t, disabled}) ?? nothing}
-    ${preview ? html`<img part="thumbnail" src=${preview} alt="" loading="lazy" decoding="async" />` : tile(task.name)}
+    ${preview
+      ? // Its own <img> per picture: a row of a long list is reused for another file as the list scrolls, and an <img>
+        // given a new src keeps showing the old picture until the new one is decoded.
+        repeat([preview], (url) => url, (url) => html`<img part="thumbnail" src=${url} alt="" loading="lazy" decoding="async" />`)
+      : tile(task.name)}
     <div part="info">
       ${field ??
         html`<span part="name" title=${joinPath(task.relativePath, task.name)}>${nameWithPath(task.relativePath, task.name)}</span>`}

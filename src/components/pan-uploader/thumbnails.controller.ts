@@ -10,24 +10,18 @@ const THUMBNAIL_MAX_BYTES = 25 * 1024 * 1024;
 
 export class ThumbnailController implements ReactiveController {
   private readonly urls = new Map<string, string>();
-  private revokedAll = 0;
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
   }
 
-  /** Changes whenever every preview was revoked at once: rows that show one must render again. */
-  get epoch(): number {
-    return this.revokedAll;
-  }
-
-  /** The preview's URL, or undefined when the row shows a tile with the extension. */
-  urlFor(task: UploadTask, target: UploadTarget): string | undefined {
+  /** The preview's URL, or undefined when the row shows a tile with the extension (or, with `later`, until one is made). */
+  urlFor(task: UploadTask, target: UploadTarget, later?: boolean): string | undefined {
     // A URL import has no local bytes: its preview is the image host's own link, once there is one.
     if (task.url) return task.status === UploadStatus.DONE && target === 'image' ? task.downloadURL : undefined;
     if (!task.file.type.startsWith('image/') || task.size > THUMBNAIL_MAX_BYTES) return undefined;
     let url = this.urls.get(task.id);
-    if (!url) {
+    if (!url && !later) {
       url = URL.createObjectURL(task.file);
       this.urls.set(task.id, url);
     }
@@ -49,6 +43,5 @@ export class ThumbnailController implements ReactiveController {
   hostDisconnected(): void {
     for (const url of this.urls.values()) URL.revokeObjectURL(url);
     this.urls.clear();
-    this.revokedAll++;
   }
 }

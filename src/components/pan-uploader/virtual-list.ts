@@ -5,7 +5,7 @@
  * shows (the grid's columns follow the element's width). Loaded with the first list long enough to need it, as is
  * the adding of a big drop in slices.
  *
- * Our own rather than @lit-labs/virtualizer: this is 2.1 KB gzip against its 8.3 KB (9.8 KB with its grid layout),
+ * Our own rather than @lit-labs/virtualizer: this is 2.5 KB gzip against its 8.3 KB (9.8 KB with its grid layout),
  * and it places rows absolutely, where the three layouts here are CSS flex and grid under container queries.
  */
 import type {ReactiveController, ReactiveControllerHost} from 'lit';
@@ -15,6 +15,8 @@ import type {FileWithPath, UploadTask} from '../../core/types.ts';
 const OVERSCAN = 4;
 /** A focused row stays rendered while at most this many rows out of view (beyond, it goes, as would any). */
 const KEEP_FOCUSED = 60;
+/** A fast scroll whose window stayed put this many frames has stopped: the rows in view get their previews. */
+const STILL_FRAMES = 3;
 /** Main-thread time one slice of a big add may take before the page gets a turn. */
 const SLICE_MS = 8;
 
@@ -24,9 +26,18 @@ export interface ListWindow {
   end: number;
 }
 
-export interface VirtualListOptions {
-  /** The rows outside this window (and a margin) are off screen: their previews may go. */
-  released(window: ListWindow): void;
+/** The window a render shows. */
+export interface ShownWindow extends ListWindow {
+  /** No row of the last window is in this one: a fast scroll, whose rows are not worth a preview yet. */
+  fast: boolean;
+  /** The key of a file's row: Lit's repeat reuses the row of a file that left for one that came (see `assign`). */
+  key(id: string): string | number;
+}
+
+/** The previews of the rows: those of files out of view (beyond a margin) are released. */
+export interface Previews {
+  /** Keeps the previews of these files only. */
+  prune(tasks: readonly UploadTask[]): void;
 }
 
 export class VirtualList implements ReactiveController {
@@ -35,17 +46,26 @@ export class VirtualList implements ReactiveController {
   private columns = 1;
   /** The rows rendered, and the heights standing for the lines above and below them. */
   private shown: ListWindow & {before: number; after: number} = {start: 0, end: 0, before: 0, after: 0};
+  private tasks: readonly UploadTask[] = [];
   private count = 0;
   private active = false;
   /** The row holding the focus (or about to): kept in the window while near. */
   private kept?: string;
   private keptIndex = -1;
   private frame = 0;
+  /** Frames left until a fast scroll counts as stopped (0: none is being watched). */
+  private still = 0;
+  /** The last window rendered came with a fast scroll: its rows have no previews yet. */
+  private fast = false;
   /** The list's scroll position the window was computed for. */
   private scrolledTo?: number;
   private list?: HTMLElement;
   private adding: Promise<unknown> = Promise.resolve();
   private readonly spacers = [spacer(), spacer()] as const;
+  /** The files of the rows rendered, in order, and the key of each one's row. */
+  private ids: string[] = [];
+  private slots = new Map<string, string | number>();
+  private slotCount = 0;
   private gap = 0;
   /** A new list, width or layout: the rows are measured again. */
   private stale = true;
@@ -69,27 +89,69 @@ export class VirtualList implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: VirtualListOptions,
+    private readonly previews: Previews,
+    /** Renders the list's window again, and nothing else (the rows in view changed: a scroll, a resize). */
+    private readonly moved: () => void,
   ) {
     host.addController(this);
   }
 
   /** The rows to render for this list; called by every render of a list long enough for a window. */
-  window(tasks: readonly UploadTask[]): ListWindow {
+  window(tasks: readonly UploadTask[]): ShownWindow {
     this.active = true;
+    this.tasks = tasks;
     this.count = tasks.length;
     this.keptIndex = this.kept === undefined ? -1 : tasks.findIndex((task) => task.id === this.kept);
+    const last = this.shown;
     this.shown = this.compute();
+    const {start, end} = this.shown;
+    const fast = last.end > last.start && (start >= last.end || end <= last.start);
+    this.fast = fast;
+    if (fast) this.watchStill();
+    this.assign(tasks.slice(start, end).map((task) => task.id));
     // Sized now, in the same task as the rows that Lit is about to swap: were the list laid out in between with the
     // old spacers and fewer rows, WebKit would clamp its scroll position to the shorter list.
     this.place();
-    return {start: this.shown.start, end: this.shown.end};
+    return {start, end, fast, key: (id) => this.slots.get(id)!};
+  }
+
+  /**
+   * Rows that stay keep their key; a file coming in takes the key of one going out, so its row is updated in place
+   * rather than made anew (a fast scroll swaps every row each frame). Paired so that Lit's repeat moves only the
+   * reused rows, never one that stays (a move would take the focus off it): those coming in below take the keys of
+   * those going out above, the lowest the first; those coming in above take those going out below. The focused
+   * file's key is never given to another. The first window's rows are keyed by their files' ids, as a short list's
+   * are: a list growing long keeps its rows (and the focus in one).
+   */
+  private assign(ids: string[]): void {
+    const {slots, kept} = this;
+    const inside = new Set(ids);
+    const staying = ids.find((id) => slots.has(id));
+    const cut = staying === undefined ? Infinity : this.ids.indexOf(staying);
+    const above: (string | number)[] = [];
+    const below: (string | number)[] = [];
+    this.ids.forEach((id, i) => {
+      if (!inside.has(id) && id !== kept) (i < cut ? above : below).push(slots.get(id)!);
+    });
+    const next = new Map<string, string | number>();
+    if (staying === undefined) ids.forEach((id, i) => next.set(id, above[i] ?? (this.ids.length ? this.slotCount++ : id)));
+    else {
+      const at = ids.indexOf(staying);
+      for (let i = ids.length; i-- > 0; ) {
+        const id = ids[i]!;
+        next.set(id, slots.get(id) ?? (i < at ? below : above).shift() ?? this.slotCount++);
+      }
+    }
+    this.ids = ids;
+    this.slots = next;
   }
 
   /** The list renders every row again (it became short). */
   off(): void {
     if (!this.active) return;
     this.active = false;
+    this.ids = [];
+    this.slots = new Map();
     const list = this.list;
     if (!list) return;
     for (const spacer of this.spacers) spacer.remove();
@@ -100,9 +162,10 @@ export class VirtualList implements ReactiveController {
   }
 
   /** Scrolls the row of this task into view (a keyboard move to Home or End), rendering it first. */
-  async reveal(id: string, index: number): Promise<void> {
+  async reveal(id: string): Promise<void> {
     const list = this.list;
     if (!this.active || !list) return;
+    const index = this.tasks.findIndex((task) => task.id === id);
     this.kept = id;
     const find = () => list.querySelector(`[data-id="${CSS.escape(id)}"]`);
     if (!find()) {
@@ -183,12 +246,14 @@ export class VirtualList implements ReactiveController {
       row.setAttribute('aria-setsize', String(this.count));
     });
     this.measure(rows);
-    this.options.released(this.margin());
+    const {start: from, end: to} = this.margin();
+    this.previews.prune(this.tasks.slice(from, to));
     this.schedule();
   }
 
   hostDisconnected(): void {
     cancelAnimationFrame(this.frame);
+    this.still = 0;
     this.frame = 0;
     removeEventListener('scroll', this.onScroll, true);
     removeEventListener('resize', this.onScroll);
@@ -213,6 +278,30 @@ export class VirtualList implements ReactiveController {
     tail.style.height = `${Math.max(0, after - this.gap)}px`;
   }
 
+  /**
+   * Once the window has stayed put a few frames after a fast scroll, renders it again, with previews. Counted in
+   * frames, not time: a slow machine's frames may be far apart while the list still flies.
+   */
+  private watchStill(): void {
+    const watching = this.still > 0;
+    this.still = STILL_FRAMES;
+    if (watching) return;
+    let {start} = this.shown;
+    const tick = () => {
+      if (!this.still || !this.active) return void (this.still = 0);
+      if (this.shown.start !== start) {
+        start = this.shown.start;
+        this.still = STILL_FRAMES;
+      } else if (--this.still === 0) {
+        // Unless a render since (progress) already brought them.
+        if (this.fast) this.moved();
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
   /** Once a frame at most: renders again when the rows in view are no longer those rendered. */
   private schedule(): void {
     if (this.frame || !this.active) return;
@@ -221,7 +310,7 @@ export class VirtualList implements ReactiveController {
       if (!this.active) return;
       this.measure(this.rows());
       const next = this.compute();
-      if (next.start !== this.shown.start || next.end !== this.shown.end) this.host.requestUpdate();
+      if (next.start !== this.shown.start || next.end !== this.shown.end) this.moved();
     });
   }
 

@@ -2,7 +2,8 @@
  * A long list: past a few hundred files only the rows in view (and a few either side) are in the DOM. The rows
  * shown match their places as the list scrolls, in every layout; Tab walks down through the rows and the list
  * follows; a row's buttons work once scrolled to; keyboard reordering to the end brings the row into view;
- * progress repaints at most once a frame; previews are made only for rows rendered, and released far off.
+ * progress repaints at most once a frame; a scroll renders the list's window only (not the summary); previews
+ * are made only for rows rendered, not on the way of a fast scroll, and released far off.
  */
 import {expect} from 'chai';
 import 'axe-core';
@@ -311,6 +312,137 @@ describe('<pan-uploader> long list', function () {
     expect(row.querySelector('[part~="progress"]')!.getAttribute('aria-valuenow')).to.equal(
       String(Math.floor((running[0]!.loaded / running[0]!.total) * 100)),
     );
+  });
+
+  it('a scroll renders the rows in view only: the summary is not worked out again, and still follows the files', async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    // The summary's figures come from the engine's totals, a pass over every file: counted per call.
+    const engine = (el as unknown as {bridge: {engine: UploadManager}}).bridge.engine;
+    const totals = engine.totals.bind(engine);
+    let summed = 0;
+    engine.totals = () => {
+      summed++;
+      return totals();
+    };
+    let updates = 0;
+    el.addController({hostUpdated: () => updates++});
+    const box = list(el);
+    for (const fraction of [0.2, 0.5, 0.9, 0.4]) {
+      box.scrollTop = fraction * (box.scrollHeight - box.clientHeight);
+      const target = Math.floor(fraction * COUNT);
+      await until(() => rows(el).some((row) => Math.abs(Number(row.getAttribute('aria-posinset')) - 1 - target) < 40), `rows near ${target}`);
+      await settle(el);
+      expectRowsMatchPlaces(el);
+    }
+    expect(updates, 'the list rendered as it scrolled').to.be.at.least(4);
+    expect(summed, 'summaries worked out during the scroll').to.equal(0);
+    // Anything else renders the summary again: a file canceled is no longer counted.
+    const text = () => el.shadowRoot!.querySelector('[part~="summary-text"]')!.textContent!;
+    expect(text()).to.contain(String(COUNT));
+    el.cancel(el.tasks[0]!.id);
+    await until(() => text().includes(String(COUNT - 1)), 'the summary without the canceled file');
+    expect(summed).to.be.greaterThan(0);
+    // And a row's own button still does what it says after the scroll.
+    el.tasks.slice(1, 4).forEach((task) => el.cancel(task.id));
+    await until(() => text().includes(String(COUNT - 4)), 'the summary without the four canceled files');
+    expect(parts(el, 'retry-all').length, 'retry all, for the canceled files').to.equal(1);
+  });
+
+  it('a scroll reuses the rows of files that left for those that came; rows that stay stay put; a picture never shows on another file', async () => {
+    const el = await mountReal('layout="grid"');
+    el.addFiles(many(COUNT, 'image/png', 'png'));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const box = list(el);
+    box.scrollTop = box.scrollHeight / 2;
+    await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) > COUNT / 4, 'the middle');
+    await settle(el);
+    await until(() => rows(el).every((row) => row.querySelector('img')), 'previews');
+    for (const lines of [1, 3, -2, 40, -40]) {
+      const before = new Map(rows(el).map((row) => [row, row.dataset.id]));
+      const pictures = new Map([...before.keys()].map((row) => [row.querySelector('img')!, row.querySelector('img')!.src]));
+      const first = Number(rows(el)[0]!.getAttribute('aria-posinset'));
+      const stride = rows(el).find((row) => row.getBoundingClientRect().top > rows(el)[0]!.getBoundingClientRect().top + 1)!.getBoundingClientRect().top - rows(el)[0]!.getBoundingClientRect().top;
+      box.scrollTop += lines * stride;
+      await until(() => Number(rows(el)[0]!.getAttribute('aria-posinset')) !== first, `a scroll by ${lines} lines`);
+      await settle(el);
+      await until(() => rows(el).every((row) => row.querySelector('img')), 'previews');
+      expectRowsMatchPlaces(el);
+      const now = rows(el);
+      // As many rows as before (give or take a line): none made, all the others reused.
+      const reused = now.filter((row) => before.has(row));
+      expect(reused.length, `rows reused after a scroll by ${lines} lines`).to.be.at.least(Math.min(now.length, before.size) - 8);
+      // A file still in view keeps its row.
+      for (const row of now) {
+        const was = [...before].find(([, id]) => id === row.dataset.id)?.[0];
+        if (was) expect(was, `the row of ${row.dataset.id}`).to.equal(row);
+      }
+      // A picture element shows one file's preview only: a reused row got a new <img>.
+      for (const img of now.map((row) => row.querySelector('img')!)) {
+        if (pictures.has(img)) expect(img.src).to.equal(pictures.get(img));
+      }
+    }
+  });
+
+  it('a list growing long keeps its rows: the focus stays on the button it was on', async () => {
+    const el = await mountReal();
+    el.addFiles(many(150));
+    await until(() => rows(el).length === 150, 'the short list');
+    await settle(el);
+    const button = rows(el)[1]!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!;
+    button.focus();
+    el.addFiles(many(300, 'text/markdown', 'md'));
+    await until(() => el.tasks.length === 450 && rows(el).length < 100, 'the window');
+    await settle(el);
+    expect(button.isConnected, 'the same button').to.equal(true);
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+    expectRowsMatchPlaces(el);
+  });
+
+  it('a fast scroll makes no previews for the rows flying past; the rows where it stops get theirs', async () => {
+    const made = new Set<string>();
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (object: Blob | MediaSource) => {
+      const url = create.call(URL, object);
+      made.add(url);
+      return url;
+    };
+    try {
+      const el = await mountReal('layout="grid"');
+      el.addFiles(many(COUNT, 'image/png', 'png'));
+      await until(() => rows(el).length > 0, 'rows');
+      await settle(el);
+      const window = rows(el).length;
+      const before = made.size;
+      // Each render's rows: how many show a preview, taken as each update ends (before any timer can run).
+      const renders: {first: number; previews: number}[] = [];
+      el.addController({
+        hostUpdated: () =>
+          renders.push({first: Number(rows(el)[0]?.getAttribute('aria-posinset')), previews: rows(el).filter((row) => row.querySelector('img')).length}),
+      });
+      // Two windows' worth a frame: no row of one window is in the next.
+      const box = list(el);
+      const stride = box.scrollHeight / Math.ceil(COUNT / 4);
+      for (let i = 1; i <= 20; i++) {
+        box.scrollTop = i * 2 * window * stride;
+        await frame();
+        await el.updateComplete;
+      }
+      const last = rows(el)[0]!.getAttribute('aria-posinset');
+      await until(() => rows(el).every((row) => row.querySelector('img')), 'previews where the scroll stopped');
+      const moved = renders.filter((render, i) => i > 0 && render.first !== renders[i - 1]!.first);
+      expect(moved.length, 'windows rendered on the way').to.be.at.least(5);
+      // On the way (all but the window where the scroll stopped), no previews.
+      expect(moved.slice(0, -1).every((render) => render.previews === 0), JSON.stringify(renders)).to.equal(true);
+      expect(made.size - before, 'previews made').to.be.at.most(3 * window);
+      expect(rows(el)[0]!.getAttribute('aria-posinset')).to.equal(last);
+      expectRowsMatchPlaces(el);
+    } finally {
+      URL.createObjectURL = create;
+    }
   });
 
   it('makes previews only for rows rendered, and releases those far off screen', async () => {
