@@ -189,6 +189,9 @@ describe('<pan-uploader> uploading to the emulator', function () {
     const f = makeFile('long.bin', 640 * KiB, 8);
     const xhr = watchXhr();
     let canceledAt = Infinity;
+    // The slices open when the button is pressed, taken then: a slice that ended in the same millisecond,
+    // just before, is not among them (CI's Firefox saw two end at the click's millisecond).
+    let openAtClick: typeof xhr.records = [];
     el.addEventListener('pan-upload-progress', function once(e) {
       if ((e as CustomEvent).detail.phase !== 'uploading' || (e as CustomEvent).detail.loaded === 0) return;
       el.removeEventListener('pan-upload-progress', once);
@@ -202,6 +205,7 @@ describe('<pan-uploader> uploading to the emulator', function () {
         const inFlight = () => open().length > 0 && open().every((r) => performance.now() - r.sentAt < 2000);
         while (!inFlight()) await new Promise((r) => setTimeout(r, 10));
         canceledAt = performance.now();
+        openAtClick = open();
         el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
       });
     });
@@ -214,10 +218,9 @@ describe('<pan-uploader> uploading to the emulator', function () {
       xhr.stop();
     }
     // Every slice still in flight when the button was pressed was aborted then; none was sent after.
-    const open = xhr.records.filter((r) => r.url.endsWith('/upload/v2/file/slice') && r.sentAt <= canceledAt && (r.endedAt ?? Infinity) >= canceledAt);
-    expect(open.length).to.be.greaterThan(0);
+    expect(openAtClick.length).to.be.greaterThan(0);
     const seen = JSON.stringify({canceledAt, records: xhr.records});
-    for (const r of open) expect([r.how, r.endedAt! - canceledAt < 100], seen).to.deep.equal(['abort', true]);
+    for (const r of openAtClick) expect([r.how, r.endedAt! - canceledAt < 100], seen).to.deep.equal(['abort', true]);
     expect(xhr.records.filter((r) => r.sentAt > canceledAt)).to.deep.equal([]);
     expect(emulator.files()).to.deep.equal([]);
     expect(el.tasks[0].status).to.equal('canceled');
