@@ -181,6 +181,21 @@ async function settle(warm?: string): Promise<void> {
   await sleep(1000);
 }
 
+/**
+ * The slice phase as the emulator saw it (answered v2 slices only, so a preflight does not count): from the
+ * first slice's arrival to the last one's answer, the mean number in flight, and the median slice's time.
+ * Engine and bare XHR side by side show whether the engine's slices are slower or merely fewer in flight.
+ */
+function slicePhase(): {ms: number; inFlight: number; medianMs: number; slices: number} {
+  const slices = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/file/slice'));
+  if (!slices.length) return {ms: 0, inFlight: 0, medianMs: 0, slices: 0};
+  const first = Math.min(...slices.map((r) => r.time));
+  const ms = Math.max(...slices.map((r) => r.ended)) - first;
+  const times = slices.map((r) => r.ended - r.time).sort((a, b) => a - b);
+  return {ms, inFlight: times.reduce((a, b) => a + b, 0) / ms, medianMs: times[times.length >> 1]!, slices: slices.length};
+}
+const phaseNote = (p: ReturnType<typeof slicePhase>) => `${p.slices} slices in ${seconds(p.ms)} s, ${round(p.inFlight, 2)} in flight, median slice ${Math.round(p.medianMs)} ms`;
+
 async function md5sum(path: string): Promise<{ms: number; md5: string}> {
   const started = performance.now();
   const {stdout} = await run('md5sum', [path]);
@@ -326,6 +341,9 @@ let rawBrowserMs: number | undefined;
 let hashMs: number | undefined;
 let md5sumMs: number | undefined;
 let curlFloorMs: number | undefined;
+/** The big drive file's slice phase, engine and bare XHR (slicePhase). */
+let slicesMs: number | undefined;
+let bareSlicesMs: number | undefined;
 /** The big upload's growth over the browser's size just before it. */
 let bigGrowthMB: number | undefined;
 let bigPrivateGrowthMB: number | undefined;
@@ -375,6 +393,9 @@ try {
   bigGrowthMB = big.peakMB - big.beforeMB;
   bigPrivateGrowthMB = big.privateGrowthMB;
   process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
+  const engineSlices = slicePhase();
+  slicesMs = engineSlices.ms;
+  bigRow.note += `; engine slices: ${phaseNote(engineSlices)}`;
 
   // The browser's own floor: the same slices by bare XHR from the page (MD5s given), no engine.
   emulator.reset();
@@ -384,12 +405,14 @@ try {
     apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s: cutSlices(bigPath, 16 * MiB).map((s) => s.md5), concurrency,
   } as RawRun);
   rawBrowserMs = raw.ms;
+  const bareSlices = slicePhase();
+  bareSlicesMs = bareSlices.ms;
   hashMs = big.result.meanMsByStatus.hashing ?? 0;
   md5sumMs = floor.md5Ms;
   curlFloorMs = floor.ms;
   // The floor any browser client has: md5sum (the hash 123pan needs first) + the bare upload from this page.
   bigRow.floorMs = floor.md5Ms + raw.ms;
-  bigRow.note += `; bare XHR from the page (no hashing, no engine) ${seconds(raw.ms)} s; floor = md5sum + bare XHR = ${seconds(bigRow.floorMs)} s`;
+  bigRow.note += `; bare XHR from the page (no hashing, no engine) ${seconds(raw.ms)} s, its slices: ${phaseNote(bareSlices)}; floor = md5sum + bare XHR = ${seconds(bigRow.floorMs)} s`;
   }
 
   // (1b) the largest image the image host takes
@@ -448,6 +471,8 @@ try {
       floor_s: seconds(bigRow.floorMs!),
       ratio_big: round(bigRow.ms / bigRow.floorMs!, 3),
       bare_xhr_s: rawBrowserMs === undefined ? null : seconds(rawBrowserMs),
+      slices_s: slicesMs === undefined ? null : seconds(slicesMs),
+      bare_slices_s: bareSlicesMs === undefined ? null : seconds(bareSlicesMs),
       floor_curl_s: curlFloorMs === undefined ? null : seconds(curlFloorMs),
       hash_s: hashMs === undefined ? null : seconds(hashMs),
       md5sum_s: md5sumMs === undefined ? null : seconds(md5sumMs),
