@@ -27,6 +27,8 @@ async function buildWorker() {
       target: 'es2022',
       minify: true,
       lib: {entry: 'src/hash/md5.worker.ts', formats: ['es'], fileName: 'md5.worker'},
+      // Whitespace too (see the bundle below): the code is inlined as a string, nothing shakes it afterwards.
+      rollupOptions: {output: {minify: true}},
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
@@ -112,6 +114,8 @@ await build({
     minify: true,
     sourcemap: false,
     lib: {entry: 'src/index.ts', formats: ['es'], fileName: () => 'pan-uploader.bundle.js'},
-    rollupOptions: {output: {codeSplitting: false}},
+    // Vite keeps whitespace in an ES library build (to keep pure annotations for tree-shaking); this file is
+    // final, loaded as is by a page, so the output is minified outright.
+    rollupOptions: {output: {codeSplitting: false, minify: true}},
   },
 });

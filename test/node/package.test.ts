@@ -102,6 +102,13 @@ describe('the built package', () => {
     assert.match(code, /createObjectURL\(new Blob\(/, 'the worker is not inlined as a blob: URL');
   });
 
+  it('minifies the CMS bundle outright, whitespace too (a page loads it as is)', () => {
+    const code = readFileSync(join(root, 'dist/pan-uploader.bundle.js'), 'utf8');
+    // Lines left are the insides of templates; an ES library build that keeps whitespace indents every statement.
+    const indented = code.split('\n').filter((line) => /^\t/.test(line)).length;
+    assert.ok(indented < 100, `${indented} tab-indented lines: the bundle's whitespace was kept`);
+  });
+
   it("starts the package build's one image worker beside the CMS bundle, by a URL relative to the bundle", () => {
     const code = readFileSync(join(root, 'dist/pan-uploader.bundle.js'), 'utf8');
     const named = [...code.matchAll(/["'`]([^"'`]*image\.worker[-\w]*\.js)["'`]/g)].map((m) => m[1]);
