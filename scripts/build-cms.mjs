@@ -80,9 +80,10 @@ function packageImageWorker() {
 }
 
 /**
- * Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. A module
- * worker must come from the page's origin: from another one (a CDN, served with CORS), a blob: module of the
- * page's origin imports the worker, whose own import() of libheif then resolves against the worker's real URL.
+ * Starts the image worker from dist/assets/, beside the bundle, instead of building a second copy. The file's
+ * own `Worker` (src/shared/module-worker.ts) starts it from another origin too (a CDN serving dist/ with CORS),
+ * and the worker's own import() of libheif resolves against its real URL. The comment keeps Vite from taking
+ * the URL for a worker to build.
  */
 const imageWorkerBesideBundle = (file) =>
   rewrite({
@@ -90,16 +91,8 @@ const imageWorkerBesideBundle = (file) =>
     file: 'src/image/prepare-image.ts',
     pattern: imageWorkerPattern,
     shape: "new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'})",
-    replacement: 'panImageWorker()',
-    helper: `
-let panImageWorkerShim;
-function panImageWorker() {
-  const url = new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url);
-  if (url.origin === location.origin) return new Worker(url, {type: 'module'});
-  panImageWorkerShim ??= URL.createObjectURL(new Blob(['import ' + JSON.stringify(url.href) + ';'], {type: 'text/javascript'}));
-  return new Worker(panImageWorkerShim, {type: 'module'});
-}
-`,
+    replacement: `new Worker(new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url), {type: 'module'})`,
+    helper: '',
   });
 
 const workerCode = await buildWorker();

@@ -1,4 +1,5 @@
 import {HashError} from './hash-error.ts';
+import {ModuleWorker as Worker} from '../shared/module-worker.ts';
 import type {HashEngine, HashProgress, HashReply, HashRequest, HashTuning, SliceHelperRequest} from './types.ts';
 
 export interface HashPoolOptions {
@@ -50,7 +51,7 @@ function describe(blob: Blob): string {
 }
 
 /** Where to look when a worker's script is refused. */
-const CSP_HINT = "a Content-Security-Policy must allow it in worker-src: 'self' for the package build, blob: for the single-file bundle";
+const CSP_HINT = "a Content-Security-Policy must allow it in worker-src: 'self' for the package build, blob: for the single-file bundle or a build served from another origin";
 
 /** Workers that hash, one job each; jobs beyond the pool's size wait in order. */
 export class HashPool {

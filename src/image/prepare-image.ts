@@ -4,6 +4,7 @@
  * to send (with a note the row shows) or a refusal naming the file.
  */
 import {PanError} from '../shared/errors.ts';
+import {ModuleWorker as Worker} from '../shared/module-worker.ts';
 import {extensionOf, IMAGE_MAX_SIZE} from '../shared/rules.ts';
 import {clearOrientation, findExif, hasGps, readOrientation, stripGps} from './exif.ts';
 import {englishNote, type AsIsReason, type ImageNote, type Renamed} from './note.ts';
