@@ -79,13 +79,16 @@ export class UploadHosts {
 const MAX_OPENED_TICKETS = 1000;
 
 /**
- * Signed, expiring addresses: `upload` tickets name an upload server's origin, `storage` tickets a whole
- * presigned URL from a get_upload_url answer (the relay PUTs only to URLs this deployment handed out).
- * The purpose is signed too, so one kind of ticket never opens as the other.
+ * Expiring addresses, valid on this deployment only: `upload` tickets name an upload server's origin under an
+ * HMAC (an origin is no secret); `storage` tickets a whole presigned URL from a get_upload_url answer (the relay
+ * PUTs only to URLs this deployment handed out), sealed with AES-GCM: the ticket is a path segment that access
+ * logs keep, and a presigned URL read from a log would let anyone write that part straight to storage.
+ * The purpose is bound in too, so one kind of ticket never opens as the other.
  */
 export class UploadTickets {
   private readonly purpose: 'upload' | 'storage';
-  private readonly key: Promise<CryptoKey>;
+  private readonly mac: Promise<CryptoKey>;
+  private readonly cipher: Promise<CryptoKey>;
   private readonly opened = new Map<string, {origin: string; expires: number}>();
   private readonly apiBase: string;
   private readonly lifetimeMs: number;
@@ -101,41 +104,67 @@ export class UploadTickets {
       );
     }
     const material = secret === undefined ? crypto.getRandomValues(new Uint8Array(32)) : encoder.encode(secret);
-    this.key = crypto.subtle.importKey('raw', material, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign', 'verify']);
+    this.purpose = options.purpose ?? 'upload';
+    this.mac = crypto.subtle.importKey('raw', material, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign', 'verify']);
+    // A key of its own for sealing, derived from the same secret: no key serves two algorithms.
+    this.cipher = crypto.subtle
+      .importKey('raw', material, 'HKDF', false, ['deriveKey'])
+      .then((base) =>
+        crypto.subtle.deriveKey({name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('pan-uploader ticket seal')}, base, {name: 'AES-GCM', length: 256}, false, ['encrypt', 'decrypt']),
+      );
     this.apiBase = options.apiBase;
     this.lifetimeMs = options.lifetimeMs;
     this.now = options.now ?? Date.now;
-    this.purpose = options.purpose ?? 'upload';
   }
 
-  private signed(origin: string, expires: number): Uint8Array<ArrayBuffer> {
-    return encoder.encode(`pan-uploader ${this.purpose} ticket\n${this.apiBase}\n${origin}\n${expires}`);
+  /** What a ticket is bound to besides its contents: its purpose and the deployment's API base. */
+  private context(): string {
+    return `pan-uploader ${this.purpose} ticket\n${this.apiBase}`;
   }
 
-  /** The path segment that stands for `origin` until the ticket expires. */
+  /** The path segment that stands for `origin` (a URL, for storage tickets) until the ticket expires. */
   async issue(origin: string): Promise<string> {
     const expires = Math.ceil((this.now() + this.lifetimeMs) / 1000);
-    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, this.signed(origin, expires)));
-    return `${base64url(encoder.encode(`${origin}\n${expires}`))}.${base64url(mac)}`;
+    const payload = encoder.encode(`${origin}\n${expires}`);
+    if (this.purpose === 'storage') {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const sealed = await crypto.subtle.encrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.cipher, payload);
+      return `${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
+    }
+    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.mac, encoder.encode(`${this.context()}\n${origin}\n${expires}`)));
+    return `${base64url(payload)}.${base64url(mac)}`;
   }
 
   /** The origin a ticket stands for, or undefined when it is not one of this deployment's or has expired. */
   async open(ticket: string): Promise<string | undefined> {
     const known = this.opened.get(ticket);
     if (known !== undefined) return known.expires * 1000 > this.now() ? known.origin : undefined;
-    const [encoded, mac, extra] = ticket.split('.');
-    if (encoded === undefined || mac === undefined || extra !== undefined) return undefined;
-    const payload = fromBase64url(encoded);
-    const macBytes = fromBase64url(mac);
-    if (!payload || !macBytes) return undefined;
+    const [first, second, extra] = ticket.split('.');
+    if (first === undefined || second === undefined || extra !== undefined) return undefined;
+    const a = fromBase64url(first);
+    const b = fromBase64url(second);
+    if (!a || !b) return undefined;
+    const payload = this.purpose === 'storage' ? await this.unseal(a, b) : a;
+    if (!payload) return undefined;
     const [origin, expiresText, more] = decoder.decode(payload).split('\n');
     if (origin === undefined || expiresText === undefined || more !== undefined || !/^\d{1,12}$/.test(expiresText)) return undefined;
     const expires = Number(expiresText);
     if (expires * 1000 <= this.now()) return undefined;
-    const ok = await crypto.subtle.verify('HMAC', await this.key, macBytes, this.signed(origin, expires));
-    if (!ok) return undefined; // refusals are not remembered: a flood of bad tickets cannot fill the cache
+    if (this.purpose !== 'storage' && !(await crypto.subtle.verify('HMAC', await this.mac, b, encoder.encode(`${this.context()}\n${origin}\n${expires}`)))) {
+      return undefined; // refusals are not remembered: a flood of bad tickets cannot fill the cache
+    }
     this.opened.set(ticket, {origin, expires});
     if (this.opened.size > MAX_OPENED_TICKETS) this.opened.delete(this.opened.keys().next().value!);
     return origin;
+  }
+
+  /** A storage ticket's contents, or undefined when it was not sealed by this deployment for this purpose. */
+  private async unseal(iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>): Promise<Uint8Array | undefined> {
+    if (iv.length !== 12) return undefined;
+    try {
+      return new Uint8Array(await crypto.subtle.decrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.cipher, sealed));
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -35,6 +35,26 @@ describe('upload-server tickets', () => {
     assert.equal(await tickets(KEY_A, {now: () => clock}).open(ticket), undefined);
   });
 
+  it('seals storage tickets: the presigned URL cannot be read from the path, and only this deployment opens it', async () => {
+    const presigned = 'https://storage.example/bucket/part-7?X-Amz-Signature=0123456789abcdef&X-Amz-Expires=3600';
+    const storage = (secret = KEY_A, apiBase = API) => new UploadTickets({secret, apiBase, lifetimeMs: 3600_000, purpose: 'storage'});
+    const ticket = await storage().issue(presigned);
+    // Neither the ticket nor any of its decoded parts holds the URL, its host or its signature.
+    const readable = [ticket, ...ticket.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1'))].join('\n');
+    for (const secret of ['storage.example', 'X-Amz-Signature', '0123456789abcdef']) assert.equal(readable.includes(secret), false, secret);
+    assert.equal(await storage().open(ticket), presigned, 'same key, another instance');
+    // Sealed anew each time: two tickets for one URL differ.
+    assert.notEqual(await storage().issue(presigned), ticket);
+    const [iv, sealed] = ticket.split('.') as [string, string];
+    const flipped = Buffer.from(sealed, 'base64url');
+    flipped[0]! ^= 1;
+    assert.equal(await storage().open(`${iv}.${flipped.toString('base64url')}`), undefined, 'a changed byte');
+    assert.equal(await storage(KEY_B).open(ticket), undefined, 'another key');
+    assert.equal(await storage(KEY_A, 'https://staging.example').open(ticket), undefined, 'same key, another deployment');
+    assert.equal(await tickets().open(ticket), undefined, 'as an upload-server ticket');
+    assert.equal(await storage().open(await tickets().issue('https://upload.example')), undefined, 'an upload-server ticket as a storage one');
+  });
+
   it('refuses a secret shorter than 32 bytes, the empty one included, by name', () => {
     for (const secret of ['', 'secret', 'x'.repeat(31)]) {
       assert.throws(() => tickets(secret), /ticketSecret must be a string of at least 32 bytes/);
