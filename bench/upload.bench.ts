@@ -186,15 +186,20 @@ async function settle(warm?: string): Promise<void> {
  * first slice's arrival to the last one's answer, the mean number in flight, and the median slice's time.
  * Engine and bare XHR side by side show whether the engine's slices are slower or merely fewer in flight.
  */
-function slicePhase(): {ms: number; inFlight: number; medianMs: number; slices: number} {
+function slicePhase(): {ms: number; inFlight: number; medianMs: number; slices: number; completeMs: number} {
   const slices = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/file/slice'));
-  if (!slices.length) return {ms: 0, inFlight: 0, medianMs: 0, slices: 0};
+  if (!slices.length) return {ms: 0, inFlight: 0, medianMs: 0, slices: 0, completeMs: 0};
   const first = Math.min(...slices.map((r) => r.time));
-  const ms = Math.max(...slices.map((r) => r.ended)) - first;
+  const last = Math.max(...slices.map((r) => r.ended));
+  const ms = last - first;
   const times = slices.map((r) => r.ended - r.time).sort((a, b) => a - b);
-  return {ms, inFlight: times.reduce((a, b) => a + b, 0) / ms, medianMs: times[times.length >> 1]!, slices: slices.length};
+  // From the last slice's answer to the answer that confirmed the file (the emulator's verification included).
+  const completes = emulator.requests.filter((r) => r.path.endsWith('/upload_complete') && r.status === 200 && r.code === 0);
+  const completeMs = completes.length ? Math.max(...completes.map((r) => r.ended)) - last : 0;
+  return {ms, inFlight: times.reduce((a, b) => a + b, 0) / ms, medianMs: times[times.length >> 1]!, slices: slices.length, completeMs};
 }
-const phaseNote = (p: ReturnType<typeof slicePhase>) => `${p.slices} slices in ${seconds(p.ms)} s, ${round(p.inFlight, 2)} in flight, median slice ${Math.round(p.medianMs)} ms`;
+const phaseNote = (p: ReturnType<typeof slicePhase>) =>
+  `${p.slices} slices in ${seconds(p.ms)} s, ${round(p.inFlight, 2)} in flight, median slice ${Math.round(p.medianMs)} ms, then ${seconds(p.completeMs)} s to the confirming upload_complete`;
 
 async function md5sum(path: string): Promise<{ms: number; md5: string}> {
   const started = performance.now();
