@@ -271,9 +271,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   async function serve(request: Request, route: Route | undefined, params: string[]): Promise<Response> {
     const url = new URL(request.url);
     const time = Date.now();
+    const log = (status: number, code: number | undefined, aborted = request.signal.aborted) =>
+      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted, status, code, token: request.headers.has('authorization')});
     const finish = (response: Response, code?: number) => {
-      const status = response.type === 'error' ? 0 : response.status;
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: request.signal.aborted, status, code, token: request.headers.has('authorization')});
+      log(response.type === 'error' ? 0 : response.status, code);
       return response;
     };
     // A retired domain no longer resolves: the request goes unanswered, preflight included.
@@ -374,7 +375,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         },
       });
       const cut = withCors(new Response(body, {status: response.status, headers: response.headers}), request);
-      requests.push({method: request.method, url: request.url, path: url.pathname, time, ended: Date.now(), aborted: false, status: 0, code, token: request.headers.has('authorization')});
+      log(0, code, false); // a connection cut mid-answer: no status reached the client
       return cut;
     }
     return finish(withCors(response, request), code);
