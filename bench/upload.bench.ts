@@ -3,7 +3,8 @@
 // the image host takes (96 MiB) to the image host; (2) 500 files of 100–300 KB to the drive.
 // Beside each big upload, the floor measured in the same run: md5sum of the file + the same slices sent with
 // the same concurrency and completed (the emulator's verification included, which any client waits for); for
-// the drive by bare XHR from the page (ratio_big), and by curl as a second reference.
+// the drive by bare XHR from the page (ratio_big), and by curl as a second reference. The drive file is uploaded
+// twice: timed with nothing else running, then again for the browser's memory (sampling it costs CPU here).
 // Prints a table; the last line is one JSON object.
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -13,7 +14,7 @@ import {promisify} from 'node:util';
 import {createServer} from 'vite';
 import {startEmulatorServer} from '../src/emulator/node.ts';
 import {engineFromArgs, openBenchPage} from './engine.ts';
-import {processTree} from './process-memory.ts';
+import {processTree, treeCpuMs} from './process-memory.ts';
 import type {RawRun, UploadRun, UploadRunResult} from './upload/page.ts';
 
 const engine = engineFromArgs();
@@ -136,6 +137,15 @@ async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{res
   } finally {
     clearInterval(timer);
   }
+}
+
+/** CPU seconds spent during `work` by the browser's processes and by this one (the emulator's server runs here). */
+async function cpuOf<T>(pid: number, work: () => Promise<T>): Promise<{result: T; browserS: number; serverS: number}> {
+  const browser = treeCpuMs(pid);
+  const server = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(server);
+  return {result, browserS: (treeCpuMs(pid) - browser) / 1000, serverS: (used.user + used.system) / 1e6};
 }
 
 const byKindNote = (byKind: Record<string, number>) =>
@@ -346,6 +356,8 @@ let rawBrowserMs: number | undefined;
 let hashMs: number | undefined;
 let md5sumMs: number | undefined;
 let curlFloorMs: number | undefined;
+/** CPU seconds of the big drive upload, engine (hashing included) and bare XHR: the browser's processes and the emulator's (this process). */
+let cpu: {browser_s: number; server_s: number; bare_browser_s: number; bare_server_s: number} | undefined;
 /** The big drive file's slice phase, engine and bare XHR (slicePhase). */
 let slicesMs: number | undefined;
 let bareSlicesMs: number | undefined;
@@ -358,19 +370,36 @@ try {
   const idle = treePss(browserPid);
   const idleMB = idle.total;
 
-  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; peakByKind: Record<string, number>; beforeMB: number; privateGrowthMB: number; requests: number}> {
+  /** A fresh emulator, the files set on the page, a token, and the file in the page cache. */
+  async function prepare(paths: string[]): Promise<string> {
     emulator.reset();
     await page.setFiles('input#files', paths);
     const {accessToken} = emulator.issueToken();
     await settle(paths.length === 1 ? paths[0] : undefined);
+    return accessToken;
+  }
+  const runUpload = (options: UploadRun['options'], accessToken: string) =>
+    page.call<UploadRunResult>('runUpload', {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun);
+
+  /**
+   * An upload timed with nothing else running: reading the browser's PSS walks its page tables (about 40 ms a
+   * sample on a 1 GiB renderer), in this process, which serves the emulator too, so memory is measured in a run
+   * of its own (`upload`).
+   */
+  async function timedUpload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; requests: number; cpu: {browserS: number; serverS: number}}> {
+    const accessToken = await prepare(paths);
+    const {result, browserS, serverS} = await cpuOf(browserPid, () => runUpload(options, accessToken));
+    return {result, requests: emulator.requests.length, cpu: {browserS, serverS}};
+  }
+
+  async function upload(paths: string[], options: UploadRun['options']): Promise<{result: UploadRunResult; peakMB: number; peakByKind: Record<string, number>; beforeMB: number; privateGrowthMB: number; requests: number}> {
+    const accessToken = await prepare(paths);
     // The browser's size just before, as the median of 5 samples: one sample at page load swung by ±80 MB.
     const samples: {total: number; privateMB: number}[] = [];
     for (let i = 0; i < 5; i++, await sleep(200)) samples.push(treePss(browserPid));
     const beforeMB = samples.map((x) => x.total).sort((a, b) => a - b)[2]!;
     const beforePrivateMB = samples.map((x) => x.privateMB).sort((a, b) => a - b)[2]!;
-    const {result, peakMB, peakByKind, peakPrivateMB} = await withPeakRss(browserPid, () =>
-      page.call<UploadRunResult>('runUpload', {options: {apiBase: apiOrigin, concurrency, driveLink: 'none', ...options}, accessToken} as UploadRun),
-    );
+    const {result, peakMB, peakByKind, peakPrivateMB} = await withPeakRss(browserPid, () => runUpload(options, accessToken));
     return {result, peakMB, peakByKind, beforeMB, privateGrowthMB: peakPrivateMB - beforePrivateMB, requests: emulator.requests.length};
   }
 
@@ -387,37 +416,41 @@ try {
   const floor = await floorDrive(bigPath);
   process.stderr.write(`floor drive: md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s\n`);
   const bigMd5 = (await md5sum(bigPath)).md5;
-  const big = await upload([bigPath], {target: 'drive', parentID: 0, driveFlow: 'v2'});
+  const bigOptions: UploadRun['options'] = {target: 'drive', parentID: 0, driveFlow: 'v2'};
   const bigName = bigPath.split('/').pop()!;
+  const timed = await timedUpload([bigPath], bigOptions);
+  process.stderr.write(`drive v2: ${seconds(timed.result.ms)} s\n`);
+  const failures = checkStored(timed.result, new Map([[bigName, bigMd5]]));
+  const engineSlices = slicePhase();
+  slicesMs = engineSlices.ms;
+  const big = await upload([bigPath], bigOptions);
   const bigRow: Row = {
-    scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: big.result.ms, requests: big.requests, floorMs: floor.ms, peakMB: big.peakMB,
-    failures: checkStored(big.result, new Map([[bigName, bigMd5]])),
-    note: `client ms by status ${JSON.stringify(big.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests); PSS MB idle ${byKindNote(idle.byKind)}, at the peak ${byKindNote(big.peakByKind)}; just before ${round(big.beforeMB, 0)} MB, growth ${round(big.peakMB - big.beforeMB, 0)} MB; private memory growth ${round(big.privateGrowthMB, 0)} MB`,
+    scenario: `drive v2, ${bigMiB} MiB`, files: 1, bytes: bigMiB * MiB, ms: timed.result.ms, requests: timed.requests, floorMs: floor.ms, peakMB: big.peakMB,
+    failures: failures + checkStored(big.result, new Map([[bigName, bigMd5]])),
+    note: `client ms by status ${JSON.stringify(timed.result.meanMsByStatus)}; floor = md5sum ${seconds(floor.md5Ms)} s + curl ${seconds(floor.sendMs)} s (${floor.requests} requests); engine slices: ${phaseNote(engineSlices)}; memory in a second run (${seconds(big.result.ms)} s, sampled every 200 ms): PSS MB idle ${byKindNote(idle.byKind)}, at the peak ${byKindNote(big.peakByKind)}; just before ${round(big.beforeMB, 0)} MB, growth ${round(big.peakMB - big.beforeMB, 0)} MB; private memory growth ${round(big.privateGrowthMB, 0)} MB`,
   };
   rows.push(bigRow);
   bigGrowthMB = big.peakMB - big.beforeMB;
   bigPrivateGrowthMB = big.privateGrowthMB;
-  process.stderr.write(`drive v2: ${seconds(big.result.ms)} s\n`);
-  const engineSlices = slicePhase();
-  slicesMs = engineSlices.ms;
-  bigRow.note += `; engine slices: ${phaseNote(engineSlices)}`;
 
   // The browser's own floor: the same slices by bare XHR from the page (MD5s given), no engine.
   emulator.reset();
   const {accessToken} = emulator.issueToken();
   await settle();
-  const raw = await page.call<{ms: number}>('rawUpload', {
-    apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s: cutSlices(bigPath, 16 * MiB).map((s) => s.md5), concurrency,
-  } as RawRun);
+  const sliceMD5s = cutSlices(bigPath, 16 * MiB).map((s) => s.md5);
+  const {result: raw, browserS: bareBrowserS, serverS: bareServerS} = await cpuOf(browserPid, () =>
+    page.call<{ms: number}>('rawUpload', {apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s, concurrency} as RawRun),
+  );
+  cpu = {browser_s: round(timed.cpu.browserS, 1), server_s: round(timed.cpu.serverS, 1), bare_browser_s: round(bareBrowserS, 1), bare_server_s: round(bareServerS, 1)};
   rawBrowserMs = raw.ms;
   const bareSlices = slicePhase();
   bareSlicesMs = bareSlices.ms;
-  hashMs = big.result.meanMsByStatus.hashing ?? 0;
+  hashMs = timed.result.meanMsByStatus.hashing ?? 0;
   md5sumMs = floor.md5Ms;
   curlFloorMs = floor.ms;
   // The floor any browser client has: md5sum (the hash 123pan needs first) + the bare upload from this page.
   bigRow.floorMs = floor.md5Ms + raw.ms;
-  bigRow.note += `; bare XHR from the page (no hashing, no engine) ${seconds(raw.ms)} s, its slices: ${phaseNote(bareSlices)}; floor = md5sum + bare XHR = ${seconds(bigRow.floorMs)} s`;
+  bigRow.note += `; CPU s: engine browser ${cpu.browser_s} + server ${cpu.server_s}; bare XHR from the page (no hashing, no engine) ${seconds(raw.ms)} s, browser ${cpu.bare_browser_s} + server ${cpu.bare_server_s} CPU s, its slices: ${phaseNote(bareSlices)}; floor = md5sum + bare XHR = ${seconds(bigRow.floorMs)} s`;
   }
 
   // (1b) the largest image the image host takes
@@ -478,6 +511,7 @@ try {
       bare_xhr_s: rawBrowserMs === undefined ? null : seconds(rawBrowserMs),
       slices_s: slicesMs === undefined ? null : seconds(slicesMs),
       bare_slices_s: bareSlicesMs === undefined ? null : seconds(bareSlicesMs),
+      cpu_big: cpu ?? null,
       floor_curl_s: curlFloorMs === undefined ? null : seconds(curlFloorMs),
       hash_s: hashMs === undefined ? null : seconds(hashMs),
       md5sum_s: md5sumMs === undefined ? null : seconds(md5sumMs),
