@@ -7,12 +7,17 @@
 // inflate as it does the others), the browser's memory growth (PSS of its process tree, peak, from after the folder's files were made); then element renders per frame while the
 // engine reports progress about 2,000 times a second. Targets: first_render_ms ≤ 1000, longest_task_ms ≤ 50,
 // scroll_fps ≥ 55. The last line is one JSON object: the worst layout's figures at the top, each layout's below.
+// LIST_BENCH_TRACE=1 (Chromium) traces each add, scroll and progress run and prints what their frames and longest task
+// spent the main thread on (bench/list/trace.ts); tracing slows the page, so that run's figures are not comparable
+// with others (its JSON says `traced: true`). LIST_BENCH_TRACE_DIR=dir also writes the raw traces there.
 import {execFileSync} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
 import {loadavg} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {createServer} from 'vite';
 import {engineFromArgs, openBenchPage} from './engine.ts';
 import type {AddResult, ListResult, ListRun, ProgressResult, ScrollResult} from './list/page.ts';
+import {phaseTrace, traceCategories, type PhaseTrace} from './list/trace.ts';
 import {treeCpuMs, treePssBytes} from './process-memory.ts';
 
 const engine = engineFromArgs();
@@ -22,6 +27,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const layouts = ['list', 'grid', 'compact'] as const;
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const MiB = (n: number) => n / 1024 / 1024;
+const traceDir = process.env.LIST_BENCH_TRACE_DIR;
+const tracing = Boolean(process.env.LIST_BENCH_TRACE || traceDir);
 
 // Lit's production build, as a site ships it (its development build checks and warns on every update).
 const server = await createServer({configFile: false, root, logLevel: 'error', resolve: {conditions: ['module', 'browser', 'production']}, server: {port: 0, host: '127.0.0.1', hmr: false, watch: null}, optimizeDeps: {entries: ['bench/list/index.html']}});
@@ -29,8 +36,23 @@ await server.listen();
 const address = server.httpServer!.address();
 const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const page = await openBenchPage(engine, 600_000);
+
+/** Runs a phase, traced with LIST_BENCH_TRACE, and prints what the trace shows. */
+async function traced<T>(phase: 'add' | 'scroll' | 'progress', layout: string, run: () => Promise<T>): Promise<T> {
+  if (!tracing) return run();
+  let result!: T;
+  const events = await page.trace!(async () => (result = await run()), traceCategories);
+  if (traceDir) writeFileSync(`${traceDir}/list-${phase}-${layout}.json`, JSON.stringify(events));
+  const t: PhaseTrace = phaseTrace(events, phase);
+  const label = `${layout} ${phase}`.padEnd(17);
+  console.log(`${label} trace: ${t.mainFrames} main-thread frames, ${t.drawnFrames} drawn; per main-thread frame: ${t.perFrame.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')} ms`);
+  if (t.longest) console.log(`${label} trace: longest task ${t.longest.wallMs.toFixed(1)} ms wall, ${t.longest.cpuMs.toFixed(1)} ms CPU; inside: ${t.longest.inside.join('; ') || 'nothing over 1 ms'}`);
+  return result;
+}
 const load = loadavg().map((n) => round(n, 2));
 console.log(`${page.label}; load average ${load.join(' ')}; ${files} files per layout, scrolled over ${scrollMs} ms`);
+if (tracing && !page.trace) throw new Error(`LIST_BENCH_TRACE: ${page.label} cannot be traced (Chromium only)`);
+if (tracing) console.log('traced: the scroll figures below are slowed by tracing, not comparable with an untraced run');
 
 try {
   await page.goto(`${origin}/bench/list/index.html`, 'runList');
@@ -48,12 +70,12 @@ try {
     let result: ListResult;
     let scrollCpuMsPerFrame: number;
     try {
-      const added = await page.call<AddResult>('runList', {layout, files, scrollMs, eventsPerSecond: 2000} satisfies ListRun);
+      const added = await traced('add', layout, () => page.call<AddResult>('runList', {layout, files, scrollMs, eventsPerSecond: 2000} satisfies ListRun));
       // CPU time of all the browser's processes while scrolling, per frame: what a frame costs whatever the load.
       const cpuBefore = treeCpuMs(page.pid);
-      const scrolled = await page.call<ScrollResult>('scrollList', null);
+      const scrolled = await traced('scroll', layout, () => page.call<ScrollResult>('scrollList', null));
       scrollCpuMsPerFrame = (treeCpuMs(page.pid) - cpuBefore) / scrolled.scrollFrames;
-      const progressed = await page.call<ProgressResult>('progressList', null);
+      const progressed = await traced('progress', layout, () => page.call<ProgressResult>('progressList', null));
       result = {...added, ...scrolled, ...progressed};
     } finally {
       clearInterval(sampler);
@@ -82,6 +104,7 @@ try {
     JSON.stringify({
       engine,
       files,
+      ...(tracing ? {traced: true} : {}),
       first_render_ms: round(worst.first_render_ms),
       longest_task_ms: worst.longest_task_ms === null ? null : round(worst.longest_task_ms),
       scroll_fps: round(worst.scroll_fps, 1),
