@@ -9,7 +9,8 @@
 // scroll_fps ≥ 55. The last line is one JSON object: the worst layout's figures at the top, each layout's below.
 // LIST_BENCH_TRACE=1 (Chromium) traces each add, scroll and progress run and prints what their frames and longest task
 // spent the main thread on (bench/list/trace.ts); tracing slows the page, so that run's figures are not comparable
-// with others (its JSON says `traced: true`). LIST_BENCH_TRACE_DIR=dir also writes the raw traces there.
+// with others (its JSON says `traced: true`). LIST_BENCH_TRACE_DIR=dir also writes the raw traces there, and
+// LIST_BENCH_TRACE_CATEGORIES adds categories (e.g. disabled-by-default-v8.cpu_profiler for a JS profile).
 import {execFileSync} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {loadavg} from 'node:os';
@@ -41,7 +42,8 @@ const page = await openBenchPage(engine, 600_000);
 async function traced<T>(phase: 'add' | 'scroll' | 'progress', layout: string, run: () => Promise<T>): Promise<T> {
   if (!tracing) return run();
   let result!: T;
-  const events = await page.trace!(async () => (result = await run()), traceCategories);
+  const extra = process.env.LIST_BENCH_TRACE_CATEGORIES?.split(',').filter(Boolean) ?? [];
+  const events = await page.trace!(async () => (result = await run()), [...traceCategories, ...extra]);
   if (traceDir) writeFileSync(`${traceDir}/list-${phase}-${layout}.json`, JSON.stringify(events));
   const t: PhaseTrace = phaseTrace(events, phase);
   const label = `${layout} ${phase}`.padEnd(17);
