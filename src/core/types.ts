@@ -147,9 +147,14 @@ export interface QueueTotals {
   total: number;
   bytesPerSecond: number;
   etaSeconds?: number;
+  /** Files by status. */
   succeeded: number;
   failed: number;
+  /** Preparing, hashing or talking to 123pan. */
   active: number;
+  queued: number;
+  paused: number;
+  canceled: number;
 }
 
 export interface UploadManagerEventMap {
