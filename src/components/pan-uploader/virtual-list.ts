@@ -19,6 +19,12 @@ const KEEP_FOCUSED = 60;
 const STILL_FRAMES = 3;
 /** Main-thread time one slice of a big add may take before the page gets a turn. */
 const SLICE_MS = 8;
+/**
+ * Files the first slice of a big add takes whatever the time: more than a list holds before the component windows
+ * it (200), so that the first render is already a window. Were a slow first slice to stop short of that, the render
+ * between slices would make every row of the list at once, a 300 ms task on a loaded machine.
+ */
+const FIRST_SLICE = 300;
 
 /** The rows to render: tasks[start] to tasks[end - 1]. */
 export interface ListWindow {
@@ -189,7 +195,7 @@ export class VirtualList implements ReactiveController {
       let at = 0;
       while (at < files.length && !signal.aborted) {
         const started = performance.now();
-        while (at < files.length && performance.now() - started < SLICE_MS) {
+        while (at < files.length && (performance.now() - started < SLICE_MS || at < FIRST_SLICE)) {
           added += add(files.slice(at, at + 100)).added.length;
           at += 100;
         }

@@ -508,6 +508,29 @@ describe('<pan-uploader> long list', function () {
     expect(rows(el).length).to.be.within(2, 80);
   });
 
+  it('a big pick on a slow page is windowed from its first render: never hundreds of rows made at once', async () => {
+    const el = await mountReal('layout="compact"');
+    // Each call of the engine's addFiles takes longer than a slice's time: a slice adds as few files as it may.
+    const engine = (el as unknown as {bridge: {engine: UploadManager}}).bridge.engine;
+    const addFiles = engine.addFiles.bind(engine);
+    engine.addFiles = (files) => {
+      const until = performance.now() + 12;
+      while (performance.now() < until);
+      return addFiles(files);
+    };
+    let most = 0;
+    el.addController({hostUpdated: () => (most = Math.max(most, rows(el).length))});
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
+    const data = new DataTransfer();
+    for (const f of many(1000)) data.items.add(f);
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    await until(() => el.tasks.length === 1000, 'every file', 20_000);
+    await settle(el);
+    expect(most, 'rows in the DOM at any render').to.be.within(2, 80);
+    expectRowsMatchPlaces(el);
+  });
+
   it('clearing the list stops a big pick still joining', async () => {
     const el = await mountReal();
     const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
