@@ -142,6 +142,24 @@ describe('<pan-uploader> long list', function () {
     }
   });
 
+  it("contains each row of a long list, and keeps it so when list editing's styles load after", async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const contained = () => rows(el).every((row) => getComputedStyle(row).contain === 'content');
+    expect(contained(), 'rows contained').to.equal(true);
+    // The grid layout loads list editing, whose styles are added to the element's: both apply.
+    el.setAttribute('layout', 'grid');
+    await until(() => {
+      const shown = rows(el);
+      return shown.length > 1 && Math.abs(shown[0]!.getBoundingClientRect().top - shown[1]!.getBoundingClientRect().top) < 1;
+    }, 'the grid layout');
+    await settle(el);
+    expect(contained(), 'rows contained in the grid').to.equal(true);
+    expectRowsMatchPlaces(el);
+  });
+
   it('passes axe with the window and its spacers', async () => {
     const el = await mountReal();
     el.addFiles(many(COUNT));
