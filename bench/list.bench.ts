@@ -87,7 +87,7 @@ try {
     results.push({...result, memoryGrowthMiB: MiB(peak - before), scrollCpuMsPerFrame});
     console.log(
       `${layout.padEnd(8)} listed ${result.listed}: first rows ${round(result.firstRowsMs)} ms, all listed ${round(result.firstRenderMs)} ms; ` +
-        `longest task ${result.longestTaskMs === null ? 'n/a' : `${round(result.longestTaskMs)} ms (adding ${round(result.longestAddTaskMs!)}, scrolling ${round(result.longestScrollTaskMs!)})`} (${result.longTasks} over 50 ms); ` +
+        `longest task ${result.longestTaskMs === null ? 'n/a' : `${round(result.longestTaskMs)} ms (adding ${round(result.longestAddTaskMs!)}, scrolling ${round(result.longestScrollTaskMs!)})`} (${result.longTasks} over 50 ms${result.scrollLongTasks.length ? `; while scrolling: ${result.scrollLongTasks.map((e) => `${e.ms} ms at ${e.at} ms`).join(', ')}` : ''}); ` +
         `scroll ${round(result.scrollFps, 1)} fps (${result.scrollFrames} frames, ${round(scrollCpuMsPerFrame, 1)} ms of the browser's CPU each); rows in the DOM ${result.rowsInDom} (at most ${result.rowsInDomMax} while scrolling); ` +
         `memory +${round(MiB(peak - before), 1)} MiB; progress: ${result.progressEvents} events in ${result.progressFrames} frames, ` +
         `${result.rendersDuringProgress} renders, at most ${result.rendersPerFrameMax} in one frame`,

@@ -30,6 +30,8 @@ export interface ScrollResult {
   longestAddTaskMs: number | null;
   longestScrollTaskMs: number | null;
   longTasks: number;
+  /** Each long task from the scroll's start on: when it began (ms after the scroll's start; the sweep ends at scrollMs) and how long it took. */
+  scrollLongTasks: {at: number; ms: number}[];
   scrollFps: number;
   scrollFrames: number;
   rowsInDomMax: number;
@@ -146,6 +148,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
       longestAddTaskMs: longest(0, scrollStart),
       longestScrollTaskMs: longest(scrollStart, Infinity),
       longTasks: longTasks.length,
+      scrollLongTasks: longTasks.filter((e) => e.start >= scrollStart).map((e) => ({at: Math.round(e.start - scrollStart), ms: Math.round(e.duration)})),
       scrollFps: scrollFrames / scrollSeconds,
       scrollFrames,
       rowsInDomMax,
