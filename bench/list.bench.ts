@@ -2,7 +2,9 @@
 // (default 10,000) small files added to a <pan-uploader> that is not uploading, in each layout (list, grid,
 // compact): drop → every file listed and the rows in view painted (first_render_ms), the longest main-thread
 // task through the add and the scroll (Chromium reports long tasks; others print null), frames per second while
-// the list is scrolled top to bottom over LIST_BENCH_SCROLL_MS (default 3000) with one step a frame, rows in the
+// the list is scrolled top to bottom over LIST_BENCH_SCROLL_MS (default 3000) with one step a frame (the page's
+// animation frames from the sweep's first to the frame after its last, over that whole time: each one a frame the
+// main thread produced; a traced run prints the frames the compositor drew beside them), rows in the
 // DOM, the CPU time of the browser's processes per scrolled frame (a figure the machine's load does not
 // inflate as it does the others), the browser's memory growth (PSS of its process tree, peak, from after the folder's files were made); then element renders per frame while the
 // engine reports progress about 2,000 times a second. Targets: first_render_ms ≤ 1000, longest_task_ms ≤ 50,
