@@ -23,6 +23,8 @@ export interface BenchPage {
   goto(url: string, readyFunction: string): Promise<void>;
   setFiles(selector: string, paths: string[]): Promise<void>;
   call<T>(name: string, arg: unknown): Promise<T>;
+  /** Chromium only: a full garbage collection in the page now (DevTools' HeapProfiler.collectGarbage). */
+  collectGarbage?(): Promise<void>;
   /** Chromium only: a Chrome trace (devtools.timeline, user timing, and any `categories` more) of what `during` makes the page do. */
   trace?(during: () => Promise<unknown>, categories?: string[]): Promise<TraceEvent[]>;
   close(): Promise<void>;
@@ -72,6 +74,15 @@ async function openPuppeteer(engine: Engine, timeoutMs: number): Promise<BenchPa
       await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
     },
     call: (name, arg) => page.evaluate((n, a) => (window as unknown as Record<string, (a: unknown) => Promise<never>>)[n]!(a), name, arg),
+    ...(engine === 'chromium'
+      ? {
+          async collectGarbage() {
+            const session = await page.createCDPSession();
+            await session.send('HeapProfiler.collectGarbage');
+            await session.detach();
+          },
+        }
+      : {}),
     async trace(during, categories = []) {
       await page.tracing.start({categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel', ...categories]});
       let bytes: Uint8Array | undefined;

@@ -7,9 +7,9 @@
 // main thread produced; a traced run prints the frames the compositor drew beside them), rows in the
 // DOM, the CPU time of the browser's processes per scrolled frame (a figure the machine's load does not
 // inflate as it does the others), the browser's memory growth (PSS of its process tree, peak, from after the folder's files were made); then element renders per frame while the
-// engine reports progress about 2,000 times a second. Targets: first_render_ms ≤ 1000, longest_task_ms ≤ 50,
+// engine reports progress about 2,000 times a second. In Chromium each layout starts from a collected heap. Targets: first_render_ms ≤ 1000, longest_task_ms ≤ 50,
 // scroll_fps ≥ 55. The last line is one JSON object: the worst layout's figures at the top, each layout's below.
-// LIST_BENCH_TRACE=1 (Chromium) traces each add, scroll and progress run and prints what their frames and longest task
+// LIST_BENCH_LAYOUTS=grid,compact runs those layouts only. LIST_BENCH_TRACE=1 (Chromium) traces each add, scroll and progress run and prints what their frames and longest task
 // spent the main thread on (bench/list/trace.ts); tracing slows the page, so that run's figures are not comparable
 // with others (its JSON says `traced: true`). LIST_BENCH_TRACE_DIR=dir also writes the raw traces there, and
 // LIST_BENCH_TRACE_CATEGORIES adds categories (e.g. disabled-by-default-v8.cpu_profiler for a JS profile).
@@ -27,7 +27,9 @@ const engine = engineFromArgs();
 const files = Number(process.env.LIST_BENCH_FILES ?? 10_000);
 const scrollMs = Number(process.env.LIST_BENCH_SCROLL_MS ?? 3000);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const layouts = ['list', 'grid', 'compact'] as const;
+const allLayouts = ['list', 'grid', 'compact'] as const;
+/** LIST_BENCH_LAYOUTS=grid,compact runs those only. */
+const layouts = allLayouts.filter((layout) => (process.env.LIST_BENCH_LAYOUTS?.split(',') ?? allLayouts).includes(layout));
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const MiB = (n: number) => n / 1024 / 1024;
 const traceDir = process.env.LIST_BENCH_TRACE_DIR;
@@ -67,6 +69,8 @@ try {
   await page.call('resetList', null);
   const results: (ListResult & {memoryGrowthMiB: number; scrollCpuMsPerFrame: number})[] = [];
   for (const layout of layouts) {
+    // From a collected heap: the last layout's element and files are garbage, not this layout's work.
+    await page.collectGarbage?.();
     await page.call('makeFolder', {files});
     const before = treePssBytes(page.pid);
     let peak = before;
