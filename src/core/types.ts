@@ -147,10 +147,9 @@ export interface QueueTotals {
   total: number;
   bytesPerSecond: number;
   etaSeconds?: number;
-  /** Files by status. */
+  /** Files by status: done, error, active (preparing, hashing or talking to 123pan), queued, paused, canceled. */
   succeeded: number;
   failed: number;
-  /** Preparing, hashing or talking to 123pan. */
   active: number;
   queued: number;
   paused: number;
