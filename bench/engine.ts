@@ -23,8 +23,10 @@ export interface BenchPage {
   goto(url: string, readyFunction: string): Promise<void>;
   setFiles(selector: string, paths: string[]): Promise<void>;
   call<T>(name: string, arg: unknown): Promise<T>;
-  /** Chromium only: a Chrome trace (devtools.timeline, user timing) of what `during` makes the page do. */
-  trace?(during: () => Promise<unknown>): Promise<TraceEvent[]>;
+  /** Chromium only: a full garbage collection in the page now (DevTools' HeapProfiler.collectGarbage). */
+  collectGarbage?(): Promise<void>;
+  /** Chromium only: a Chrome trace (devtools.timeline, user timing, and any `categories` more) of what `during` makes the page do. */
+  trace?(during: () => Promise<unknown>, categories?: string[]): Promise<TraceEvent[]>;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export interface TraceEvent {
   dur?: number;
   /** Thread (CPU) time of a complete event, µs. */
   tdur?: number;
-  args?: {name?: string};
+  args?: {name?: string; data?: {functionName?: string; url?: string}};
 }
 
 /** The engine named by --browser (default chromium); exits with the missing package's line if it is not installed. */
@@ -72,8 +74,17 @@ async function openPuppeteer(engine: Engine, timeoutMs: number): Promise<BenchPa
       await (input as unknown as {uploadFile(...paths: string[]): Promise<void>}).uploadFile(...paths);
     },
     call: (name, arg) => page.evaluate((n, a) => (window as unknown as Record<string, (a: unknown) => Promise<never>>)[n]!(a), name, arg),
-    async trace(during) {
-      await page.tracing.start({categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel']});
+    ...(engine === 'chromium'
+      ? {
+          async collectGarbage() {
+            const session = await page.createCDPSession();
+            await session.send('HeapProfiler.collectGarbage');
+            await session.detach();
+          },
+        }
+      : {}),
+    async trace(during, categories = []) {
+      await page.tracing.start({categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel', ...categories]});
       let bytes: Uint8Array | undefined;
       try {
         await during();

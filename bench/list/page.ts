@@ -30,6 +30,8 @@ export interface ScrollResult {
   longestAddTaskMs: number | null;
   longestScrollTaskMs: number | null;
   longTasks: number;
+  /** Each long task from the scroll's start on: when it began (ms after the scroll's start; the sweep ends at scrollMs) and how long it took. */
+  scrollLongTasks: {at: number; ms: number}[];
   scrollFps: number;
   scrollFrames: number;
   rowsInDomMax: number;
@@ -95,6 +97,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
 
   const rows = () => element.shadowRoot!.querySelectorAll('[part~="list"] > [part~="item"]').length;
   const started = performance.now();
+  performance.mark('list-add-start');
   element.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true, composed: true}));
   let firstRowsMs = 0;
   for (;;) {
@@ -106,6 +109,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
   await element.updateComplete;
   await painted();
   const firstRenderMs = performance.now() - started;
+  performance.mark('list-add-end');
   const rowsInDom = rows();
   const added = {layout, files, listed: element.tasks.length, firstRowsMs, firstRenderMs, rowsInDom};
 
@@ -116,6 +120,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
     let rowsInDomMax = rowsInDom;
     let scrollFrames = 0;
     const scrollStart = await frame();
+    performance.mark('list-scroll-start');
     for (;;) {
       const now = await frame();
       scrollFrames++;
@@ -125,6 +130,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
       if (progress >= 1) break;
     }
     const scrollSeconds = (performance.now() - scrollStart) / 1000;
+    performance.mark('list-scroll-end');
     await painted();
     // Long tasks are reported after they end: give the observer a moment.
     await new Promise((r) => setTimeout(r, 100));
@@ -142,6 +148,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
       longestAddTaskMs: longest(0, scrollStart),
       longestScrollTaskMs: longest(scrollStart, Infinity),
       longTasks: longTasks.length,
+      scrollLongTasks: longTasks.filter((e) => e.start >= scrollStart).map((e) => ({at: Math.round(e.start - scrollStart), ms: Math.round(e.duration)})),
       scrollFps: scrollFrames / scrollSeconds,
       scrollFrames,
       rowsInDomMax,
@@ -170,6 +177,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
       }
     }, 4);
     const progressStart = performance.now();
+    performance.mark('list-progress-start');
     let rendersBefore = 0;
     while (performance.now() - progressStart < 2000) {
       await frame();
@@ -178,6 +186,7 @@ async function run({layout, files, scrollMs, eventsPerSecond}: ListRun): Promise
       rendersBefore = renders;
     }
     clearInterval(emitter);
+    performance.mark('list-progress-end');
     const rendersDuringProgress = renders;
     for (const task of running) Object.assign(task, {status: 'queued', phase: 'hashing', loaded: 0});
 

@@ -147,9 +147,13 @@ export interface QueueTotals {
   total: number;
   bytesPerSecond: number;
   etaSeconds?: number;
+  /** Files by status: done, error, active (preparing, hashing or talking to 123pan), queued, paused, canceled. */
   succeeded: number;
   failed: number;
   active: number;
+  queued: number;
+  paused: number;
+  canceled: number;
 }
 
 export interface UploadManagerEventMap {

@@ -1,11 +1,10 @@
 /** The queue's summary as a pure template: overall progress, speed and time left, and the buttons for all files. */
 import {html, nothing, type TemplateResult} from 'lit';
-import {UploadStatus, type QueueTotals, type UploadTask} from '../../core/types.ts';
+import type {QueueTotals, UploadTask} from '../../core/types.ts';
 import {formatBytes} from '../../shared/format-bytes.ts';
 import {formatDuration} from './i18n.ts';
 import type {TemplateContext} from './rows.ts';
 import {scaleX} from './scale-x.ts';
-import {isFailed, isRunning} from './status.ts';
 
 /** What the queue's buttons do. */
 export interface QueueActions {
@@ -22,13 +21,14 @@ export interface SummaryContext extends TemplateContext {
   actions: QueueActions;
 }
 
+/** The counts come with the engine's totals (one pass, which the bytes need anyway): none of its own over a long list. */
 export function queueSummary(tasks: readonly UploadTask[], totals: QueueTotals, {t, disabled, manual, actions}: SummaryContext): TemplateResult {
-  const counted = tasks.filter((task) => task.status !== UploadStatus.CANCELED).length;
+  const counted = tasks.length - totals.canceled;
   const percent = totals.total ? Math.min(100, Math.floor((totals.loaded / totals.total) * 100)) : 0;
-  const running = tasks.some((task) => isRunning(task.status));
-  const queued = tasks.some((task) => task.status === UploadStatus.QUEUED);
-  const paused = tasks.some((task) => task.status === UploadStatus.PAUSED);
-  const failed = tasks.some((task) => isFailed(task.status));
+  const running = totals.active > 0;
+  const queued = totals.queued > 0;
+  const paused = totals.paused > 0;
+  const failed = totals.failed + totals.canceled > 0;
   const figures = [
     running && totals.bytesPerSecond > 0 ? t.speed(formatBytes(totals.bytesPerSecond)) : '',
     running && totals.etaSeconds !== undefined ? t.eta(formatDuration(t, totals.etaSeconds)) : '',

@@ -44,15 +44,23 @@ export class FakeManager extends EventTarget implements UploadEngine {
     let succeeded = 0;
     let failed = 0;
     let active = 0;
+    let queued = 0;
+    let paused = 0;
+    let canceled = 0;
     for (const task of this.list) {
-      if (task.status === 'canceled') continue;
+      if (task.status === 'queued') queued++;
+      if (task.status === 'paused') paused++;
+      if (task.status === 'canceled') {
+        canceled++;
+        continue;
+      }
       total += task.total;
       loaded += task.status === 'done' ? task.total : task.phase === 'hashing' ? 0 : task.loaded;
       if (task.status === 'done') succeeded++;
       if (task.status === 'error') failed++;
-      if (['hashing', 'creating', 'uploading', 'completing'].includes(task.status)) active++;
+      if (['preparing', 'hashing', 'creating', 'uploading', 'completing'].includes(task.status)) active++;
     }
-    return {loaded, total, bytesPerSecond: 0, succeeded, failed, active};
+    return {loaded, total, bytesPerSecond: 0, succeeded, failed, active, queued, paused, canceled};
   }
 
   addFiles(files: Iterable<File | FileWithPath>): {added: UploadTask[]; rejected: RejectedFile[]} {

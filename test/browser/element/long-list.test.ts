@@ -142,6 +142,24 @@ describe('<pan-uploader> long list', function () {
     }
   });
 
+  it("contains each row of a long list, and keeps it so when list editing's styles load after", async () => {
+    const el = await mountReal();
+    el.addFiles(many(COUNT));
+    await until(() => rows(el).length > 0, 'rows');
+    await settle(el);
+    const contained = () => rows(el).every((row) => getComputedStyle(row).contain === 'content');
+    expect(contained(), 'rows contained').to.equal(true);
+    // The grid layout loads list editing, whose styles are added to the element's: both apply.
+    el.setAttribute('layout', 'grid');
+    await until(() => {
+      const shown = rows(el);
+      return shown.length > 1 && Math.abs(shown[0]!.getBoundingClientRect().top - shown[1]!.getBoundingClientRect().top) < 1;
+    }, 'the grid layout');
+    await settle(el);
+    expect(contained(), 'rows contained in the grid').to.equal(true);
+    expectRowsMatchPlaces(el);
+  });
+
   it('passes axe with the window and its spacers', async () => {
     const el = await mountReal();
     el.addFiles(many(COUNT));
@@ -506,6 +524,29 @@ describe('<pan-uploader> long list', function () {
     expect(el.tasks.map((t) => t.name)).to.deep.equal(added);
     await settle(el);
     expect(rows(el).length).to.be.within(2, 80);
+  });
+
+  it('a big pick on a slow page is windowed from its first render: never hundreds of rows made at once', async () => {
+    const el = await mountReal('layout="compact"');
+    // Each call of the engine's addFiles takes longer than a slice's time: a slice adds as few files as it may.
+    const engine = (el as unknown as {bridge: {engine: UploadManager}}).bridge.engine;
+    const addFiles = engine.addFiles.bind(engine);
+    engine.addFiles = (files) => {
+      const until = performance.now() + 12;
+      while (performance.now() < until);
+      return addFiles(files);
+    };
+    let most = 0;
+    el.addController({hostUpdated: () => (most = Math.max(most, rows(el).length))});
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-picker="files"]')!;
+    const data = new DataTransfer();
+    for (const f of many(1000)) data.items.add(f);
+    input.files = data.files;
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+    await until(() => el.tasks.length === 1000, 'every file', 20_000);
+    await settle(el);
+    expect(most, 'rows in the DOM at any render').to.be.within(2, 80);
+    expectRowsMatchPlaces(el);
   });
 
   it('clearing the list stops a big pick still joining', async () => {

@@ -96,6 +96,29 @@ describe('the status table', () => {
     assert.equal(queued.status, QUEUED);
   });
 
+  it("the queue's totals count the files in each status (what the summary's buttons and counts read)", async () => {
+    const {r, task: done} = await taskIn(DONE);
+    const [queued, paused, canceled] = ['q.bin', 'p.bin', 'c.bin'].map((name) => add(r, SLICE, name));
+    r.manager.pause(paused!.id);
+    r.manager.cancel(canceled!.id);
+    const counts = () => {
+      const {succeeded, failed, active, queued, paused, canceled} = r.manager.totals();
+      return {succeeded, failed, active, queued, paused, canceled};
+    };
+    // Added after the queue drained: they wait for the next pump (the resume below).
+    assert.equal(queued!.status, QUEUED);
+    assert.deepEqual(counts(), {succeeded: 1, failed: 0, active: 0, queued: 1, paused: 1, canceled: 1});
+    // A canceled file counts as canceled only: not in the bytes, not as failed.
+    assert.equal(r.manager.totals().total, done.total + queued!.total + paused!.total);
+    r.manager.remove(canceled!.id);
+    r.manager.resume(paused!.id);
+    assert.equal(counts().canceled, 0);
+    assert.equal(counts().paused, 0);
+    assert.equal(counts().queued + counts().active, 2);
+    await drained(r.manager);
+    assert.deepEqual(counts(), {succeeded: 3, failed: 0, active: 0, queued: 0, paused: 0, canceled: 0});
+  });
+
   it('resume of a paused task that never started queues it again and it runs', async () => {
     const {r, task} = await taskIn(PAUSED);
     r.manager.start();
