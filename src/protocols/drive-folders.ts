@@ -5,8 +5,9 @@
  * ID goes through the flows' own no-copy handling, as a file at the root does.
  */
 import {type PanClient, PanApiError} from '../api/index.ts';
-import {UploadError, isAbort} from './errors.ts';
-import {raceAbort, sleep} from '../shared/abort.ts';
+import {UploadError} from './errors.ts';
+import {FolderPaths} from './folder-paths.ts';
+import {sleep} from '../shared/abort.ts';
 import type {FileInfo} from './types.ts';
 
 interface ListEntry {
@@ -22,8 +23,7 @@ const ALREADY_EXISTS = /已存在|重名|同名|already exists/i;
 
 export class DriveFolders {
   private readonly client: PanClient;
-  /** `${parentID}/${name}` → the folder's ID: 1,000 files of one folder make one mkdir, in flight or done. */
-  private readonly known = new Map<string, Promise<number>>();
+  private readonly paths = new FolderPaths<number>((parentID, name) => this.findOrMake(parentID, name));
   constructor(client: PanClient) {
     this.client = client;
   }
@@ -32,27 +32,11 @@ export class DriveFolders {
    * The ID of `relativePath` ("a/b") under `parentID`, each folder found or made. A refusal names the file
    * (`filename`) and the folder, keeping 123pan's code, message and trace ID.
    */
-  async resolve(parentID: number, relativePath: string, filename: string, signal: AbortSignal): Promise<number> {
-    let at = parentID;
+  resolve(parentID: number, relativePath: string, filename: string, signal: AbortSignal): Promise<number> {
     const names = relativePath.split('/').filter(Boolean);
-    for (const [depth, name] of names.entries()) {
-      const key = `${at}/${name}`;
-      let id = this.known.get(key);
-      if (!id) {
-        // Without the file's signal: the files of this folder share the work, and one paused must not fail the rest.
-        id = this.findOrMake(at, name);
-        this.known.set(key, id);
-        // A failure must not stick: the next file of this folder tries again.
-        id.catch(() => this.known.delete(key));
-      }
-      try {
-        at = await raceAbort(id, signal);
-      } catch (error) {
-        if (isAbort(error, signal)) throw error;
-        throw named(error, `"${relativePath}/${filename}": folder "${names.slice(0, depth + 1).join('/')}" could not be made`);
-      }
-    }
-    return at;
+    return this.paths.resolve(parentID, names, signal, (error, depth) =>
+      named(error, `"${relativePath}/${filename}": folder "${names.slice(0, depth + 1).join('/')}" could not be made`),
+    );
   }
 
   /**

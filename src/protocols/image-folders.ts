@@ -4,7 +4,7 @@
  */
 import {type PanClient, PanApiError} from '../api/index.ts';
 import {UploadError} from './errors.ts';
-import {raceAbort} from '../shared/abort.ts';
+import {FolderPaths} from './folder-paths.ts';
 
 interface ListData {
   lastFileId: string;
@@ -16,28 +16,14 @@ const ALREADY_EXISTS = /已存在|already exists/i;
 
 export class ImageFolders {
   private readonly client: PanClient;
-  /** `${parentID}/${name}` → the folder's id, so files of one folder never race to create it twice. */
-  private readonly known = new Map<string, Promise<string>>();
+  private readonly paths = new FolderPaths<string>((parentID, name) => this.findOrMake(parentID, name));
   constructor(client: PanClient) {
     this.client = client;
   }
 
   /** The id of `relativePath` ("a/b") under `parentID`, made where missing. */
-  async resolve(parentID: string, relativePath: string, signal: AbortSignal): Promise<string> {
-    let at = parentID;
-    for (const name of relativePath.split('/').filter(Boolean)) {
-      const key = `${at}/${name}`;
-      let id = this.known.get(key);
-      if (!id) {
-        // Without a signal: files of this folder share the work, and one paused must not fail the rest.
-        id = this.findOrMake(at, name);
-        this.known.set(key, id);
-        // A failed lookup must not stick: the next file tries again.
-        id.catch(() => this.known.delete(key));
-      }
-      at = await raceAbort(id, signal);
-    }
-    return at;
+  resolve(parentID: string, relativePath: string, signal: AbortSignal): Promise<string> {
+    return this.paths.resolve(parentID, relativePath.split('/').filter(Boolean), signal);
   }
 
   private async findOrMake(parentID: string, name: string): Promise<string> {
