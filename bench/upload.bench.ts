@@ -434,9 +434,7 @@ try {
   bigPrivateGrowthMB = big.privateGrowthMB;
 
   // The browser's own floor: the same slices by bare XHR from the page (MD5s given), no engine.
-  emulator.reset();
-  const {accessToken} = emulator.issueToken();
-  await settle();
+  const accessToken = await prepare([bigPath]);
   const sliceMD5s = cutSlices(bigPath, 16 * MiB).map((s) => s.md5);
   const {result: raw, browserS: bareBrowserS, serverS: bareServerS} = await cpuOf(browserPid, () =>
     page.call<{ms: number}>('rawUpload', {apiBase: apiOrigin, accessToken, etag: bigMd5, sliceMD5s, concurrency} as RawRun),

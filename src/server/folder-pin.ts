@@ -8,6 +8,7 @@
  * be able to make the proxy ask again and again: what was found outside is kept for a while too, a walk
  * stops at a folder already known either way, and requests naming the same folder at once share one walk.
  */
+import {raceAbort} from '../shared/abort.ts';
 
 /** The drive detail fields the walk reads. */
 export interface FolderDetail {
@@ -76,14 +77,11 @@ export class DriveFolderPin {
     if (!walk) {
       // Not the first request's signal: a walk others wait on must not end with that request.
       walk = this.walk(text, AbortSignal.timeout(this.walkTimeoutMs)).finally(() => this.walks.delete(text));
+      // Handled even when every request waiting on it gave up first: a failed walk must not crash the process.
+      walk.catch(() => {});
       this.walks.set(text, walk);
     }
-    signal.throwIfAborted();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, {once: true});
-      walk.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    await raceAbort(walk, signal);
   }
 
   private async walk(start: string, signal: AbortSignal): Promise<void> {

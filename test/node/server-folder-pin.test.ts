@@ -104,6 +104,21 @@ describe('DriveFolderPin', () => {
     assert.deepEqual(asked, ['201', '201', '200']);
   });
 
+  it('a walk that fails after every request waiting on it gave up is handled, and asked again next time', async () => {
+    const asked: string[] = [];
+    const pin = new DriveFolderPin(PIN, async (fileID) => {
+      asked.push(fileID);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('123pan could not be reached');
+    });
+    const gone = new AbortController();
+    gone.abort(new Error('the visitor went away'));
+    await assert.rejects(pin.learn(201, gone.signal), /the visitor went away/);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the walk fails meanwhile, with no one waiting
+    await assert.rejects(pin.learn(201, new AbortController().signal), /could not be reached/);
+    assert.deepEqual(asked, ['201', '201']);
+  });
+
   it('a folder made inside by this proxy is held at once, even one remembered as outside before', async () => {
     const {pin, asked, signal} = setup();
     await pin.learn(999, signal);

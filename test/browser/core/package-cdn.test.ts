@@ -11,16 +11,12 @@ import SparkMD5 from 'spark-md5';
 import {createEmulator} from '../../../src/emulator/index.ts';
 import type * as Package from '../../../src/index.ts';
 import {xorshiftBytes} from '../../support/bytes.ts';
+import {cdnPlaces} from '../support/cdn.ts';
 import {drained} from '../support/events.ts';
 
 const emulator = createEmulator({cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
-const otherHost = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
-const path = '/cdn/pan-uploader@0.1.0/dist/index.js';
-const places = {
-  'a deep path of this origin': path,
-  'another origin, served with CORS': `${location.protocol}//${otherHost}:${location.port}${path}`,
-};
+const places = cdnPlaces('index.js');
 
 describe('the package build starts its workers wherever it is served', function () {
   this.timeout(60_000);

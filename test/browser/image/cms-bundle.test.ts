@@ -9,16 +9,12 @@ import {setupWorker} from 'msw/browser';
 import SparkMD5 from 'spark-md5';
 import {createEmulator} from '../../../src/emulator/index.ts';
 import type * as Package from '../../../src/index.ts';
+import {cdnPlaces} from '../support/cdn.ts';
 import {drained} from '../support/events.ts';
 
 const emulator = createEmulator({cors: 'all'});
 const worker = setupWorker(...emulator.handlers);
-const otherHost = location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
-const path = '/cdn/pan-uploader@0.1.0/dist/pan-uploader.bundle.js';
-const places = {
-  'a deep path of this origin': path,
-  'another origin, served with CORS': `${location.protocol}//${otherHost}:${location.port}${path}`,
-};
+const places = cdnPlaces('pan-uploader.bundle.js');
 
 /** A noisy 3000×2000 JPEG, so the image host's default (2560 px) scales it and the encoder has work. */
 async function photo(): Promise<Blob> {
