@@ -124,7 +124,10 @@ export class FilePipeline {
   private async upload(protocol: WholeBodyProtocol | SlicedProtocol, signal: AbortSignal): Promise<void> {
     const {task} = this;
     if (this.hashed) this.ctx.emit('upload-start', {task});
-    else await this.hash(signal);
+    else {
+      if (protocol.sends === 'whole') protocol.prefetch?.();
+      await this.hash(signal);
+    }
     signal.throwIfAborted();
     await this.ctx.slots.file.acquire(signal);
     this.holdsFileSlot = true;

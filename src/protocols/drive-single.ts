@@ -45,7 +45,16 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
     this.folders = folders;
   }
 
+  /** Asked as a file starts hashing, so that its create does not wait for the lookup afterwards; a failure is met again there. */
+  prefetch(): void {
+    this.lookupDomain().catch(() => {});
+  }
+
   private uploadDomain(signal: AbortSignal): Promise<string> {
+    return raceAbort(this.lookupDomain(), signal);
+  }
+
+  private lookupDomain(): Promise<string> {
     // 123pan may retire a domain: an old answer is asked again after DOMAIN_TTL_MS.
     if (this.domain && Date.now() - this.domainAt > DOMAIN_TTL_MS) this.domain = undefined;
     if (!this.domain) this.domainAt = Date.now();
@@ -55,9 +64,12 @@ export class DriveSingleProtocol implements WholeBodyProtocol {
       // Kept as given: postForm upgrades http on an https page and explains when that fails.
       return list[0];
     });
-    // A failed or aborted lookup must not stick for the next file.
-    this.domain.catch(() => (this.domain = undefined));
-    return raceAbort(this.domain, signal);
+    // A failed lookup must not stick for the next file.
+    const asked = this.domain;
+    asked.catch(() => {
+      if (this.domain === asked) this.domain = undefined;
+    });
+    return asked;
   }
 
   async create(file: Blob, given: FileInfo, {signal, onProgress}: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>> {

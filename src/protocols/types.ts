@@ -68,6 +68,8 @@ export interface WholeBodyProtocol extends FlowBase {
   readonly sends: 'whole';
   /** Bytes of the body are reported through `onProgress`; 'done' when 123pan holds the file. */
   create(file: Blob, info: FileInfo, options: RequestOptions): Promise<Extract<CreateResult, {kind: 'done'}>>;
+  /** Starts what every create needs and no file decides (an upload domain), while the file is still hashing. */
+  prefetch?(): void;
 }
 
 /** create opens a session (or reuses the file at once), slices go one by one, complete joins them. */
