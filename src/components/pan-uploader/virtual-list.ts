@@ -109,9 +109,13 @@ export class VirtualList implements ReactiveController {
     this.count = tasks.length;
     this.keptIndex = this.kept === undefined ? -1 : tasks.findIndex((task) => task.id === this.kept);
     const last = this.shown;
-    this.shown = this.compute();
+    const inView = this.compute(0);
+    // A fast scroll (none of the rows now in view was rendered before) swaps every row each frame: it renders the rows
+    // in view only, as rows beyond them would be swapped before they are ever seen (a grid: 12 tiles a frame, not 20).
+    // The overscan comes back with the render once the window stays put.
+    const fast = last.end > last.start && (inView.start >= last.end || inView.end <= last.start);
+    this.shown = fast ? inView : this.compute(OVERSCAN);
     const {start, end} = this.shown;
-    const fast = last.end > last.start && (start >= last.end || end <= last.start);
     this.fast = fast;
     if (fast) this.watchStill();
     this.assign(tasks.slice(start, end).map((task) => task.id));
@@ -352,8 +356,8 @@ export class VirtualList implements ReactiveController {
     this.stride = stride;
   }
 
-  /** The window for the list's scroll position and the part of it the viewport shows. */
-  private compute(): ListWindow & {before: number; after: number} {
+  /** The window for the list's scroll position and the part of it the viewport shows, `overscanRows` rows beyond it either side. */
+  private compute(overscanRows = OVERSCAN): ListWindow & {before: number; after: number} {
     const list = this.list;
     this.scrolledTo = list?.scrollTop;
     const stride = this.stride || 64;
@@ -368,7 +372,7 @@ export class VirtualList implements ReactiveController {
       // Off screen (or not laid out): render what its own scroll position shows.
       if (bottom <= top) bottom = top + Math.min(list.clientHeight || innerHeight, innerHeight);
     }
-    const overscan = Math.ceil(OVERSCAN / columns);
+    const overscan = Math.ceil(overscanRows / columns);
     let first = Math.max(0, Math.floor(top / stride) - overscan);
     let last = Math.min(lines, Math.ceil(bottom / stride) + overscan);
     if (this.keptIndex >= 0) {
