@@ -13,7 +13,7 @@ export default defineConfig({
   // root, and examples/ import the package by name (resolved to dist/ by their own configs): the scan fails.
   // The scan does not follow `new Worker(…)`: the hashing worker's engines are named, or the first upload
   // would find them late and reload the page.
-  optimizeDeps: {entries: ['index.html', 'demo/**/*.html'], include: ['spark-md5', 'hash-wasm']},
+  optimizeDeps: {entries: ['index.html', 'demo/**/*.html'], include: ['spark-md5']},
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -103,7 +103,7 @@ const server = await createServer({
   logLevel: 'error',
   // No reloads mid-run when files in the tree change.
   server: {port: 0, host: '127.0.0.1', hmr: false, watch: null},
-  optimizeDeps: {include: ['spark-md5', 'hash-wasm'], entries: ['bench/hash/index.html']},
+  optimizeDeps: {include: ['spark-md5'], entries: ['bench/hash/index.html']},
 });
 await server.listen();
 const address = server.httpServer!.address();

@@ -1,26 +1,12 @@
-import {createMD5} from 'hash-wasm';
 import SparkMD5 from 'spark-md5';
 import type {HashEngine} from './types.ts';
+import {createWasmMD5} from './wasm-md5.ts';
 
 /** An incremental MD5 that can be reused: `digest()` returns lowercase hex and starts a fresh hash. */
 export interface MD5Hasher {
   readonly engine: 'wasm' | 'spark';
   update(bytes: Uint8Array): void;
   digest(): string;
-}
-
-async function createWasmHasher(): Promise<MD5Hasher> {
-  const md5 = await createMD5();
-  md5.init();
-  return {
-    engine: 'wasm',
-    update: (bytes) => void md5.update(bytes),
-    digest: () => {
-      const hex = md5.digest('hex');
-      md5.init();
-      return hex;
-    },
-  };
 }
 
 function createSparkHasher(): MD5Hasher {
@@ -44,7 +30,7 @@ export async function createMD5Hasher(engine: HashEngine): Promise<MD5Hasher> {
   if (engine === 'spark') return createSparkHasher();
   if (wasmFailure === undefined) {
     try {
-      return await createWasmHasher();
+      return await createWasmMD5();
     } catch (error) {
       wasmFailure = error;
     }

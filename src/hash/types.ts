@@ -13,7 +13,7 @@ export interface HashFileOptions {
   /** Stops the work within one chunk; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   onProgress?: (p: HashProgress) => void;
-  /** Default 'auto': WebAssembly (hash-wasm), or spark-md5 when WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval'). */
+  /** Default 'auto': WebAssembly (our own MD5 module, wasm-md5.ts), or spark-md5 when WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval'). */
   engine?: HashEngine;
 }
 

@@ -76,7 +76,7 @@ const vite = await createServer({
   logLevel: 'error',
   plugins: [faultRoutes],
   server: {port: 0, host: '127.0.0.1', hmr: false, watch: null},
-  optimizeDeps: {include: ['spark-md5', 'hash-wasm', 'lit'], entries: ['test/faults/page.html']},
+  optimizeDeps: {include: ['spark-md5', 'lit'], entries: ['test/faults/page.html']},
 });
 await vite.listen();
 const address = vite.httpServer!.address();
