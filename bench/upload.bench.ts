@@ -5,6 +5,9 @@
 // the same concurrency and completed (the emulator's verification included, which any client waits for); for
 // the drive by bare XHR from the page (ratio_big), and by curl as a second reference. The drive file is uploaded
 // twice: timed with nothing else running, then again for the browser's memory (sampling it costs CPU here).
+// UPLOAD_BENCH_LINK_MBIT=n reads the upload servers' request bodies no faster than an n Mbit/s link (all
+// connections together), for engine and floors alike: the wait when the network, not this machine's two
+// cores, is the bottleneck (on loopback the emulator and the page share the cores; the JSON says `link_mbit`).
 // Prints a table; the last line is one JSON object.
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -160,7 +163,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Said outright, not left to the emulator's defaults (which refuse browser pages and apply 123pan's free tier):
 // the page calls the emulator's origins straight (CORS open, as behind a proxy that allows them), and the only
 // limit in force is the one this bench measures against (single/create's QPS for the small files).
-const server = await startEmulatorServer({cors: 'all', limits: 'none'});
+const linkMbit = process.env.UPLOAD_BENCH_LINK_MBIT ? Number(process.env.UPLOAD_BENCH_LINK_MBIT) : undefined;
+const server = await startEmulatorServer({cors: 'all', limits: 'none', uplinkBytesPerSecond: linkMbit === undefined ? undefined : (linkMbit * 1e6) / 8});
 const {emulator, apiOrigin} = server;
 
 async function api<T>(path: string, token: string, json?: unknown): Promise<T> {
@@ -503,6 +507,7 @@ try {
     JSON.stringify({
       browser: engine,
       big_MiB: bigMiB,
+      link_mbit: linkMbit ?? null,
       big_s: seconds(bigRow.ms),
       floor_s: seconds(bigRow.floorMs!),
       ratio_big: round(bigRow.ms / bigRow.floorMs!, 3),

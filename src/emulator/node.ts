@@ -26,6 +26,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {getResponse} from 'msw';
 import {attachBody} from './body.ts';
+import {Uplink} from './uplink.ts';
 import {DiskBlobStore} from './disk-store.ts';
 import {createEmulator} from './emulator.ts';
 import type {Emulator, EmulatorOptions} from './types.ts';
@@ -47,6 +48,8 @@ export interface EmulatorServerOptions extends EmulatorOptions {
    * (`requests[].url`). Default none: plain http only.
    */
   tls?: {key: string | Buffer; cert: string | Buffer};
+  /** Reads request bodies to the upload and storage servers at most this fast, all together, as a client's link (`uplink.ts`). Default: as fast as they come. */
+  uplinkBytesPerSecond?: number;
 }
 
 export interface EmulatorServer {
@@ -58,7 +61,8 @@ export interface EmulatorServer {
 }
 
 export async function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
-  const {host = '127.0.0.1', port = 0, dataDir, controlOrigins = [], tls, ...emulatorOptions} = options;
+  const {host = '127.0.0.1', port = 0, dataDir, controlOrigins = [], tls, uplinkBytesPerSecond, ...emulatorOptions} = options;
+  const uplink = uplinkBytesPerSecond === undefined ? undefined : new Uplink(uplinkBytesPerSecond);
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pan-emulator-')));
   if (dataDir) await mkdir(dataDir, {recursive: true});
   const emulator = createEmulator({...emulatorOptions, store: emulatorOptions.store ?? new DiskBlobStore(dir)});
@@ -78,9 +82,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const controlFrom = (origin: string) =>
     origin === apiOrigin || (typeof controlOrigins === 'function' ? controlOrigins(origin) : controlOrigins.includes(origin));
   api.on('request', (req, res) => void handle(emulator, req, res, apiOrigin, controlFrom));
-  upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin));
-  storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin));
-  front?.secure.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin.replace(/^http:/, 'https:')));
+  upload.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin, undefined, uplink));
+  storage.on('request', (req, res) => void handle(emulator, req, res, storageOrigin, undefined, uplink));
+  front?.secure.on('request', (req, res) => void handle(emulator, req, res, uploadOrigin.replace(/^http:/, 'https:'), undefined, uplink));
 
   return {
     emulator,
@@ -124,7 +128,7 @@ function listen(server: NetServer, port: number, host: string): Promise<void> {
   });
 }
 
-async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, controlFrom?: (origin: string) => boolean): Promise<void> {
+async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse, origin: string, controlFrom?: (origin: string) => boolean, uplink?: Uplink): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', origin);
     // Another name of this address on this port (e.g. localhost) is kept: the emulator tells upload domains apart by host.
@@ -141,7 +145,7 @@ async function handle(emulator: Emulator, req: IncomingMessage, res: ServerRespo
     const method = req.method ?? 'GET';
     const request = new Request(url, {method, headers, signal: aborted.signal});
     // The socket itself is the body: msw would tee request.body and hold a whole upload in memory.
-    if (method !== 'GET' && method !== 'HEAD') attachBody(request, req);
+    if (method !== 'GET' && method !== 'HEAD') attachBody(request, uplink ? uplink.carry(req) : req);
 
     const response = await getResponse(emulator.handlers, request);
     if (!response) {
