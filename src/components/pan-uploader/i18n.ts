@@ -50,6 +50,8 @@ export interface Strings {
   error: Record<Exclude<ErrorKey, 'image-refused'>, string>;
   /** What preparing did to an image (the row's note), and why the image host cannot take one ('image-refused', the file not named). */
   imageNote: (note: ImageNote) => string;
+  /** The line before the refused files listed one by one, counting the others (a refused folder of thousands). */
+  moreRejected?: (n: number) => string;
   traceID: string;
   valueMissing: string;
   uploadsRunning: string;
@@ -82,9 +84,10 @@ export interface Strings {
 }
 
 /** A page's overrides: any string, and any entry of the keyed tables. */
-export type StringOverrides = {[K in keyof Strings]?: Strings[K] extends (...args: never[]) => string ? Strings[K] : Strings[K] extends string ? string : Partial<Strings[K]>};
+export type StringOverrides = {[K in keyof Strings]?: NonNullable<Strings[K]> extends (...args: never[]) => string ? Strings[K] : Strings[K] extends string ? string : Partial<Strings[K]>};
 
-// imageNote loads with the error texts (until then the engine's English note is shown).
+// imageNote loads with the error texts (until then the engine's English note is shown); moreRejected's English is
+// in refused-list.ts, the only place that shows it.
 const en = {
   dropTitle: 'Drop files here',
   dropHint: 'or paste them, or choose from your device',

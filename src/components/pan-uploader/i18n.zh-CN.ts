@@ -82,6 +82,7 @@ export const zhCN: Strings = {
     'content-review': '此文件未通过 123云盘的内容审核：文件已存储，但无法分享或下载。',
     unknown: '出现了未知错误。',
   },
+  moreRejected: (n) => `另有 ${n} 个文件未添加`,
   imageNote: imageNoteIn({
     optimized: '已优化',
     converted: (format) => `已转换为 ${format}`,

@@ -82,6 +82,7 @@ export const zhTW: Strings = {
     'content-review': '此檔案未通過 123雲盤的內容審查：檔案已儲存，但無法分享或下載。',
     unknown: '發生未知錯誤。',
   },
+  moreRejected: (n) => `另有 ${n} 個檔案未加入`,
   imageNote: imageNoteIn({
     optimized: '已最佳化',
     converted: (format) => `已轉換為 ${format}`,

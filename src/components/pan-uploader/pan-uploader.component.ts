@@ -20,11 +20,12 @@ import {loadErrorStrings, loadLocale, registerLocale, type StringOverrides, type
 import type {ListEditController} from './list-edit.controller.ts';
 import {LocaleController} from './locale.controller.ts';
 import styles from './pan-uploader.styles.ts';
-import {refusedRow, taskRow, type TaskActions} from './rows.ts';
+import {taskRow, type TaskActions} from './rows.ts';
 import {queueSummary, type QueueActions} from './summary.ts';
 import {ThumbnailController} from './thumbnails.controller.ts';
 import urlImportStyles from './url-import.styles.ts';
 import type {VirtualList} from './virtual-list.ts';
+import type {refusedList} from './refused-list.ts';
 
 /** Beyond this many rows only those in view are rendered (virtual-list.ts, loaded then) and a drop joins in slices; up to it, every row. */
 const WINDOWED = 200;
@@ -81,6 +82,7 @@ const WINDOWED = 200;
  * @csspart overall-progress - The overall progress track.
  * @csspart list - The list of files.
  * @csspart rejected-list - The list of files that were not added.
+ * @csspart rejected-more - The line that counts the files not added beyond those listed (a list shows the latest 100).
  * @csspart item - One file in a list.
  * @csspart thumbnail - An image preview, or a tile with the file's extension.
  * @csspart info - Name, status and figures of one file.
@@ -285,6 +287,9 @@ export class PanUploader extends LitElement {
   /** The window over a long list, loaded when a list first needs it. */
   private virtual?: VirtualList;
   private virtualLoad?: Promise<void>;
+  /** The list of files not added (refused-list.ts), loaded with the first refusal. */
+  private refusedView?: typeof refusedList;
+  private refusedLoad?: Promise<void>;
   /** Counts the update requests but the list window's own: what is above the list renders again only when it moves. */
   private changes = 0;
   /** What `value` or `existing` last set: a form reset returns to it. */
@@ -502,8 +507,9 @@ export class PanUploader extends LitElement {
     // Looked through only until the texts are in: this runs before every render, a scrolled long list's too.
     const errors = errorTexts && tasks.some((task) => task.error) ? errorTexts : undefined;
     const virtual = tasks.length > WINDOWED && !this.virtual ? this.loadVirtual() : undefined;
-    if (!locale && !edit && !errors && !virtual) return super.scheduleUpdate();
-    return Promise.all([locale, edit, errors, virtual]).then(() => super.scheduleUpdate());
+    const refusedView = this.bridge.refused.length && !this.refusedView ? this.loadRefused() : undefined;
+    if (!locale && !edit && !errors && !virtual && !refusedView) return super.scheduleUpdate();
+    return Promise.all([locale, edit, errors, virtual, refusedView]).then(() => super.scheduleUpdate());
   }
 
   private loadVirtual(): Promise<void> {
@@ -521,6 +527,14 @@ export class PanUploader extends LitElement {
       },
     );
     return this.virtualLoad;
+  }
+
+  /** A failed load is tried again by the next render (the refusals are announced meanwhile). */
+  private loadRefused(): Promise<void> {
+    return (this.refusedLoad ??= import('./refused-list.ts').then(
+      ({refusedList}) => void (this.refusedView = refusedList),
+      () => (this.refusedLoad = undefined),
+    ));
   }
 
   /** Loads list editing once; a failed load is tried again on next use. */
@@ -586,10 +600,9 @@ export class PanUploader extends LitElement {
       ${tasks.length
         ? guard([this.changes], () => queueSummary(tasks, this.bridge.engine.totals(), {t, disabled, manual: this.manual, actions: this.actions}))
         : nothing}
-      ${refused.length
-        ? html`<ul part="rejected-list" aria-label=${t.rejectedList}>
-            ${repeat(refused, (entry) => entry.id, (entry) => refusedRow(entry, {t, disabled}, () => this.dismissRefused(entry.id)))}
-          </ul>`
+      ${refused.length && this.refusedView
+        ? // Grows by push, and is a new array once one is dismissed: a scroll's render does not walk it again.
+          guard([refused, refused.length, t, disabled], () => this.refusedView!(refused, {t, disabled}, (id) => this.dismissRefused(id)))
         : nothing}
       ${tasks.length
         ? html`${this.reorderable ? html`<p id="move-hint" hidden>${t.moveHint}</p>` : nothing}

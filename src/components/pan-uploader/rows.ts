@@ -4,7 +4,7 @@
  */
 import {html, nothing, type TemplateResult} from 'lit';
 import {repeat} from 'lit/directives/repeat.js';
-import {UploadStatus, type RejectedFile, type UploadTask} from '../../core/types.ts';
+import {UploadStatus, type UploadTask} from '../../core/types.ts';
 import {formatBytes} from '../../shared/format-bytes.ts';
 import {errorText, formatDuration, type Strings} from './i18n.ts';
 import {icons} from './icons.ts';
@@ -118,21 +118,6 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
 }
 
 /** One file refused before anything was sent, with the reason in the element's language. */
-export function refusedRow(entry: RejectedFile, {t, disabled}: TemplateContext, dismiss: () => void): TemplateResult {
-  return html`<li part="item" class="rejected">
-    ${tile(entry.name)}
-    <div part="info">
-      <span part="name" title=${joinPath(entry.relativePath, entry.name)}>${nameWithPath(entry.relativePath, entry.name)}</span>
-      <div part="meta">
-        <span part="status" class="error">${t.rejected}</span>
-        <span part="size">${formatBytes(entry.size)}</span>
-        <span part="reason">${entry.key === 'hook' ? entry.reason : (t.reject[entry.key] ?? entry.reason)}</span>
-      </div>
-    </div>
-    <div part="item-actions">${iconButton('dismiss-button', icons.cancel, t.actionOn(t.dismiss, entry.name), disabled, dismiss)}</div>
-  </li>`;
-}
-
 /** The buttons a file's status allows. */
 function taskButtons(task: UploadTask, t: Strings, disabled: boolean, copied: {ok: boolean} | null, actions: TaskActions): TemplateResult {
   const {id, name, status} = task;
@@ -158,23 +143,23 @@ function taskButtons(task: UploadTask, t: Strings, disabled: boolean, copied: {o
   return html`${buttons}`;
 }
 
-function iconButton(part: string, icon: TemplateResult, label: string, disabled: boolean, onClick: () => void): TemplateResult {
+export function iconButton(part: string, icon: TemplateResult, label: string, disabled: boolean, onClick: () => void): TemplateResult {
   return html`<button type="button" part="button ${part}" class="small" aria-label=${label} title=${label}
     ?disabled=${disabled} @click=${onClick}>${icon}</button>`;
 }
 
 /** A tile with the file's extension, where there is no image preview. */
-function tile(name: string): TemplateResult {
+export function tile(name: string): TemplateResult {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 && name.length - dot <= 5 ? name.slice(dot + 1) : '';
   return html`<span part="thumbnail" aria-hidden="true">${ext || '•'}</span>`;
 }
 
-function nameWithPath(relativePath: string, name: string): TemplateResult {
+export function nameWithPath(relativePath: string, name: string): TemplateResult {
   return html`${relativePath ? html`<span part="path">${relativePath}/</span>` : nothing}${name}`;
 }
 
-function joinPath(folder: string, name: string): string {
+export function joinPath(folder: string, name: string): string {
   return folder ? `${folder}/${name}` : name;
 }
 

@@ -338,6 +338,25 @@ describe('<pan-uploader> restrictions and rejected files', () => {
     await settle(el);
     expect(parts(el, 'reason').length).to.equal(2);
   });
+
+  it('a refused folder of thousands lists the latest 100 after a line counting the others; a dismissal brings the next one in', async () => {
+    const el = await mount('<pan-uploader-fake multiple accept=".png"></pan-uploader-fake>');
+    el.addFiles(Array.from({length: 2500}, (_, i) => file(`doc-${String(i).padStart(4, '0')}.pdf`, 10)));
+    await settle(el);
+    const names = () => parts(el, 'name').map((name) => name.textContent!.trim());
+    expect(names().length).to.equal(100);
+    expect([names()[0], names()[99]]).to.deep.equal(['doc-2400.pdf', 'doc-2499.pdf']);
+    const more = part(el, 'rejected-more')!;
+    expect(more.textContent!.trim()).to.equal('2400 more files were not added');
+    expect(more.parentElement).to.equal(part(el, 'rejected-list'));
+    parts(el, 'dismiss-button')[99].click();
+    await settle(el);
+    expect([names().length, names()[0], names()[99]]).to.deep.equal([100, 'doc-2399.pdf', 'doc-2498.pdf']);
+    expect(part(el, 'rejected-more')!.textContent!.trim()).to.equal('2399 more files were not added');
+    el.setAttribute('lang', 'zh-CN');
+    await settle(el);
+    expect(part(el, 'rejected-more')!.textContent!.trim()).to.equal('另有 2399 个文件未添加');
+  });
 });
 
 describe('<pan-uploader> user input', () => {
