@@ -42,7 +42,7 @@ async function buildWorker() {
  * A plugin that replaces `pattern` in one source file (`file`, from the repository root) with `replacement`
  * and appends `helper`; the build fails when the file no longer holds the pattern or is never bundled.
  */
-function rewrite({name, file, pattern, shape, replacement, helper}) {
+function rewrite({name, file, pattern, shape, replacement, helper = ''}) {
   let replaced = false;
   return {
     name,
@@ -92,7 +92,6 @@ const imageWorkerBesideBundle = (file) =>
     pattern: imageWorkerPattern,
     shape: "new Worker(new URL('./image.worker.ts', import.meta.url), {type: 'module'})",
     replacement: `new Worker(new URL(/* @vite-ignore */ ${JSON.stringify(`./assets/${file}`)}, import.meta.url), {type: 'module'})`,
-    helper: '',
   });
 
 const workerCode = await buildWorker();

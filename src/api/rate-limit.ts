@@ -47,7 +47,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
  */
 const WINDOW_MARGIN_MS = 50;
 
-
 /**
  * Called once the request is over: `answered` when the server's answer came back (any answer: it had
  * certainly arrived), false when it failed without one or never left. Until then its place in the window is held.

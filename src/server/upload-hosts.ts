@@ -87,8 +87,8 @@ const MAX_OPENED_TICKETS = 1000;
  */
 export class UploadTickets {
   private readonly purpose: 'upload' | 'storage';
-  private readonly mac: Promise<CryptoKey>;
-  private readonly cipher: Promise<CryptoKey>;
+  /** HMAC for upload tickets; AES-GCM, derived from the secret by HKDF, for storage tickets (no key serves two algorithms). */
+  private readonly key: Promise<CryptoKey>;
   private readonly opened = new Map<string, {origin: string; expires: number}>();
   private readonly apiBase: string;
   private readonly lifetimeMs: number;
@@ -105,13 +105,14 @@ export class UploadTickets {
     }
     const material = secret === undefined ? crypto.getRandomValues(new Uint8Array(32)) : encoder.encode(secret);
     this.purpose = options.purpose ?? 'upload';
-    this.mac = crypto.subtle.importKey('raw', material, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign', 'verify']);
-    // A key of its own for sealing, derived from the same secret: no key serves two algorithms.
-    this.cipher = crypto.subtle
-      .importKey('raw', material, 'HKDF', false, ['deriveKey'])
-      .then((base) =>
-        crypto.subtle.deriveKey({name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('pan-uploader ticket seal')}, base, {name: 'AES-GCM', length: 256}, false, ['encrypt', 'decrypt']),
-      );
+    this.key =
+      this.purpose === 'storage'
+        ? crypto.subtle
+            .importKey('raw', material, 'HKDF', false, ['deriveKey'])
+            .then((base) =>
+              crypto.subtle.deriveKey({name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('pan-uploader ticket seal')}, base, {name: 'AES-GCM', length: 256}, false, ['encrypt', 'decrypt']),
+            )
+        : crypto.subtle.importKey('raw', material, {name: 'HMAC', hash: 'SHA-256'}, false, ['sign', 'verify']);
     this.apiBase = options.apiBase;
     this.lifetimeMs = options.lifetimeMs;
     this.now = options.now ?? Date.now;
@@ -122,16 +123,21 @@ export class UploadTickets {
     return `pan-uploader ${this.purpose} ticket\n${this.apiBase}`;
   }
 
+  /** What an upload ticket's HMAC covers. */
+  private signed(origin: string, expires: number): Uint8Array<ArrayBuffer> {
+    return encoder.encode(`${this.context()}\n${origin}\n${expires}`);
+  }
+
   /** The path segment that stands for `origin` (a URL, for storage tickets) until the ticket expires. */
   async issue(origin: string): Promise<string> {
     const expires = Math.ceil((this.now() + this.lifetimeMs) / 1000);
     const payload = encoder.encode(`${origin}\n${expires}`);
     if (this.purpose === 'storage') {
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = await crypto.subtle.encrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.cipher, payload);
+      const sealed = await crypto.subtle.encrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.key, payload);
       return `${base64url(iv)}.${base64url(new Uint8Array(sealed))}`;
     }
-    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.mac, encoder.encode(`${this.context()}\n${origin}\n${expires}`)));
+    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await this.key, this.signed(origin, expires)));
     return `${base64url(payload)}.${base64url(mac)}`;
   }
 
@@ -150,7 +156,7 @@ export class UploadTickets {
     if (origin === undefined || expiresText === undefined || more !== undefined || !/^\d{1,12}$/.test(expiresText)) return undefined;
     const expires = Number(expiresText);
     if (expires * 1000 <= this.now()) return undefined;
-    if (this.purpose !== 'storage' && !(await crypto.subtle.verify('HMAC', await this.mac, b, encoder.encode(`${this.context()}\n${origin}\n${expires}`)))) {
+    if (this.purpose !== 'storage' && !(await crypto.subtle.verify('HMAC', await this.key, b, this.signed(origin, expires)))) {
       return undefined; // refusals are not remembered: a flood of bad tickets cannot fill the cache
     }
     this.opened.set(ticket, {origin, expires});
@@ -162,7 +168,7 @@ export class UploadTickets {
   private async unseal(iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>): Promise<Uint8Array | undefined> {
     if (iv.length !== 12) return undefined;
     try {
-      return new Uint8Array(await crypto.subtle.decrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.cipher, sealed));
+      return new Uint8Array(await crypto.subtle.decrypt({name: 'AES-GCM', iv, additionalData: encoder.encode(this.context())}, await this.key, sealed));
     } catch {
       return undefined;
     }

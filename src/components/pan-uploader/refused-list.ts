@@ -13,7 +13,7 @@ import {iconButton, joinPath, nameWithPath, tile, type TemplateContext} from './
  * Refused files listed one by one, at most this many (the latest): a folder of thousands refused would otherwise be
  * thousands of rows made at once. A line before them counts the others.
  */
-export const REFUSED_SHOWN = 100;
+const REFUSED_SHOWN = 100;
 
 /** The list of files not added: the latest REFUSED_SHOWN, each with its reason, after a line counting the others. */
 export function refusedList(refused: readonly (RejectedFile & {id: string})[], context: TemplateContext, dismiss: (id: string) => void): TemplateResult {
@@ -25,6 +25,7 @@ export function refusedList(refused: readonly (RejectedFile & {id: string})[], c
   </ul>`;
 }
 
+/** One file refused before anything was sent, with the reason in the element's language. */
 function refusedRow(entry: RejectedFile, {t, disabled}: TemplateContext, dismiss: () => void): TemplateResult {
   return html`<li part="item" class="rejected">
     ${tile(entry.name)}

@@ -117,7 +117,6 @@ export function taskRow(task: UploadTask, {t, disabled, thumbnail, copied, actio
   </li>`;
 }
 
-/** One file refused before anything was sent, with the reason in the element's language. */
 /** The buttons a file's status allows. */
 function taskButtons(task: UploadTask, t: Strings, disabled: boolean, copied: {ok: boolean} | null, actions: TaskActions): TemplateResult {
   const {id, name, status} = task;

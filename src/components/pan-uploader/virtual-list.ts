@@ -109,12 +109,14 @@ export class VirtualList implements ReactiveController {
     this.count = tasks.length;
     this.keptIndex = this.kept === undefined ? -1 : tasks.findIndex((task) => task.id === this.kept);
     const last = this.shown;
-    const inView = this.compute(0);
+    // The viewport is read once: both windows below are of the same scroll position.
+    const view = this.viewport();
+    const inView = this.compute(view, 0);
     // A fast scroll (none of the rows now in view was rendered before) swaps every row each frame: it renders the rows
     // in view only, as rows beyond them would be swapped before they are ever seen (a grid: 12 tiles a frame, not 20).
     // The overscan comes back with the render once the window stays put.
     const fast = last.end > last.start && (inView.start >= last.end || inView.end <= last.start);
-    this.shown = fast ? inView : this.compute(OVERSCAN);
+    this.shown = fast ? inView : this.compute(view, OVERSCAN);
     const {start, end} = this.shown;
     this.fast = fast;
     if (fast) this.watchStill();
@@ -356,22 +358,23 @@ export class VirtualList implements ReactiveController {
     this.stride = stride;
   }
 
-  /** The window for the list's scroll position and the part of it the viewport shows, `overscanRows` rows beyond it either side. */
-  private compute(overscanRows = OVERSCAN): ListWindow & {before: number; after: number} {
+  /** The part of the list the viewport shows, in pixels from the list's top, at its scroll position now. */
+  private viewport(): {top: number; bottom: number} {
     const list = this.list;
     this.scrolledTo = list?.scrollTop;
+    if (!list) return {top: 0, bottom: innerHeight};
+    const box = list.getBoundingClientRect();
+    const top = list.scrollTop + Math.max(0, -box.top);
+    const bottom = list.scrollTop + Math.min(list.clientHeight, innerHeight - box.top);
+    // Off screen (or not laid out): render what its own scroll position shows.
+    return {top, bottom: bottom > top ? bottom : top + Math.min(list.clientHeight || innerHeight, innerHeight)};
+  }
+
+  /** The window for the part of the list the viewport shows (`view`), `overscanRows` rows beyond it either side. */
+  private compute({top, bottom}: {top: number; bottom: number} = this.viewport(), overscanRows = OVERSCAN): ListWindow & {before: number; after: number} {
     const stride = this.stride || 64;
     const columns = this.columns;
     const lines = Math.ceil(this.count / columns);
-    let top = 0;
-    let bottom = innerHeight;
-    if (list) {
-      const box = list.getBoundingClientRect();
-      top = list.scrollTop + Math.max(0, -box.top);
-      bottom = list.scrollTop + Math.min(list.clientHeight, innerHeight - box.top);
-      // Off screen (or not laid out): render what its own scroll position shows.
-      if (bottom <= top) bottom = top + Math.min(list.clientHeight || innerHeight, innerHeight);
-    }
     const overscan = Math.ceil(overscanRows / columns);
     let first = Math.max(0, Math.floor(top / stride) - overscan);
     let last = Math.min(lines, Math.ceil(bottom / stride) + overscan);
